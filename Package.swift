@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The compiler is a pipeline of stages, one module each, with dependencies pointing one way:
+// diagnostics <- syntax (the only module that touches Yams) <- semantics <- driver <- claimmap.
+let package = Package(
+    name: "ClaimMap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "claimmap", targets: ["claimmap"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "ClaimMapDiagnostics"),
+        .target(
+            name: "ClaimMapSyntax",
+            dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax"]),
+        .target(name: "ClaimMapDriver", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics"]),
+        .executableTarget(
+            name: "claimmap",
+            dependencies: ["ClaimMapDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics"]),
+        .testTarget(
+            name: "ClaimMapSemanticsTests",
+            dependencies: ["ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapDriver"]
+        ),
+        .testTarget(name: "ClaimMapDriverTests", dependencies: ["ClaimMapDriver", "claimmap"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,136 @@
+import ClaimMapDiagnostics
+
+/// Reads one YAML mapping against the keys its context allows: reports unknown keys with a suggestion and
+/// gives typed access to the rest. Each conversion reports its own diagnostic and returns nil on failure.
+struct MappingReader {
+    let mapping: YAMLMapping
+    let context: String
+    private var values: [String: (key: YAMLScalar, value: YAMLNode)] = [:]
+
+    init(_ mapping: YAMLMapping, allowed: [String], context: String, diagnostics: inout [Diagnostic]) {
+        self.mapping = mapping
+        self.context = context
+        for entry in mapping.entries {
+            if allowed.contains(entry.key.text) {
+                values[entry.key.text] = entry
+            } else {
+                diagnostics.append(SpecDiagnostics.unknownKey(entry.key, context: context, allowed: allowed))
+            }
+        }
+    }
+
+    func node(_ key: String) -> YAMLNode? { values[key]?.value }
+    func keyRange(_ key: String) -> SourceRange? { values[key]?.key.range }
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    func scalar(_ key: String, _ diagnostics: inout [Diagnostic]) -> YAMLScalar? {
+        guard let node = values[key]?.value else { return nil }
+        guard case .scalar(let scalar) = node else {
+            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a single value", found: node))
+            return nil
+        }
+        return scalar
+    }
+
+    func string(_ key: String, _ diagnostics: inout [Diagnostic], allowEmpty: Bool = false) -> Located<String>? {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        if !allowEmpty && scalar.text.trimmingWhitespace.isEmpty {
+            diagnostics.append(SpecDiagnostics.emptyValue(key: key, at: scalar.range))
+            return nil
+        }
+        return Located(scalar.text, scalar.range)
+    }
+
+    func requiredString(_ key: String, _ diagnostics: inout [Diagnostic]) -> Located<String>? {
+        guard has(key) else {
+            diagnostics.append(SpecDiagnostics.missingKey(key, context: context, at: mapping.range))
+            return nil
+        }
+        return string(key, &diagnostics)
+    }
+
+    func integer(_ key: String, _ diagnostics: inout [Diagnostic], minimum: Int = 0) -> Located<Int>? {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        guard let value = SpecScalars.integer(scalar.text), value >= minimum else {
+            diagnostics.append(SpecDiagnostics.notInteger(key: key, scalar: scalar, minimum: minimum))
+            return nil
+        }
+        return Located(value, scalar.range)
+    }
+
+    func boolean(_ key: String, _ diagnostics: inout [Diagnostic]) -> Located<Bool>? {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        switch scalar.text {
+        case "true": return Located(true, scalar.range)
+        case "false": return Located(false, scalar.range)
+        default:
+            diagnostics.append(SpecDiagnostics.notBoolean(key: key, scalar: scalar))
+            return nil
+        }
+    }
+
+    func duration(_ key: String, _ diagnostics: inout [Diagnostic]) -> Located<DurationValue>? {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        guard let value = SpecScalars.duration(scalar.text) else {
+            diagnostics.append(SpecDiagnostics.badDuration(key: key, scalar: scalar))
+            return nil
+        }
+        return Located(value, scalar.range)
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, _ diagnostics: inout [Diagnostic])
+        -> Located<T>?
+    where T.RawValue == String {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        guard let value = T(rawValue: scalar.text) else {
+            diagnostics.append(
+                SpecDiagnostics.notOneOf(key: key, scalar: scalar, allowed: T.allCases.map(\.rawValue)))
+            return nil
+        }
+        return Located(value, scalar.range)
+    }
+
+    /// A list of single values; a lone value is accepted where `allowSingle` (e.g. `audience: x`).
+    func stringList(_ key: String, _ diagnostics: inout [Diagnostic], allowSingle: Bool = false)
+        -> [Located<String>]?
+    {
+        guard let node = values[key]?.value else { return nil }
+        switch node {
+        case .scalar(let scalar) where allowSingle:
+            return [Located(scalar.text, scalar.range)]
+        case .sequence(let sequence):
+            var out: [Located<String>] = []
+            for item in sequence.items {
+                guard case .scalar(let scalar) = item else {
+                    diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a list of single values", found: item))
+                    continue
+                }
+                out.append(Located(scalar.text, scalar.range))
+            }
+            return out
+        default:
+            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a list such as `[a, b]`", found: node))
+            return nil
+        }
+    }
+
+    func mappingValue(_ key: String, _ diagnostics: inout [Diagnostic]) -> YAMLMapping? {
+        guard let node = values[key]?.value else { return nil }
+        guard case .mapping(let mapping) = node else {
+            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a mapping", found: node))
+            return nil
+        }
+        return mapping
+    }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        return Substring(scalars[start..<end])
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Conversions of scalar text by the schema. YAML 1.1 typing is never used: these are the only rules.
+package enum SpecScalars {
+    /// `^-?(0|[1-9][0-9]*)$` within `Int` range; no octal, no `_`, no `+`.
+    package static func integer(_ text: String) -> Int? {
+        guard isIntegerText(text) else { return nil }
+        return Int(text)
+    }
+
+    package static func isIntegerText(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        if scalars.first == "-" { scalars = scalars.dropFirst() }
+        guard let first = scalars.first, ("0"..."9").contains(first) else { return false }
+        if first == "0" && scalars.count > 1 { return false }
+        return scalars.allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    /// `^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`: a decimal as written, never via floating point.
+    package static func isDecimalText(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard isIntegerText(String(parts[0])) else { return false }
+        if parts.count == 2 {
+            return !parts[1].isEmpty && parts[1].unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+        }
+        return true
+    }
+
+    /// `90s`, `5m`, `1h`, `7d`: a positive integer and one unit.
+    package static func duration(_ text: String) -> DurationValue? {
+        guard let last = text.last, let unit = DurationValue.Unit(rawValue: String(last)) else { return nil }
+        let digits = String(text.dropLast())
+        guard isIntegerText(digits), !digits.hasPrefix("-"), let amount = Int(digits), amount > 0,
+            amount <= 1_000_000
+        else { return nil }
+        return DurationValue(amount: amount, unit: unit)
+    }
+
+    /// Whether `text` matches `^[A-Za-z][A-Za-z0-9_]*$`.
+    package static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.isASCIILetter else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    /// Compares two decimal texts exactly (no floating point). Both must satisfy `isDecimalText`.
+    package static func compareDecimal(_ a: String, _ b: String) -> Int {
+        let (na, ia, fa) = split(a)
+        let (nb, ib, fb) = split(b)
+        let zeroA = ia == "0" && fa.allSatisfy { $0 == "0" }
+        let zeroB = ib == "0" && fb.allSatisfy { $0 == "0" }
+        if zeroA && zeroB { return 0 }
+        if na != nb { return na ? -1 : 1 }
+        let sign = na ? -1 : 1
+        if ia.count != ib.count { return (ia.count < ib.count ? -1 : 1) * sign }
+        if ia != ib { return (ia < ib ? -1 : 1) * sign }
+        let width = max(fa.count, fb.count)
+        let pa = fa.padding(toLength: width, withPad: "0", startingAt: 0)
+        let pb = fb.padding(toLength: width, withPad: "0", startingAt: 0)
+        if pa == pb { return 0 }
+        return (pa < pb ? -1 : 1) * sign
+    }
+
+    private static func split(_ text: String) -> (negative: Bool, integer: String, fraction: String) {
+        var body = Substring(text)
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        return (negative, String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}

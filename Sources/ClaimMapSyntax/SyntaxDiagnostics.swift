@@ -1,0 +1,117 @@
+import ClaimMapDiagnostics
+
+/// The catalog of the syntax stage: every diagnostic the YAML reader and the spec parser produce is constructed
+/// here, so each message is written once. Codes CM1001–CM1099 are about reading YAML, CM11xx about the shape of the
+/// spec, CM12xx about expressions.
+package enum SyntaxDiagnostics {
+    static func error(
+        _ code: String, _ message: String, _ range: SourceRange?, help: String? = nil, notes: [DiagnosticNote] = [],
+        have: String? = nil, want: String? = nil
+    ) -> Diagnostic {
+        Diagnostic(
+            code: DiagnosticCode(code), severity: .error, message: message, range: range, notes: notes, have: have,
+            want: want, help: help)
+    }
+
+    // MARK: Reading (CM10xx)
+
+    package static func fileTooLarge(bytes: Int, limit: Int) -> Diagnostic {
+        error(
+            "CM1001", "spec file is \(bytes) bytes; the limit is \(limit) bytes (1 MiB)", nil,
+            help: "split the deployment into several specs or remove unused entries")
+    }
+
+    package static func notUTF8(at location: SourceLocation) -> Diagnostic {
+        error(
+            "CM1002", "spec file is not valid UTF-8", SourceRange(start: location, length: 1),
+            help: "save the file as UTF-8 (without a byte order mark)")
+    }
+
+    package static func byteOrderMark(_ kind: String) -> Diagnostic {
+        error(
+            "CM1003", "spec file starts with a \(kind) byte order mark",
+            SourceRange(start: SourceLocation(line: 1, column: 1), length: 1),
+            help: "save the file as UTF-8 without a byte order mark")
+    }
+
+    package static func yamlSyntax(_ problem: String, at location: SourceLocation, context: String?) -> Diagnostic {
+        error(
+            "CM1004", "YAML syntax error: \(problem)", SourceRange(start: location, length: 1),
+            notes: context.map { [DiagnosticNote($0)] } ?? [])
+    }
+
+    package static func multipleDocuments(at location: SourceLocation) -> Diagnostic {
+        error(
+            "CM1005", "a spec file holds exactly one YAML document", SourceRange(start: location, length: 3),
+            help: "remove the `---` separator and put each deployment in its own `<name>.mapping.yaml`")
+    }
+
+    package static func emptyDocument() -> Diagnostic {
+        error(
+            "CM1006", "spec file is empty", SourceRange(start: SourceLocation(line: 1, column: 1), length: 1),
+            help: "start with `claimmap: 1`; `claimmap schema` prints the full spec language")
+    }
+
+    package static func anchor(_ name: String, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1007", "YAML anchors and aliases are not allowed in a spec (found anchor `&\(name)`)", range,
+            help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
+    }
+
+    package static func alias(_ name: String, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1007", "YAML anchors and aliases are not allowed in a spec (found alias `*\(name)`)", range,
+            help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
+    }
+
+    package static func explicitTag(at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1008", "explicit YAML tags (`!tag`, `!!type`) are not allowed in a spec", range,
+            help: "remove the tag; every value is read as text and converted by the spec language itself")
+    }
+
+    package static func directive(at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1008", "YAML directives (`%YAML`, `%TAG`) are not allowed in a spec", range,
+            help: "remove the directive line")
+    }
+
+    package static func mergeKey(at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1009", "merge keys (`<<`) are not allowed in a spec", range,
+            help: "write the merged keys out in full")
+    }
+
+    package static func nonScalarKey(_ kind: String, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1010", "mapping keys must be plain text, but this key is \(kind)", range,
+            help: "use a text key such as `name:`")
+    }
+
+    package static func duplicateKey(_ key: String, at range: SourceRange, first: SourceRange?) -> Diagnostic {
+        error(
+            "CM1011", "duplicate key `\(key)`", range,
+            help: "each key may appear once in a mapping; remove or rename one of them",
+            notes: first.map { [DiagnosticNote("first defined here", at: $0)] } ?? [])
+    }
+
+    package static func tooDeep(limit: Int, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1012", "spec nesting is deeper than \(limit) levels", range,
+            help: "a spec never needs more than a few levels; check the indentation")
+    }
+
+    package static func scalarTooLarge(bytes: Int, limit: Int, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM1013", "value is \(bytes) bytes; the limit for one value is \(limit) bytes (64 KiB)", range,
+            help: "shorten the value")
+    }
+
+    package static func controlCharacter(_ scalar: Unicode.Scalar, at location: SourceLocation) -> Diagnostic {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return error(
+            "CM1014", "control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex) in spec file",
+            SourceRange(start: location, length: 1),
+            help: "remove it; specs may contain tabs and line breaks but no other control characters")
+    }
+}

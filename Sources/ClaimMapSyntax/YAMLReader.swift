@@ -1,0 +1,344 @@
+import ClaimMapDiagnostics
+import Foundation
+import Yams
+
+/// Reads spec bytes into a `YAMLNode` tree, strictly. The only code in the project that touches Yams.
+///
+/// - Enforces the limits of DESIGN §7 (1 MiB file, UTF-8 without BOM, depth ≤ 64, scalars ≤ 64 KiB).
+/// - Uses `Yams.Parser` with `Resolver.basic`, so every scalar stays the text it was written as: no YAML 1.1
+///   typing (`no` is the string "no", `0755` is not octal). The spec parser converts by the schema.
+/// - Walks `compose`'s node tree exactly once. Anchored nodes are reported and never descended into, so an
+///   alias bomb costs O(input), never its expansion.
+package struct YAMLReader {
+    package struct Limits: Sendable {
+        package var maxFileBytes = 1 << 20
+        package var maxDepth = 64
+        package var maxScalarBytes = 64 << 10
+        package init() {}
+    }
+
+    package let limits: Limits
+    /// Nodes visited by the last `read`; tests use it to prove the walk is linear.
+    package private(set) var nodesVisited = 0
+
+    private var diagnostics: [Diagnostic] = []
+    private var lines: [[Unicode.Scalar]] = []
+    private var seenAnchors = Set<ObjectIdentifier>()
+
+    package init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    /// The result of reading one file: the tree (nil when the file could not be read at all), the decoded
+    /// text (for excerpts) and the diagnostics. A tree is returned even with errors when one was composed.
+    package struct Result: Sendable {
+        package var root: YAMLNode?
+        package var text: String
+        package var diagnostics: [Diagnostic]
+        package var hasErrors: Bool { diagnostics.contains { $0.isError } }
+    }
+
+    package mutating func read(_ bytes: [UInt8]) -> Result {
+        diagnostics = []
+        nodesVisited = 0
+        seenAnchors = []
+        guard bytes.count <= limits.maxFileBytes else {
+            return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.fileTooLarge(bytes: bytes.count, limit: limits.maxFileBytes)])
+        }
+        if let bom = Self.byteOrderMark(bytes) {
+            return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.byteOrderMark(bom)])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.notUTF8(at: Self.firstInvalidUTF8(bytes))])
+        }
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        if let problem = firstForbiddenCharacter() {
+            return Result(root: nil, text: text, diagnostics: [problem])
+        }
+        if let directive = firstDirective() {
+            return Result(root: nil, text: text, diagnostics: [SyntaxDiagnostics.directive(at: directive)])
+        }
+        let composed: Node?
+        // Yams holds anchors weakly on nodes: keep the parser alive until the walk is done, or every anchor
+        // (and so every alias) would read as nil.
+        let parser: Parser
+        do {
+            parser = try Parser(yaml: text, resolver: .basic)
+            composed = try parser.singleRoot()
+        } catch let error as YamlError {
+            return Result(root: nil, text: text, diagnostics: [diagnostic(for: error)])
+        } catch {
+            return Result(
+                root: nil, text: text,
+                diagnostics: [SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)])
+        }
+        guard let composed else {
+            return Result(root: nil, text: text, diagnostics: [SyntaxDiagnostics.emptyDocument()])
+        }
+        let root = withExtendedLifetime(parser) { convert(composed, depth: 1) }
+        return Result(root: root, text: text, diagnostics: diagnostics)
+    }
+
+    // MARK: Byte-level checks
+
+    private static func byteOrderMark(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
+        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return "UTF-32" }
+        return nil
+    }
+
+    /// Line and column of the first byte that breaks UTF-8 (columns counted in the valid scalars before it).
+    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> SourceLocation {
+        var line = 1
+        var column = 1
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .emptyInput, .error:
+                return SourceLocation(line: line, column: column)
+            }
+        }
+    }
+
+    /// C0 controls other than TAB, LF and CR, DEL, and the C1 range are rejected before YAML sees them
+    /// (security.md Y-12): they are invisible in review and never needed in a spec.
+    private func firstForbiddenCharacter() -> Diagnostic? {
+        for (lineIndex, line) in lines.enumerated() {
+            for (columnIndex, scalar) in line.enumerated() {
+                let value = scalar.value
+                let forbidden =
+                    (value < 0x20 && value != 0x09 && value != 0x0D) || value == 0x7F || (0x80...0x9F).contains(value)
+                    || value == 0xFEFF
+                if forbidden {
+                    return SyntaxDiagnostics.controlCharacter(
+                        scalar, at: SourceLocation(line: lineIndex + 1, column: columnIndex + 1))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `%YAML` / `%TAG` directive lines, which may only precede the document (before any content).
+    private func firstDirective() -> SourceRange? {
+        for (index, line) in lines.enumerated() {
+            guard let first = line.first else { continue }
+            if first == "%" { return SourceRange(start: SourceLocation(line: index + 1, column: 1), length: line.count) }
+            if first == "#" || first == " " || first == "\t" || first == "\r" { continue }
+            return nil
+        }
+        return nil
+    }
+
+    // MARK: Yams errors
+
+    private func diagnostic(for error: YamlError) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            let location = SourceLocation(line: mark.line, column: mark.column)
+            if problem.contains("nesting") || problem.contains("max depth") {
+                return SyntaxDiagnostics.tooDeep(limit: limits.maxDepth, at: SourceRange(start: location, length: 1))
+            }
+            return SyntaxDiagnostics.yamlSyntax(problem, at: location, context: context.map(Self.contextText))
+        case .composer(let context, let problem, let mark, _):
+            let location = SourceLocation(line: mark.line, column: mark.column)
+            if problem.contains("another document") { return SyntaxDiagnostics.multipleDocuments(at: location) }
+            if problem.contains("undefined alias") {
+                return SyntaxDiagnostics.alias(aliasName(at: location), at: SourceRange(start: location, length: 1))
+            }
+            return SyntaxDiagnostics.yamlSyntax(problem, at: location, context: context.map(Self.contextText))
+        case .reader(let problem, let offset, _, let yaml):
+            return SyntaxDiagnostics.yamlSyntax(problem, at: Self.location(ofUTF8Offset: offset ?? 0, in: yaml), context: nil)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let location = SourceLocation(line: context.mark.line, column: context.mark.column)
+            let key = duplicates.first ?? ""
+            return SyntaxDiagnostics.duplicateKey(
+                key, at: SourceRange(start: location, length: max(1, key.unicodeScalars.count)), first: nil)
+        default:
+            return SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)
+        }
+    }
+
+    private static func contextText(_ context: YamlError.Context) -> String {
+        "\(context.text) (line \(context.mark.line), column \(context.mark.column))"
+    }
+
+    private static func location(ofUTF8Offset offset: Int, in text: String) -> SourceLocation {
+        var line = 1
+        var column = 1
+        var consumed = 0
+        for scalar in text.unicodeScalars {
+            if consumed >= offset { break }
+            consumed += UTF8.width(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    private func aliasName(at location: SourceLocation) -> String {
+        guard location.line >= 1, location.line <= lines.count else { return "" }
+        let line = lines[location.line - 1]
+        var index = location.column - 1
+        if index < line.count, line[index] == "*" { index += 1 }
+        var name = String.UnicodeScalarView()
+        while index < line.count, !" ,]}\t".unicodeScalars.contains(line[index]) {
+            name.append(line[index])
+            index += 1
+        }
+        return String(name)
+    }
+
+    // MARK: Tree conversion (one walk)
+
+    private func character(at location: SourceLocation) -> Unicode.Scalar? {
+        guard location.line >= 1, location.line <= lines.count else { return nil }
+        let line = lines[location.line - 1]
+        let index = location.column - 1
+        return index >= 0 && index < line.count ? line[index] : nil
+    }
+
+    /// Whether the node properties at `location` (anchor and/or tag, in either order) include a tag.
+    private func hasExplicitTag(at location: SourceLocation) -> Bool {
+        guard location.line >= 1, location.line <= lines.count else { return false }
+        let line = lines[location.line - 1]
+        var index = location.column - 1
+        for _ in 0..<2 {
+            guard index >= 0, index < line.count else { return false }
+            if line[index] == "!" { return true }
+            guard line[index] == "&" else { return false }
+            while index < line.count, line[index] != " ", line[index] != "\t" { index += 1 }
+            while index < line.count, line[index] == " " || line[index] == "\t" { index += 1 }
+        }
+        return false
+    }
+
+    private static func location(_ mark: Mark?) -> SourceLocation {
+        guard let mark else { return SourceLocation(line: 1, column: 1) }
+        return SourceLocation(line: mark.line, column: mark.column)
+    }
+
+    /// The location of the alias `*name` written on `line` at or after `column`, if any.
+    private func aliasLocation(line: Int, from column: Int) -> SourceLocation? {
+        guard line >= 1, line <= lines.count else { return nil }
+        let scalars = lines[line - 1]
+        var index = max(0, column - 1)
+        while index < scalars.count {
+            if scalars[index] == "*" { return SourceLocation(line: line, column: index + 1) }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func convert(_ node: Node, depth: Int, useSite: SourceLocation? = nil) -> YAMLNode? {
+        nodesVisited += 1
+        let start = Self.location(node.mark)
+        let pointRange = SourceRange(start: start, length: 1)
+        if let anchor = node.anchor {
+            // An alias composes to the anchored node itself: the second sighting of the same node is an alias.
+            // Anchored nodes are never descended into, so alias bombs cost nothing.
+            let identity = ObjectIdentifier(anchor)
+            if seenAnchors.insert(identity).inserted {
+                diagnostics.append(SyntaxDiagnostics.anchor(anchor.rawValue, at: pointRange))
+            } else if let useSite, let alias = aliasLocation(line: useSite.line, from: useSite.column) {
+                diagnostics.append(
+                    SyntaxDiagnostics.alias(anchor.rawValue, at: SourceRange(start: alias, length: anchor.rawValue.count + 1)))
+            }
+            return nil
+        }
+        if hasExplicitTag(at: start) {
+            diagnostics.append(SyntaxDiagnostics.explicitTag(at: pointRange))
+            return nil
+        }
+        if depth > limits.maxDepth {
+            diagnostics.append(SyntaxDiagnostics.tooDeep(limit: limits.maxDepth, at: pointRange))
+            return nil
+        }
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(convertScalar(scalar, start: start))
+        case .alias(let alias):
+            diagnostics.append(SyntaxDiagnostics.alias(alias.anchor.rawValue, at: pointRange))
+            return nil
+        case .sequence(let sequence):
+            var items: [YAMLNode] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence {
+                if let converted = convert(item, depth: depth + 1) { items.append(converted) }
+            }
+            return .sequence(YAMLSequence(items: items, start: start))
+        case .mapping(let mapping):
+            var entries: [(key: YAMLScalar, value: YAMLNode)] = []
+            entries.reserveCapacity(mapping.count)
+            var firstSeen: [String: SourceRange] = [:]
+            for (keyNode, valueNode) in mapping {
+                guard let key = convertKey(keyNode, depth: depth) else { continue }
+                if key.style == .plain && key.text == "<<" {
+                    diagnostics.append(SyntaxDiagnostics.mergeKey(at: key.range))
+                    continue
+                }
+                // Yams already rejects byte-identical keys; also reject keys equal after Unicode normalisation.
+                let normalized = key.text.precomposedStringWithCanonicalMapping
+                if let first = firstSeen[normalized] {
+                    diagnostics.append(SyntaxDiagnostics.duplicateKey(key.text, at: key.range, first: first))
+                    continue
+                }
+                firstSeen[normalized] = key.range
+                guard let value = convert(valueNode, depth: depth + 1, useSite: key.start) else { continue }
+                entries.append((key, value))
+            }
+            return .mapping(YAMLMapping(entries: entries, start: start))
+        }
+    }
+
+    private mutating func convertKey(_ node: Node, depth: Int) -> YAMLScalar? {
+        nodesVisited += 1
+        let start = Self.location(node.mark)
+        let pointRange = SourceRange(start: start, length: 1)
+        if let anchor = node.anchor {
+            if seenAnchors.insert(ObjectIdentifier(anchor)).inserted {
+                diagnostics.append(SyntaxDiagnostics.anchor(anchor.rawValue, at: pointRange))
+            }
+            return nil
+        }
+        if hasExplicitTag(at: start) {
+            diagnostics.append(SyntaxDiagnostics.explicitTag(at: pointRange))
+            return nil
+        }
+        guard case .scalar(let scalar) = node else {
+            diagnostics.append(SyntaxDiagnostics.nonScalarKey(node.mapping != nil ? "a mapping" : "a list", at: pointRange))
+            return nil
+        }
+        return convertScalar(scalar, start: start)
+    }
+
+    private mutating func convertScalar(_ scalar: Node.Scalar, start: SourceLocation) -> YAMLScalar {
+        let style: YAMLScalarStyle =
+            switch scalar.style {
+            case .singleQuoted: .singleQuoted
+            case .doubleQuoted: .doubleQuoted
+            case .literal: .literal
+            case .folded: .folded
+            default: .plain
+            }
+        let converted = YAMLScalar(text: scalar.string, style: style, start: start)
+        let bytes = scalar.string.utf8.count
+        if bytes > limits.maxScalarBytes {
+            diagnostics.append(SyntaxDiagnostics.scalarTooLarge(bytes: bytes, limit: limits.maxScalarBytes, at: converted.range))
+            return YAMLScalar(text: "", style: style, start: start)
+        }
+        return converted
+    }
+}

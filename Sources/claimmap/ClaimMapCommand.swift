@@ -1,0 +1,68 @@
+import ArgumentParser
+import ClaimMapDriver
+import Foundation
+
+/// The `claimmap` executable: parses arguments, calls the driver, writes its output. Nothing else.
+@main
+struct ClaimMapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claimmap",
+        abstract: "Compile OpenID Connect claim mappings into Genesys Cloud flows, data actions and an evaluator.",
+        version: claimmapVersion,
+        subcommands: [CheckCommand.self, SchemaCommand.self]
+    )
+
+    /// Usage errors exit 2 (DESIGN §5), not ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Writes a driver result to the standard streams and exits with its code.
+func emit(_ output: CommandOutput) throws {
+    if !output.stdout.isEmpty { FileHandle.standardOutput.write(Data(output.stdout.utf8)) }
+    if !output.stderr.isEmpty { FileHandle.standardError.write(Data(output.stderr.utf8)) }
+    if output.exitCode != 0 { throw ExitCode(output.exitCode) }
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Parse and type-check specs (default: Mappings/*.mapping.yaml).")
+
+    @Argument(help: "Spec files (`<name>.mapping.yaml`).")
+    var specs: [String] = []
+
+    @Option(help: "Output format: text, json or sarif.")
+    var format: DiagnosticFormat = .text
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    func run() throws {
+        try emit(Driver().runCheck(specs: specs, format: format, strict: strict))
+    }
+}
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema", abstract: "Print the JSON Schema of the spec language, for editors.")
+
+    func run() throws {
+        try emit(Driver().runSchema())
+    }
+}
