@@ -75,6 +75,8 @@ package struct YAMLReader {
         guard let composed else {
             return Result(root: nil, text: text, diagnostics: [SyntaxDiagnostics.emptyDocument()])
         }
+        let lexical = LexicalRules.check(lines)
+        if !lexical.isEmpty { return Result(root: nil, text: text, diagnostics: lexical) }
         let root = withExtendedLifetime(parser) { convert(composed, depth: 1) }
         return Result(root: root, text: text, diagnostics: diagnostics)
     }
@@ -158,13 +160,38 @@ package struct YAMLReader {
         case .reader(let problem, let offset, _, let yaml):
             return SyntaxDiagnostics.yamlSyntax(problem, at: Self.location(ofUTF8Offset: offset ?? 0, in: yaml), context: nil)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let location = SourceLocation(line: context.mark.line, column: context.mark.column)
+            let first = SourceLocation(line: context.mark.line, column: context.mark.column)
             let key = duplicates.first ?? ""
-            return SyntaxDiagnostics.duplicateKey(
-                key, at: SourceRange(start: location, length: max(1, key.unicodeScalars.count)), first: nil)
+            let length = max(1, key.unicodeScalars.count)
+            // Yams reports the first occurrence; point at the repeated key, with a note for the first.
+            if let second = repeatedKey(key, after: first) {
+                return SyntaxDiagnostics.duplicateKey(
+                    key, at: SourceRange(start: second, length: length), first: SourceRange(start: first, length: length))
+            }
+            return SyntaxDiagnostics.duplicateKey(key, at: SourceRange(start: first, length: length), first: nil)
         default:
             return SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)
         }
+    }
+
+    /// The next block-mapping key equal to `key` at the same column as `first`, in plain or quoted form.
+    private func repeatedKey(_ key: String, after first: SourceLocation) -> SourceLocation? {
+        let forms = [key, "'\(key)'", "\"\(key)\""].map { Array(($0 + ":").unicodeScalars) }
+        let column = first.column - 1
+        var lineIndex = first.line
+        while lineIndex < lines.count {
+            let line = lines[lineIndex]
+            let indent = line.prefix { $0 == " " }.count
+            if indent < column && !line.allSatisfy({ $0 == " " }) && line.first != "#" { return nil }
+            if indent == column {
+                let rest = Array(line[column...])
+                if forms.contains(where: { rest.starts(with: $0) }) {
+                    return SourceLocation(line: lineIndex + 1, column: column + 1)
+                }
+            }
+            lineIndex += 1
+        }
+        return nil
     }
 
     private static func contextText(_ context: YamlError.Context) -> String {
@@ -334,6 +361,13 @@ package struct YAMLReader {
             default: .plain
             }
         let converted = YAMLScalar(text: scalar.string, style: style, start: start)
+        if style == .plain && scalar.string == "-" {
+            // libyaml reads `[-]` as a list holding "-"; YAML forbids it, and a lone dash is never a spec value.
+            diagnostics.append(
+                SyntaxDiagnostics.error(
+                    "CM1018", "a lone `-` is not a value", converted.range,
+                    help: "quote it (`\"-\"`) if you mean the text, or start a list item on its own line"))
+        }
         let bytes = scalar.string.utf8.count
         if bytes > limits.maxScalarBytes {
             diagnostics.append(SyntaxDiagnostics.scalarTooLarge(bytes: bytes, limit: limits.maxScalarBytes, at: converted.range))
