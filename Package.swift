@@ -25,12 +25,19 @@ let package = Package(
             name: "claimmap",
             dependencies: ["ClaimMapDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics"]),
+        // Markers, corpora and spec builders shared by the test targets; never linked into the tool.
+        .target(
+            name: "ClaimMapTestSupport", dependencies: ["ClaimMapDiagnostics", "ClaimMapDriver"], path: "Tests/Support"),
+        .testTarget(
+            name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapTestSupport"]),
         .testTarget(
             name: "ClaimMapSemanticsTests",
-            dependencies: ["ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapDriver"]
+            dependencies: [
+                "ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapDriver", "ClaimMapTestSupport",
+            ]
         ),
-        .testTarget(name: "ClaimMapDriverTests", dependencies: ["ClaimMapDriver", "claimmap"]),
+        .testTarget(
+            name: "ClaimMapDriverTests", dependencies: ["ClaimMapDriver", "ClaimMapTestSupport", "claimmap"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapTestSupport
 import Testing
 
 @testable import ClaimMapSyntax

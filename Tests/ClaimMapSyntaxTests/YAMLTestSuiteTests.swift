@@ -1,5 +1,6 @@
 import ClaimMapDiagnostics
 import Foundation
+import ClaimMapTestSupport
 import Testing
 
 @testable import ClaimMapSyntax

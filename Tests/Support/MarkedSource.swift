@@ -2,13 +2,13 @@ import ClaimMapDiagnostics
 
 /// Source text with position markers (`1️⃣`, `2️⃣`, ...) removed, and where each marker stood.
 /// Columns are counted in Unicode scalars, like the compiler's.
-struct MarkedSource {
-    static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣"]
+public struct MarkedSource {
+    public static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣"]
 
-    var text: String
-    var locations: [String: SourceLocation] = [:]
+    public var text: String
+    public var locations: [String: SourceLocation] = [:]
 
-    init(_ marked: String) {
+    public init(_ marked: String) {
         var lines: [String] = []
         for (lineIndex, rawLine) in marked.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = String(rawLine)
@@ -22,5 +22,5 @@ struct MarkedSource {
         text = lines.joined(separator: "\n")
     }
 
-    subscript(_ marker: String) -> SourceLocation? { locations[marker] }
+    public subscript(_ marker: String) -> SourceLocation? { locations[marker] }
 }
