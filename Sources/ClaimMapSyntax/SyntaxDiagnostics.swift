@@ -35,8 +35,18 @@ package enum SyntaxDiagnostics {
     }
 
     package static func yamlSyntax(_ problem: String, at location: SourceLocation, context: String?) -> Diagnostic {
-        error(
-            "CM1004", "YAML syntax error: \(problem)", SourceRange(start: location, length: 1),
+        var help: String?
+        if problem.contains("tab") {
+            help = "indent with spaces only"
+        } else if problem.contains("mapping values are not allowed") {
+            help = "a value that contains `: ` must be quoted, e.g. `when: 'Flow.X == \"a: b\"'`"
+        } else if problem.contains("did not find expected key") || problem.contains("could not find expected ':'") {
+            help = "check the indentation of this line and the one before it"
+        } else if problem.contains("found character that cannot start any token") {
+            help = "quote the value: `@`, `` ` `` and `%` cannot start plain YAML text"
+        }
+        return error(
+            "CM1004", "YAML syntax error: \(problem)", SourceRange(start: location, length: 1), help: help,
             notes: context.map { [DiagnosticNote($0)] } ?? [])
     }
 
