@@ -99,15 +99,16 @@ public enum DiagnosticRenderer {
                 ("artifactLocation", .object([("uri", .string(diagnostic.file))]))
             ]
             if let range = diagnostic.range {
-                location.append((
-                    "region",
-                    .object([
-                        ("startLine", .integer(range.start.line)),
-                        ("startColumn", .integer(range.start.column)),
-                        ("endLine", .integer(range.end.line)),
-                        ("endColumn", .integer(range.end.column)),
-                    ])
-                ))
+                location.append(
+                    (
+                        "region",
+                        .object([
+                            ("startLine", .integer(range.start.line)),
+                            ("startColumn", .integer(range.start.column)),
+                            ("endLine", .integer(range.end.line)),
+                            ("endColumn", .integer(range.end.column)),
+                        ])
+                    ))
             }
             let level: String =
                 switch diagnostic.severity {

@@ -31,7 +31,8 @@ extension Driver {
                 paths = try discoverSpecs()
             } catch {
                 return CommandOutput(
-                    stderr: "error: no spec given and no `Mappings/` folder here; run from the repository root or name a spec\n",
+                    stderr:
+                        "error: no spec given and no `Mappings/` folder here; run from the repository root or name a spec\n",
                     exitCode: 2)
             }
             if paths.isEmpty {
@@ -64,7 +65,8 @@ extension Driver {
         case .text:
             output.stderr = DiagnosticRenderer.text(diagnostics, sources: sources)
             if errors > 0 || warnings > 0 || !unreadable.isEmpty {
-                output.stderr += "\(Self.plural(paths.count, "spec")) checked: \(Self.plural(errors, "error")), \(Self.plural(warnings, "warning"))\n"
+                output.stderr +=
+                    "\(Self.plural(paths.count, "spec")) checked: \(Self.plural(errors, "error")), \(Self.plural(warnings, "warning"))\n"
             }
         case .json:
             output.stdout = DiagnosticRenderer.json(diagnostics)

@@ -28,7 +28,8 @@ package struct Driver: Sendable {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         guard file.hasSuffix(specSuffix) else { return nil }
         let name = String(file.dropLast(specSuffix.count))
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+        guard !name.isEmpty,
+            name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
         else { return nil }
         return name
     }
@@ -51,7 +52,8 @@ package struct Driver: Sendable {
         let source = SourceText(path: path, text: read.text)
         bag.append(contentsOf: read.diagnostics)
         guard let name = Self.specName(forPath: path) else {
-            bag.append(SpecDiagnostics.badSpecName(path.split(separator: "/").last.map(String.init) ?? path, path: path))
+            bag.append(
+                SpecDiagnostics.badSpecName(path.split(separator: "/").last.map(String.init) ?? path, path: path))
             return SpecResult(path: path, source: source, diagnostics: bag.sorted, checked: nil)
         }
         guard !read.hasErrors, let root = read.root else {

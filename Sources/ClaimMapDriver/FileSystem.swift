@@ -67,7 +67,9 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
 
     package func readFile(_ path: String) throws -> [UInt8] {
-        guard let bytes = lock.withLock({ files[path] }) else { throw FileSystemError(path: path, reason: "no such file") }
+        guard let bytes = lock.withLock({ files[path] }) else {
+            throw FileSystemError(path: path, reason: "no such file")
+        }
         return bytes
     }
 
@@ -81,7 +83,9 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     package func listDirectory(_ path: String) throws -> [String] {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         let names = lock.withLock {
-            files.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count).split(separator: "/")[0]) }
+            files.keys.filter { $0.hasPrefix(prefix) }.map {
+                String($0.dropFirst(prefix.count).split(separator: "/")[0])
+            }
         }
         return Array(Set(names)).sorted()
     }

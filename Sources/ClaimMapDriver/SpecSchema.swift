@@ -15,7 +15,9 @@ package enum SpecSchema {
         return .object(members)
     }
 
-    private static func string(_ description: String? = nil, pattern: String? = nil, enumValues: [String]? = nil) -> JSONValue {
+    private static func string(_ description: String? = nil, pattern: String? = nil, enumValues: [String]? = nil)
+        -> JSONValue
+    {
         var members: [(String, JSONValue)] = [("type", .string("string"))]
         if let description { members.append(("description", .string(description))) }
         if let pattern { members.append(("pattern", .string(pattern))) }
@@ -94,7 +96,10 @@ package enum SpecSchema {
                 [
                     ("from", string("a claim, or `attribute <name>`")), ("via", string("the enrichment")),
                     ("type", string(enumValues: ArchitectTypeNames.all)),
-                    ("default", .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])),
+                    (
+                        "default",
+                        .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])
+                    ),
                     ("failOpen", boolean), ("expr", expression),
                 ], against: SpecGrammar.variable))
         let participantDatum: JSONValue = .object([
@@ -137,7 +142,10 @@ package enum SpecSchema {
                     ("category", string()), ("method", string(enumValues: HTTPMethod.allCases.map(\.rawValue))),
                     ("url", string(pattern: "^https://")), ("requires", string(enumValues: ["authenticated"])),
                     ("when", expression), ("call", string(pattern: "^(start|before [A-Za-z][A-Za-z0-9_-]*)$")),
-                    ("inputs", map(guardInput, keyPattern: "^[A-Za-z][A-Za-z0-9_]*$", description: "data action inputs")),
+                    (
+                        "inputs",
+                        map(guardInput, keyPattern: "^[A-Za-z][A-Za-z0-9_]*$", description: "data action inputs")
+                    ),
                     ("outputs", map(guardOutput, keyPattern: variableName, description: "variable -> response field")),
                     ("secure", boolean),
                 ], against: SpecGrammar.guardAction), required: ["category", "url"])

@@ -5,8 +5,10 @@ package indirect enum ArchitectType: Hashable, Sendable, CustomStringConvertible
 
     package static let scalars: [ArchitectType] = [.string, .integer, .decimal, .boolean, .dateTime, .duration, .json]
     package static let all: [ArchitectType] =
-        scalars + [.collection(.string), .collection(.integer), .collection(.decimal), .collection(.boolean),
-            .collection(.dateTime)]
+        scalars + [
+            .collection(.string), .collection(.integer), .collection(.decimal), .collection(.boolean),
+            .collection(.dateTime),
+        ]
 
     /// The spelling a spec writes and Architect shows: `String`, `StringCollection`, ...
     package var description: String {

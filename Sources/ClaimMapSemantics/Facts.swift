@@ -29,7 +29,9 @@ package struct Facts: Sendable, Hashable {
         case .binary(.and, let lhs, let rhs): return whenTrue(lhs).union(whenTrue(rhs))
         case .binary(.or, let lhs, let rhs): return whenTrue(lhs).intersection(whenTrue(rhs))
         case .binary(.equal, let lhs, let rhs):
-            if case .isAuthenticated = lhs.kind, case .literal(.boolean(true)) = rhs.kind { return Facts(authenticated: true) }
+            if case .isAuthenticated = lhs.kind, case .literal(.boolean(true)) = rhs.kind {
+                return Facts(authenticated: true)
+            }
         default: break
         }
         return .nothing
@@ -44,7 +46,9 @@ package struct Facts: Sendable, Hashable {
         case .binary(.or, let lhs, let rhs): return whenFalse(lhs).union(whenFalse(rhs))
         case .binary(.and, let lhs, let rhs): return whenFalse(lhs).intersection(whenFalse(rhs))
         case .binary(.equal, let lhs, let rhs):
-            if case .isAuthenticated = lhs.kind, case .literal(.boolean(false)) = rhs.kind { return Facts(authenticated: true) }
+            if case .isAuthenticated = lhs.kind, case .literal(.boolean(false)) = rhs.kind {
+                return Facts(authenticated: true)
+            }
         default: break
         }
         return .nothing

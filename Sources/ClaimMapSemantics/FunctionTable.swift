@@ -31,7 +31,8 @@ package struct SignatureMismatch: Error, Sendable {
 }
 
 package enum FunctionTable {
-    private static func fixed(_ parameters: [ArchitectType?], _ result: ArchitectType) -> @Sendable ([ArchitectType]) ->
+    private static func fixed(_ parameters: [ArchitectType?], _ result: ArchitectType)
+        -> @Sendable ([ArchitectType]) ->
         Result<ArchitectType, SignatureMismatch>
     {
         { arguments in
@@ -64,7 +65,9 @@ package enum FunctionTable {
                 name: "If", architectName: "If", arity: 3...3, confirmed: true, narrowing: .none, acceptsNotSet: false,
                 mayYieldNotSet: false,
                 resultType: { arguments in
-                    guard arguments[0] == .boolean else { return .failure(SignatureMismatch(argument: 0, expected: "Boolean")) }
+                    guard arguments[0] == .boolean else {
+                        return .failure(SignatureMismatch(argument: 0, expected: "Boolean"))
+                    }
                     let (a, b) = (arguments[1], arguments[2])
                     if a == b { return .success(a) }
                     if a.isNumeric && b.isNumeric { return .success(.decimal) }
@@ -118,7 +121,8 @@ package enum FunctionTable {
                 resultType: { arguments in
                     if let element = arguments[0].element {
                         return arguments[1].isAssignable(to: element)
-                            ? .success(.boolean) : .failure(SignatureMismatch(argument: 1, expected: element.description))
+                            ? .success(.boolean)
+                            : .failure(SignatureMismatch(argument: 1, expected: element.description))
                     }
                     guard arguments[0] == .string else {
                         return .failure(SignatureMismatch(argument: 0, expected: "String or a collection"))

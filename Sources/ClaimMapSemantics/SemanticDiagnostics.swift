@@ -19,7 +19,9 @@ package enum SemanticDiagnostics {
         make(code, .error, message, range, help: help, have: have, want: want, notes: notes)
     }
 
-    package static func warning(_ code: String, _ message: String, _ range: SourceRange?, help: String? = nil) -> Diagnostic {
+    package static func warning(_ code: String, _ message: String, _ range: SourceRange?, help: String? = nil)
+        -> Diagnostic
+    {
         make(code, .warning, message, range, help: help)
     }
 
@@ -51,7 +53,9 @@ package enum SemanticDiagnostics {
             help: Suggestion.help(for: name, in: candidates) ?? "declare it under `attributes:`")
     }
 
-    package static func duplicateName(_ what: String, _ name: String, at range: SourceRange, first: SourceRange) -> Diagnostic {
+    package static func duplicateName(_ what: String, _ name: String, at range: SourceRange, first: SourceRange)
+        -> Diagnostic
+    {
         error(
             "CM2005", "\(what) `\(name)` is declared twice (names differ only in letter case)", range,
             help: "Architect compares these names without regard to case; rename one",
@@ -92,7 +96,8 @@ package enum SemanticDiagnostics {
 
     package static func noSource(_ name: String, at range: SourceRange) -> Diagnostic {
         error(
-            "CM2010", "variable `\(name)` has no value: no `from`, no `expr`, and no guarded action's `outputs` sets it",
+            "CM2010",
+            "variable `\(name)` has no value: no `from`, no `expr`, and no guarded action's `outputs` sets it",
             range,
             help: "add `from: <claim>`, an `expr`, or list it under a guard's `outputs:`")
     }
@@ -100,7 +105,9 @@ package enum SemanticDiagnostics {
     package static func outputTarget(_ name: String, at range: SourceRange, reason: String) -> Diagnostic {
         error(
             "CM2011", "`\(name)` cannot be a data action output: \(reason)", range,
-            help: "declare the variable with only a `type` (e.g. `\(name): { type: Decimal }`) and set it from one action")
+            help:
+                "declare the variable with only a `type` (e.g. `\(name): { type: Decimal }`) and set it from one action"
+        )
     }
 
     package static func cycle(_ names: [String], at range: SourceRange) -> Diagnostic {
@@ -113,7 +120,8 @@ package enum SemanticDiagnostics {
         error(
             "CM2013", "computed variable `\(variable)` reads `\(output)`, which a guarded data action sets later",
             range,
-            help: "computed variables are set before any guarded action runs; read `\(output)` in a routing rule instead")
+            help:
+                "computed variables are set before any guarded action runs; read `\(output)` in a routing rule instead")
     }
 
     // MARK: CM21xx types
@@ -128,10 +136,14 @@ package enum SemanticDiagnostics {
             have: type.description, want: allowed.map(\.description).joined(separator: " or "))
     }
 
-    package static func typeMismatch(_ what: String, have: ArchitectType, want: String, at range: SourceRange, help: String? = nil)
+    package static func typeMismatch(
+        _ what: String, have: ArchitectType, want: String, at range: SourceRange, help: String? = nil
+    )
         -> Diagnostic
     {
-        error("CM2102", "\(what) has type \(have), expected \(want)", range, help: help, have: have.description, want: want)
+        error(
+            "CM2102", "\(what) has type \(have), expected \(want)", range, help: help, have: have.description,
+            want: want)
     }
 
     package static func unknownType(_ name: String, at range: SourceRange) -> Diagnostic {
@@ -141,7 +153,9 @@ package enum SemanticDiagnostics {
                 ?? ("types are: " + ArchitectType.all.map(\.description).joined(separator: ", ")))
     }
 
-    package static func noChannel(variable: String, claim: String, at range: SourceRange, enrichments: [String]) -> Diagnostic {
+    package static func noChannel(variable: String, claim: String, at range: SourceRange, enrichments: [String])
+        -> Diagnostic
+    {
         var help =
             "Architect sees only `sub`, `email` and `name` as built-ins; bring `\(claim)` through an enrichment (`via: <enrichment>`, trusted) or an attribute the page sets (`from: attribute <name>`, untrusted)"
         if let first = enrichments.first { help += "; enrichment `\(first)` returns it" }
@@ -154,11 +168,14 @@ package enum SemanticDiagnostics {
             function.arity.lowerBound == function.arity.upperBound
             ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
         return error(
-            "CM2105", "`\(function.name)` takes \(expected) argument\(expected == "1" ? "" : "s"), but \(count) were given",
+            "CM2105",
+            "`\(function.name)` takes \(expected) argument\(expected == "1" ? "" : "s"), but \(count) were given",
             range, help: "signature: \(function.signature)")
     }
 
-    package static func argumentMismatch(_ function: FunctionSpec, index: Int, have: ArchitectType, want: String, at range: SourceRange)
+    package static func argumentMismatch(
+        _ function: FunctionSpec, index: Int, have: ArchitectType, want: String, at range: SourceRange
+    )
         -> Diagnostic
     {
         error(
@@ -166,17 +183,24 @@ package enum SemanticDiagnostics {
             help: "signature: \(function.signature)", have: have.description, want: want)
     }
 
-    package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange, help: String) -> Diagnostic {
+    package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange, help: String)
+        -> Diagnostic
+    {
         error("CM2107", "default `\(text)` is not a valid \(type)", range, help: help)
     }
 
-    package static func comparisonOutsideEnum(_ value: String, variable: String, allowed: [String], at range: SourceRange)
+    package static func comparisonOutsideEnum(
+        _ value: String, variable: String, allowed: [String], at range: SourceRange
+    )
         -> Diagnostic
     {
         make(
-            "CM2108", .warning, "`\(variable)` is never \"\(value)\": it takes one of " + allowed.map { "\"\($0)\"" }.joined(separator: ", "),
+            "CM2108", .warning,
+            "`\(variable)` is never \"\(value)\": it takes one of "
+                + allowed.map { "\"\($0)\"" }.joined(separator: ", "),
             range,
-            help: Suggestion.help(for: value, in: allowed, quote: { "\"\($0)\"" }) ?? "compare with one of the declared values")
+            help: Suggestion.help(for: value, in: allowed, quote: { "\"\($0)\"" })
+                ?? "compare with one of the declared values")
     }
 
     package static func defaultNotInEnum(_ value: String, allowed: [String], at range: SourceRange) -> Diagnostic {
@@ -188,14 +212,20 @@ package enum SemanticDiagnostics {
     package static func nonStringAttribute(_ name: String, type: String, at range: SourceRange) -> Diagnostic {
         error(
             "CM2110", "attribute `\(name)` is declared `\(type)`, but attributes are strings in version 1", range,
-            help: "declare `type: string` (or omit it) and convert in a computed variable if needed; the conversion of a page value is not yet confirmed safe in Architect")
+            help:
+                "declare `type: string` (or omit it) and convert in a computed variable if needed; the conversion of a page value is not yet confirmed safe in Architect"
+        )
     }
 
-    package static func badGuardInputType(_ input: String, type: ArchitectType, at range: SourceRange, help: String) -> Diagnostic {
+    package static func badGuardInputType(_ input: String, type: ArchitectType, at range: SourceRange, help: String)
+        -> Diagnostic
+    {
         error("CM2111", "input `\(input)` cannot send a \(type)", range, help: help)
     }
 
-    package static func outputTypeMismatch(_ variable: String, have: ArchitectType, want: ArchitectType, at range: SourceRange)
+    package static func outputTypeMismatch(
+        _ variable: String, have: ArchitectType, want: ArchitectType, at range: SourceRange
+    )
         -> Diagnostic
     {
         error(
@@ -205,18 +235,22 @@ package enum SemanticDiagnostics {
     }
 
     package static func enrichmentPlaceholders(_ name: String, found: [String], at range: SourceRange) -> Diagnostic {
-        let detail = found.isEmpty ? "it has no `{sub}`" : "it uses " + found.map { "`{\($0)}`" }.joined(separator: ", ")
+        let detail =
+            found.isEmpty ? "it has no `{sub}`" : "it uses " + found.map { "`{\($0)}`" }.joined(separator: ", ")
         return error(
             "CM2114", "the URL of enrichment `\(name)` must be keyed on the verified subject: \(detail)", range,
             help: "write the URL with `{sub}` as its only placeholder, e.g. `https://crm.example/customers/{sub}`")
     }
 
-    package static func placeholderNotInput(_ placeholder: String, guardName: String, at range: SourceRange, inputs: [String])
+    package static func placeholderNotInput(
+        _ placeholder: String, guardName: String, at range: SourceRange, inputs: [String]
+    )
         -> Diagnostic
     {
         error(
             "CM2115", "URL placeholder `{\(placeholder)}` of `\(guardName)` is not one of its inputs", range,
-            help: Suggestion.help(for: placeholder, in: inputs) ?? "add `\(placeholder): Flow.<Variable>` under `inputs:`")
+            help: Suggestion.help(for: placeholder, in: inputs)
+                ?? "add `\(placeholder): Flow.<Variable>` under `inputs:`")
     }
 
     package static func inputUnused(_ input: String, guardName: String, at range: SourceRange) -> Diagnostic {
@@ -233,12 +267,15 @@ package enum SemanticDiagnostics {
 
     // MARK: CM22xx trust
 
-    package static func untrusted(_ what: String, variable: String, origin: String, at range: SourceRange, notes: [DiagnosticNote])
+    package static func untrusted(
+        _ what: String, variable: String, origin: String, at range: SourceRange, notes: [DiagnosticNote]
+    )
         -> Diagnostic
     {
         error(
             "CM2201", "\(what) reads `\(variable)`, which is untrusted: \(origin)", range,
-            help: "feed it from a built-in claim (`sub`, `email`, `name`) or an enrichment keyed on the verified `sub`; the page, and so the user, controls attributes",
+            help:
+                "feed it from a built-in claim (`sub`, `email`, `name`) or an enrichment keyed on the verified `sub`; the page, and so the user, controls attributes",
             notes: notes)
     }
 
@@ -247,7 +284,9 @@ package enum SemanticDiagnostics {
     package static func maybeNotSet(_ variable: String, reason: String, at range: SourceRange) -> Diagnostic {
         error(
             "CM2301", "`\(variable)` may be NOT_SET here: \(reason)", range,
-            help: "test it first (`IsSet(\(variable)) and ...`, or `If(IsSet(\(variable)), ..., ...)`), or give the variable a `default`")
+            help:
+                "test it first (`IsSet(\(variable)) and ...`, or `If(IsSet(\(variable)), ..., ...)`), or give the variable a `default`"
+        )
     }
 
     package static func resultMaybeNotSet(_ what: String, at range: SourceRange) -> Diagnostic {
@@ -258,7 +297,9 @@ package enum SemanticDiagnostics {
 
     // MARK: CM24xx shape
 
-    package static func unreachableRule(_ name: String, at range: SourceRange, after: String, afterRange: SourceRange) -> Diagnostic {
+    package static func unreachableRule(_ name: String, at range: SourceRange, after: String, afterRange: SourceRange)
+        -> Diagnostic
+    {
         error(
             "CM2401", "rule `\(name)` is unreachable: rule `\(after)` before it matches every conversation", range,
             help: "move `\(name)` above `\(after)`, or give `\(after)` a `when:`",
@@ -277,7 +318,8 @@ package enum SemanticDiagnostics {
             notes: [DiagnosticNote("first used here", at: first)])
     }
 
-    package static func guestRuleBlocked(_ name: String, at range: SourceRange, guestsRange: SourceRange?) -> Diagnostic {
+    package static func guestRuleBlocked(_ name: String, at range: SourceRange, guestsRange: SourceRange?) -> Diagnostic
+    {
         error(
             "CM2404", "rule `\(name)` routes guests, but this deployment blocks guests", range,
             help: guestsRange == nil
@@ -292,7 +334,8 @@ package enum SemanticDiagnostics {
         error(
             "CM2405", "\(what) is true when `\(variable)` falls back to its default `\(defaultText)` (\(scenario))",
             range,
-            help: "a default must never open a guard or a sensitive rule: change the default or the condition, or mark the variable `failOpen: true` if that is intended",
+            help:
+                "a default must never open a guard or a sensitive rule: change the default or the condition, or mark the variable `failOpen: true` if that is intended",
             notes: [DiagnosticNote("default set here", at: defaultRange)])
     }
 
@@ -304,7 +347,8 @@ package enum SemanticDiagnostics {
         if upper == "NONE" {
             reason = "`none` means unsigned tokens: anyone could write any claims"
         } else if upper.hasPrefix("HS") {
-            reason = "HMAC algorithms are symmetric: every verifier would hold the secret that signs tokens, and key confusion attacks become possible"
+            reason =
+                "HMAC algorithms are symmetric: every verifier would hold the secret that signs tokens, and key confusion attacks become possible"
         } else {
             reason = "version 1 verifies RSA signatures only"
         }
@@ -322,20 +366,27 @@ package enum SemanticDiagnostics {
     package static func subNotRequired(at range: SourceRange, missing: Bool) -> Diagnostic {
         error(
             "CM2503", missing ? "the claims must declare `sub`" : "claim `sub` must be `required: true`", range,
-            help: "`sub` is the verified identity every enrichment and guard is keyed on: `sub: { type: string, required: true }`")
+            help:
+                "`sub` is the verified identity every enrichment and guard is keyed on: `sub: { type: string, required: true }`"
+        )
     }
 
     package static func pii(_ key: String, variable: String, claim: String, at range: SourceRange) -> Diagnostic {
         warning(
             "CM2504", "participant data `\(key)` writes `\(claim)` (personal data) from `\(variable)`", range,
-            help: "agents and analytics see participant data; if intended, write `\(key): { from: \(variable), pii: allow }`")
+            help:
+                "agents and analytics see participant data; if intended, write `\(key): { from: \(variable), pii: allow }`"
+        )
     }
 
     package static func emailIdentity(_ guardName: String, variable: String, at range: SourceRange) -> Diagnostic {
         warning(
-            "CM2505", "guarded action `\(guardName)` uses `\(variable)` (the `email` claim) without checking `email_verified`",
+            "CM2505",
+            "guarded action `\(guardName)` uses `\(variable)` (the `email` claim) without checking `email_verified`",
             range,
-            help: "an unverified email is not an identity; key the action on `sub`, or add an `email_verified` claim and test it in `when`")
+            help:
+                "an unverified email is not an identity; key the action on `sub`, or add an `email_verified` claim and test it in `when`"
+        )
     }
 
     package static func unusedClaim(_ name: String, at range: SourceRange) -> Diagnostic {
@@ -346,13 +397,16 @@ package enum SemanticDiagnostics {
 
     package static func secureUnconfirmed(_ guardName: String, at range: SourceRange) -> Diagnostic {
         warning(
-            "CM2507", "`secure: true` on `\(guardName)`: whether inbound message flows may call secure data actions is unconfirmed",
+            "CM2507",
+            "`secure: true` on `\(guardName)`: whether inbound message flows may call secure data actions is unconfirmed",
             range, help: "verify in a sandbox org that the flow can call it; `claimmap` emits the flag as written")
     }
 
     package static func unconfirmedFunction(_ name: String, at range: SourceRange) -> Diagnostic {
         warning(
             "CM2508", "the Architect spelling of `\(name)` is not confirmed by any Genesys-authored flow", range,
-            help: "check it in Architect's SpecExpression Help before publishing, or use a confirmed function (IsSet, IsNotSetOrEmpty, If, ToString, ToInt, ToDateTime, Lower, Contains, Count, Substring, GetAt)")
+            help:
+                "check it in Architect's SpecExpression Help before publishing, or use a confirmed function (IsSet, IsNotSetOrEmpty, If, ToString, ToInt, ToDateTime, Lower, Contains, Count, Substring, GetAt)"
+        )
     }
 }

@@ -78,7 +78,8 @@ extension TypeChecker {
             guard type.isAssignable(to: declared) else {
                 diagnostics.append(
                     SemanticDiagnostics.typeMismatch(
-                        "the expression of `\(name)`", have: type, want: declared.description, at: expr.expression.range))
+                        "the expression of `\(name)`", have: type, want: declared.description, at: expr.expression.range
+                    ))
                 return nil
             }
             type = declared
@@ -116,7 +117,9 @@ extension TypeChecker {
     }
 
     /// Type-checks `expression` under `facts`. Returns nil (with diagnostics) when it is ill-typed.
-    mutating func checkExpression(_ expression: SpecExpression, facts: Facts, site: ExpressionSite) -> CheckedExpression? {
+    mutating func checkExpression(_ expression: SpecExpression, facts: Facts, site: ExpressionSite)
+        -> CheckedExpression?
+    {
         check(expression, facts: facts, site: site, allowNotSet: site.resultMayBeNotSet, testingSet: false)
     }
 
@@ -126,28 +129,36 @@ extension TypeChecker {
         let range = expression.range
         switch expression.kind {
         case .string(let text):
-            return CheckedExpression(typed: TypedExpression(.literal(.string(text)), type: .string, range: range), mayBeNotSet: false)
+            return CheckedExpression(
+                typed: TypedExpression(.literal(.string(text)), type: .string, range: range), mayBeNotSet: false)
         case .integer(let text):
-            return CheckedExpression(typed: TypedExpression(.literal(.integer(text)), type: .integer, range: range), mayBeNotSet: false)
+            return CheckedExpression(
+                typed: TypedExpression(.literal(.integer(text)), type: .integer, range: range), mayBeNotSet: false)
         case .decimal(let text):
-            return CheckedExpression(typed: TypedExpression(.literal(.decimal(text)), type: .decimal, range: range), mayBeNotSet: false)
+            return CheckedExpression(
+                typed: TypedExpression(.literal(.decimal(text)), type: .decimal, range: range), mayBeNotSet: false)
         case .boolean(let value):
-            return CheckedExpression(typed: TypedExpression(.literal(.boolean(value)), type: .boolean, range: range), mayBeNotSet: false)
+            return CheckedExpression(
+                typed: TypedExpression(.literal(.boolean(value)), type: .boolean, range: range), mayBeNotSet: false)
         case .parenthesized(let inner):
             return check(inner, facts: facts, site: site, allowNotSet: allowNotSet, testingSet: testingSet)
         case .name(let name):
             return checkName(name, range: range, facts: facts, testingSet: testingSet)
         case .unary(let op, let operand):
-            guard let checked = check(operand, facts: facts, site: site, allowNotSet: false, testingSet: false) else { return nil }
+            guard let checked = check(operand, facts: facts, site: site, allowNotSet: false, testingSet: false) else {
+                return nil
+            }
             let want: ArchitectType = op == .not ? .boolean : checked.typed.type
             if op == .not && checked.typed.type != .boolean {
                 diagnostics.append(
-                    SemanticDiagnostics.typeMismatch("the operand of `not`", have: checked.typed.type, want: "Boolean", at: operand.range))
+                    SemanticDiagnostics.typeMismatch(
+                        "the operand of `not`", have: checked.typed.type, want: "Boolean", at: operand.range))
                 return nil
             }
             if op == .negate && !checked.typed.type.isNumeric {
                 diagnostics.append(
-                    SemanticDiagnostics.typeMismatch("the operand of `-`", have: checked.typed.type, want: "a number", at: operand.range))
+                    SemanticDiagnostics.typeMismatch(
+                        "the operand of `-`", have: checked.typed.type, want: "a number", at: operand.range))
                 return nil
             }
             let kind: TypedExpressionKind = op == .not ? .not(checked.typed) : .negate(checked.typed)
@@ -155,13 +166,18 @@ extension TypeChecker {
         case .binary(let op, let lhs, let rhs):
             return checkBinary(op, lhs, rhs, range: range, facts: facts, site: site)
         case .call(let function, let functionRange, let arguments):
-            return checkCall(function, functionRange: functionRange, arguments, range: range, facts: facts, site: site, allowNotSet: allowNotSet)
+            return checkCall(
+                function, functionRange: functionRange, arguments, range: range, facts: facts, site: site,
+                allowNotSet: allowNotSet)
         }
     }
 
-    private mutating func checkName(_ name: String, range: SourceRange, facts: Facts, testingSet: Bool) -> CheckedExpression? {
+    private mutating func checkName(_ name: String, range: SourceRange, facts: Facts, testingSet: Bool)
+        -> CheckedExpression?
+    {
         if name == "Message.IsAuthenticated" {
-            return CheckedExpression(typed: TypedExpression(.isAuthenticated, type: .boolean, range: range), mayBeNotSet: false)
+            return CheckedExpression(
+                typed: TypedExpression(.isAuthenticated, type: .boolean, range: range), mayBeNotSet: false)
         }
         guard name.hasPrefix("Flow."), variableDecls[name] != nil else {
             let candidates = variableNames + ["Message.IsAuthenticated"]
@@ -178,17 +194,21 @@ extension TypeChecker {
             diagnostics.append(SemanticDiagnostics.maybeNotSet(name, reason: reason, at: range))
             return nil
         }
-        return CheckedExpression(typed: TypedExpression(.variable(name), type: variable.type, range: range), mayBeNotSet: false)
+        return CheckedExpression(
+            typed: TypedExpression(.variable(name), type: variable.type, range: range), mayBeNotSet: false)
     }
 
     private mutating func checkBinary(
-        _ op: BinaryOperator, _ lhs: SpecExpression, _ rhs: SpecExpression, range: SourceRange, facts: Facts, site: ExpressionSite
+        _ op: BinaryOperator, _ lhs: SpecExpression, _ rhs: SpecExpression, range: SourceRange, facts: Facts,
+        site: ExpressionSite
     ) -> CheckedExpression? {
         guard let left = check(lhs, facts: facts, site: site, allowNotSet: false, testingSet: false) else { return nil }
         var rightFacts = facts
         if op == .and { rightFacts = facts.union(Facts.whenTrue(left.typed)) }
         if op == .or { rightFacts = facts.union(Facts.whenFalse(left.typed)) }
-        guard let right = check(rhs, facts: rightFacts, site: site, allowNotSet: false, testingSet: false) else { return nil }
+        guard let right = check(rhs, facts: rightFacts, site: site, allowNotSet: false, testingSet: false) else {
+            return nil
+        }
         let (a, b) = (left.typed.type, right.typed.type)
         let resultType: ArchitectType
         switch op {
@@ -196,7 +216,8 @@ extension TypeChecker {
             for (side, type, expr) in [(left, a, lhs), (right, b, rhs)] where type != .boolean {
                 _ = side
                 diagnostics.append(
-                    SemanticDiagnostics.typeMismatch("the operand of `\(op.rawValue)`", have: type, want: "Boolean", at: expr.range))
+                    SemanticDiagnostics.typeMismatch(
+                        "the operand of `\(op.rawValue)`", have: type, want: "Boolean", at: expr.range))
                 return nil
             }
             resultType = .boolean
@@ -206,7 +227,8 @@ extension TypeChecker {
                 diagnostics.append(
                     SemanticDiagnostics.typeMismatch(
                         "the right side of `\(op.rawValue)`", have: b, want: a.description, at: rhs.range,
-                        help: a.isCollection || a == .json ? "collections and JSON cannot be compared; use `Contains` or `Count`" : nil))
+                        help: a.isCollection || a == .json
+                            ? "collections and JSON cannot be compared; use `Contains` or `Count`" : nil))
                 return nil
             }
             lintEnumComparison(left.typed, right.typed)
@@ -229,7 +251,8 @@ extension TypeChecker {
                 let (bad, badRange) = a.isNumeric ? (b, rhs.range) : (a, lhs.range)
                 diagnostics.append(
                     SemanticDiagnostics.typeMismatch(
-                        "the operand of `\(op.rawValue)`", have: bad, want: op == .add ? "a number or String" : "a number",
+                        "the operand of `\(op.rawValue)`", have: bad,
+                        want: op == .add ? "a number or String" : "a number",
                         at: badRange))
                 return nil
             }
@@ -237,7 +260,8 @@ extension TypeChecker {
             resultType = (a == .integer && b == .integer && op != .divide) ? .integer : .decimal
         }
         return CheckedExpression(
-            typed: TypedExpression(.binary(op, left.typed, right.typed), type: resultType, range: range), mayBeNotSet: false)
+            typed: TypedExpression(.binary(op, left.typed, right.typed), type: resultType, range: range),
+            mayBeNotSet: false)
     }
 
     /// `Flow.Tier == "gld"` where `Flow.Tier` only takes declared values: almost certainly a typo.
@@ -256,7 +280,8 @@ extension TypeChecker {
         guard var allowed, !allowed.contains(value) else { return }
         if case .string(let fallback)? = variable.defaultValue, !allowed.contains(fallback) { allowed.append(fallback) }
         if allowed.contains(value) { return }
-        diagnostics.append(SemanticDiagnostics.comparisonOutsideEnum(value, variable: name, allowed: allowed, at: literalSide.range))
+        diagnostics.append(
+            SemanticDiagnostics.comparisonOutsideEnum(value, variable: name, allowed: allowed, at: literalSide.range))
     }
 
     private mutating func checkCall(
@@ -276,7 +301,8 @@ extension TypeChecker {
         }
         var checked: [CheckedExpression] = []
         if name == "If" {
-            guard let condition = check(arguments[0], facts: facts, site: site, allowNotSet: false, testingSet: false) else { return nil }
+            guard let condition = check(arguments[0], facts: facts, site: site, allowNotSet: false, testingSet: false)
+            else { return nil }
             let yes = facts.union(Facts.whenTrue(condition.typed))
             let no = facts.union(Facts.whenFalse(condition.typed))
             guard let a = check(arguments[1], facts: yes, site: site, allowNotSet: allowNotSet, testingSet: false),
@@ -297,7 +323,8 @@ extension TypeChecker {
             let index = min(mismatch.argument, checked.count - 1)
             diagnostics.append(
                 SemanticDiagnostics.argumentMismatch(
-                    function, index: index, have: checked[index].typed.type, want: mismatch.expected, at: arguments[index].range))
+                    function, index: index, have: checked[index].typed.type, want: mismatch.expected,
+                    at: arguments[index].range))
             return nil
         case .success(let type):
             var mayBeNotSet = function.mayYieldNotSet || checked.dropFirst().contains { $0.mayBeNotSet && name == "If" }
@@ -320,7 +347,9 @@ extension TypeChecker {
         func walk(_ e: TypedExpression, _ checker: inout TypeChecker) {
             switch e.kind {
             case .variable(let name):
-                guard let variable = checker.variables[name], !variable.trusted, reported.insert(name).inserted else { return }
+                guard let variable = checker.variables[name], !variable.trusted, reported.insert(name).inserted else {
+                    return
+                }
                 checker.diagnostics.append(
                     SemanticDiagnostics.untrusted(
                         what, variable: name, origin: checker.untrustedOrigin(variable), at: e.range, notes: []))
@@ -340,7 +369,8 @@ extension TypeChecker {
         case .attribute(let name): return "it comes from attribute `\(name)`, which the web page sets"
         case .expression(let typed):
             let sources = typed.variables.compactMap { variables[$0] }.filter { !$0.trusted }.map(\.name)
-            return "it is computed from " + sources.map { "`\($0)`" }.joined(separator: ", ") + ", which the web page controls"
+            return "it is computed from " + sources.map { "`\($0)`" }.joined(separator: ", ")
+                + ", which the web page controls"
         default: return "it is not derived from the verified token"
         }
     }

@@ -16,7 +16,9 @@ extension TypeChecker {
             if let when = guardAction.when { conditions.append(("the condition of `\(guardAction.name)`", when, true)) }
         }
         for rule in routing where rule.sensitive {
-            if let when = rule.when { conditions.append(("the condition of sensitive rule `\(rule.name)`", when, false)) }
+            if let when = rule.when {
+                conditions.append(("the condition of sensitive rule `\(rule.name)`", when, false))
+            }
         }
         for condition in conditions {
             let reads = transitiveReads(condition.expression, computed: computed)
@@ -34,7 +36,9 @@ extension TypeChecker {
             }
             var byEnrichment: [String: [String]] = [:]
             for variable in withDefaults {
-                if case .enrichment(_, let enrichment) = variable.source { byEnrichment[enrichment, default: []].append(variable.name) }
+                if case .enrichment(_, let enrichment) = variable.source {
+                    byEnrichment[enrichment, default: []].append(variable.name)
+                }
             }
             for (enrichment, names) in byEnrichment.sorted(by: { $0.key < $1.key }) where names.count > 1 {
                 scenarios.append((names, "when `\(enrichment)` fails"))

@@ -54,7 +54,8 @@ extension TypeChecker {
             rules.append(
                 CheckedRule(
                     name: name, when: typed, queue: queue.value, priority: decl.priority?.value,
-                    skills: decl.skills.map(\.value), sensitive: decl.sensitive?.value ?? false, isGuestRule: isGuestRule))
+                    skills: decl.skills.map(\.value), sensitive: decl.sensitive?.value ?? false,
+                    isGuestRule: isGuestRule))
         }
         if let last = document.routing.last, last.when != nil, unconditional == nil {
             diagnostics.append(SemanticDiagnostics.missingDefaultRule(at: last.name.range))
@@ -95,7 +96,9 @@ extension TypeChecker {
                     diagnostics.append(
                         SemanticDiagnostics.badGuardInputType(
                             input.name.value, type: variable.type, at: input.from.range,
-                            help: "a data action input is one value: write `\(input.name.value): { from: \(variable.name), pick: first }`"))
+                            help:
+                                "a data action input is one value: write `\(input.name.value): { from: \(variable.name), pick: first }`"
+                        ))
                     ok = false
                 }
                 type = element
@@ -115,17 +118,20 @@ extension TypeChecker {
             }
             let inURL = placeholders.contains(input.name.value)
             if !inURL && method == .GET {
-                diagnostics.append(SemanticDiagnostics.inputUnused(input.name.value, guardName: guardName, at: input.name.range))
+                diagnostics.append(
+                    SemanticDiagnostics.inputUnused(input.name.value, guardName: guardName, at: input.name.range))
                 ok = false
             }
             inputs.append(
                 CheckedGuardInput(
-                    name: input.name.value, variable: variable.name, type: type, pickFirst: input.pickFirst != nil, inURL: inURL))
+                    name: input.name.value, variable: variable.name, type: type, pickFirst: input.pickFirst != nil,
+                    inURL: inURL))
         }
         if let url = decl.url {
             for placeholder in Set(placeholders).sorted() where !inputNames.contains(placeholder) {
                 diagnostics.append(
-                    SemanticDiagnostics.placeholderNotInput(placeholder, guardName: guardName, at: url.range, inputs: inputNames))
+                    SemanticDiagnostics.placeholderNotInput(
+                        placeholder, guardName: guardName, at: url.range, inputs: inputNames))
                 ok = false
             }
         }
@@ -152,7 +158,8 @@ extension TypeChecker {
             call = point.value
             if case .before(let rule) = point.value, !document.routing.contains(where: { $0.name.value == rule }) {
                 diagnostics.append(
-                    SemanticDiagnostics.unknownRule(rule, at: point.range, candidates: document.routing.map(\.name.value)))
+                    SemanticDiagnostics.unknownRule(
+                        rule, at: point.range, candidates: document.routing.map(\.name.value)))
                 ok = false
             }
         }
@@ -169,7 +176,8 @@ extension TypeChecker {
             }
             guard variableDecls[output.variable.value] != nil else {
                 diagnostics.append(
-                    SemanticDiagnostics.unknownVariable(output.variable.value, at: output.variable.range, candidates: variableNames))
+                    SemanticDiagnostics.unknownVariable(
+                        output.variable.value, at: output.variable.range, candidates: variableNames))
                 ok = false
                 continue
             }
@@ -180,7 +188,8 @@ extension TypeChecker {
             if case .actionOutput(let owner, _) = variable.source, owner == guardName {
                 if type != variable.type {
                     diagnostics.append(
-                        SemanticDiagnostics.outputTypeMismatch(variable.name, have: type, want: variable.type, at: typeName.range))
+                        SemanticDiagnostics.outputTypeMismatch(
+                            variable.name, have: type, want: variable.type, at: typeName.range))
                     ok = false
                 }
                 outputs.append(CheckedGuardOutput(variable: variable.name, field: field.value, type: type))

@@ -54,7 +54,8 @@ package struct TypeChecker {
         return CheckedSpec(
             name: specName, path: document.path,
             flow: FlowSettings(
-                name: flow.name.value, division: flow.division?.value ?? "Home", language: flow.language?.value ?? "en-us"),
+                name: flow.name.value, division: flow.division?.value ?? "Home",
+                language: flow.language?.value ?? "en-us"),
             identity: identity, claims: claims, enrichments: enrichments, attributes: attributes,
             variables: document.variables.compactMap { variables[$0.name.value] }, computationOrder: order,
             participantData: participantData, routing: routing, guards: guards)
@@ -200,12 +201,14 @@ package struct TypeChecker {
     private mutating func checkEnrichment(_ decl: EnrichmentDecl) -> CheckedEnrichment? {
         for claim in decl.returns where claimDecls[claim.value] == nil {
             diagnostics.append(
-                SemanticDiagnostics.unknownClaim(claim.value, at: claim.range, candidates: document.claims.map(\.name.value)))
+                SemanticDiagnostics.unknownClaim(
+                    claim.value, at: claim.range, candidates: document.claims.map(\.name.value)))
         }
         if let url = decl.url {
             let found = Self.placeholders(in: url.value)
             if found.isEmpty || found.contains(where: { $0 != "sub" }) {
-                diagnostics.append(SemanticDiagnostics.enrichmentPlaceholders(decl.name.value, found: found, at: url.range))
+                diagnostics.append(
+                    SemanticDiagnostics.enrichmentPlaceholders(decl.name.value, found: found, at: url.range))
             }
         }
         if let timeout = decl.timeout, timeout.value.totalSeconds > 60 {
@@ -217,12 +220,14 @@ package struct TypeChecker {
         guard let category = decl.category, let url = decl.url else { return nil }
         return CheckedEnrichment(
             name: decl.name.value, category: category.value, url: url.value,
-            timeout: decl.timeout?.value ?? DurationValue(amount: 5, unit: .seconds), returns: decl.returns.map(\.value))
+            timeout: decl.timeout?.value ?? DurationValue(amount: 5, unit: .seconds), returns: decl.returns.map(\.value)
+        )
     }
 
     private mutating func checkAttribute(_ decl: AttributeDecl) -> CheckedAttribute? {
         if let type = decl.type, type.value != "string" {
-            diagnostics.append(SemanticDiagnostics.nonStringAttribute(decl.name.value, type: type.value, at: type.range))
+            diagnostics.append(
+                SemanticDiagnostics.nonStringAttribute(decl.name.value, type: type.value, at: type.range))
         }
         if let mirrors = decl.mirrors, claimDecls[mirrors.value] == nil {
             diagnostics.append(
@@ -281,7 +286,8 @@ package struct TypeChecker {
             guard let claim = checkedClaims[claimName], let claimDecl = claimDecls[claimName] else {
                 diagnostics.append(
                     SemanticDiagnostics.unknownClaim(
-                        claimName, at: decl.from?.range ?? decl.name.range, candidates: document.claims.map(\.name.value)))
+                        claimName, at: decl.from?.range ?? decl.name.range,
+                        candidates: document.claims.map(\.name.value)))
                 return nil
             }
             var allowed = TypeCompatibility.allowedTypes(for: claimDecl.schema)
@@ -293,7 +299,8 @@ package struct TypeChecker {
                     return nil
                 }
                 guard enrichment.returns.contains(where: { $0.value == claimName }) else {
-                    diagnostics.append(SemanticDiagnostics.notReturned(claim: claimName, enrichment: via.value, at: via.range))
+                    diagnostics.append(
+                        SemanticDiagnostics.notReturned(claim: claimName, enrichment: via.value, at: via.range))
                     return nil
                 }
                 source = .enrichment(claim: claimName, enrichment: via.value)
@@ -312,8 +319,10 @@ package struct TypeChecker {
             guard let first = allowed.first else {
                 diagnostics.append(
                     SemanticDiagnostics.error(
-                        "CM2101", "claim `\(claimName)` has no Architect type (arrays of objects or arrays are not supported)",
-                        decl.from?.range ?? decl.name.range, help: "store the whole claim in a `JSON` variable via an object claim"))
+                        "CM2101",
+                        "claim `\(claimName)` has no Architect type (arrays of objects or arrays are not supported)",
+                        decl.from?.range ?? decl.name.range,
+                        help: "store the whole claim in a `JSON` variable via an object claim"))
                 return nil
             }
             type = written ?? first
@@ -346,7 +355,9 @@ package struct TypeChecker {
                     SemanticDiagnostics.typeMismatch(
                         "attribute `\(attributeName)`", have: .string, want: type.description,
                         at: decl.type?.range ?? decl.name.range,
-                        help: "attributes arrive as strings; declare the variable `String` and convert it in a computed variable"))
+                        help:
+                            "attributes arrive as strings; declare the variable `String` and convert it in a computed variable"
+                    ))
                 return nil
             }
             source = .attribute(attributeName)
@@ -361,7 +372,8 @@ package struct TypeChecker {
             guard let written else {
                 diagnostics.append(
                     SemanticDiagnostics.error(
-                        "CM1102", "variable `\(name)` is set by `\(target.guardName)` and needs a `type`", decl.name.range,
+                        "CM1102", "variable `\(name)` is set by `\(target.guardName)` and needs a `type`",
+                        decl.name.range,
                         help: "write `type:` to match the output, e.g. `\(name): { type: Decimal }`"))
                 return nil
             }
@@ -372,7 +384,8 @@ package struct TypeChecker {
         if decl.defaultValue != nil && defaultValue == nil { return nil }
         return CheckedVariable(
             name: name, type: type, source: source, defaultValue: defaultValue, failOpen: decl.failOpen?.value ?? false,
-            trusted: trusted, tokenDerived: tokenDerived, mayBeNotSetWhenAuthenticated: mayBeNotSet, range: decl.name.range)
+            trusted: trusted, tokenDerived: tokenDerived, mayBeNotSetWhenAuthenticated: mayBeNotSet,
+            range: decl.name.range)
     }
 
     static func describe(_ schema: ClaimSchema) -> String {
@@ -424,7 +437,8 @@ package struct TypeChecker {
     private mutating func checkParticipantDatum(_ decl: ParticipantDatumDecl) -> CheckedParticipantDatum? {
         guard let variable = lookupVariable(decl.variable) else { return nil }
         if !decl.piiAllowed, let claim = Self.piiClaim(of: variable) {
-            diagnostics.append(SemanticDiagnostics.pii(decl.key.value, variable: variable.name, claim: claim, at: decl.variable.range))
+            diagnostics.append(
+                SemanticDiagnostics.pii(decl.key.value, variable: variable.name, claim: claim, at: decl.variable.range))
         }
         return CheckedParticipantDatum(
             key: decl.key.value, variable: variable.name, type: variable.type, trusted: variable.trusted,
@@ -443,7 +457,8 @@ package struct TypeChecker {
     mutating func lookupVariable(_ name: Located<String>) -> CheckedVariable? {
         if let variable = variables[name.value] { return variable }
         if variableDecls[name.value] == nil {
-            diagnostics.append(SemanticDiagnostics.unknownVariable(name.value, at: name.range, candidates: variableNames))
+            diagnostics.append(
+                SemanticDiagnostics.unknownVariable(name.value, at: name.range, candidates: variableNames))
         }
         return nil
     }

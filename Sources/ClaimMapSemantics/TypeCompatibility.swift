@@ -43,7 +43,8 @@ package enum TypeCompatibility {
     package static func explanation(claimKind: ClaimKind, format: ClaimFormat?, type: ArchitectType) -> String? {
         switch (claimKind, type) {
         case (.number, .integer):
-            return "a JSON number may have a fraction; storing it in an Integer would narrow it. Use `Decimal`, or declare the claim `type: integer`"
+            return
+                "a JSON number may have a fraction; storing it in an Integer would narrow it. Use `Decimal`, or declare the claim `type: integer`"
         case (.string, .dateTime):
             return "a string claim becomes a DateTime only with `format: date-time`"
         case (.integer, .dateTime), (.number, .dateTime):

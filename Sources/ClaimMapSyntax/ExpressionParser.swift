@@ -219,7 +219,8 @@ package struct ExpressionParser {
 
     private func unexpected(_ lexeme: Lexeme, expecting: String) -> Diagnostic {
         SyntaxDiagnostics.error(
-            "CM1202", "expected \(expecting), found \(describe(lexeme))", range(lexeme.start, max(lexeme.end, lexeme.start + 1)))
+            "CM1202", "expected \(expecting), found \(describe(lexeme))",
+            range(lexeme.start, max(lexeme.end, lexeme.start + 1)))
     }
 
     private func span(_ start: Int, _ end: Int) -> SourceRange { range(start, end) }
@@ -229,7 +230,8 @@ package struct ExpressionParser {
         if depth > maxDepth {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1202", "expression is nested more than \(maxDepth) levels deep", range(current.start, current.start + 1)))
+                    "CM1202", "expression is nested more than \(maxDepth) levels deep",
+                    range(current.start, current.start + 1)))
             return false
         }
         return true

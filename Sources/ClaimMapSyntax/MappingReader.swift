@@ -102,7 +102,8 @@ struct MappingReader {
             var out: [Located<String>] = []
             for item in sequence.items {
                 guard case .scalar(let scalar) = item else {
-                    diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a list of single values", found: item))
+                    diagnostics.append(
+                        SpecDiagnostics.wrongNode(key: key, expected: "a list of single values", found: item))
                     continue
                 }
                 out.append(Located(scalar.text, scalar.range))
@@ -130,7 +131,9 @@ extension String {
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace {
+            end = scalars.index(before: end)
+        }
         return Substring(scalars[start..<end])
     }
 }

@@ -95,7 +95,9 @@ package enum SpecDiagnostics {
         error("CM1113", "`\(key)` must list at least one value", range)
     }
 
-    package static func conflictingKeys(_ first: String, _ second: String, at range: SourceRange, help: String) -> Diagnostic {
+    package static func conflictingKeys(_ first: String, _ second: String, at range: SourceRange, help: String)
+        -> Diagnostic
+    {
         error("CM1114", "`\(first)` and `\(second)` cannot be used together", range, help: help)
     }
 
@@ -130,7 +132,8 @@ package enum SpecDiagnostics {
     package static func badSpecName(_ name: String, path: String) -> Diagnostic {
         Diagnostic(
             code: DiagnosticCode("CM1118"), severity: .error,
-            message: "spec file name `\(name)` must be `<name>.mapping.yaml` with a name of lowercase letters, digits and `-`",
+            message:
+                "spec file name `\(name)` must be `<name>.mapping.yaml` with a name of lowercase letters, digits and `-`",
             file: path, range: nil, help: "rename the file, e.g. `retail-web.mapping.yaml`")
     }
 }

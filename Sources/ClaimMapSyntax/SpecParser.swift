@@ -24,7 +24,8 @@ package struct SpecParser {
 
     private mutating func parseDocument(_ root: YAMLNode) -> SpecDocument? {
         guard case .mapping(let mapping) = root else {
-            diagnostics.append(SpecDiagnostics.wrongNode(context: "a spec", expected: "a mapping of sections", found: root))
+            diagnostics.append(
+                SpecDiagnostics.wrongNode(context: "a spec", expected: "a mapping of sections", found: root))
             return nil
         }
         var document = SpecDocument(path: path, rootRange: mapping.range)
@@ -45,7 +46,9 @@ package struct SpecParser {
             document.claims = entries(of: claims, what: "claim").compactMap { parseClaim(name: $0, $1) }
         }
         if let enrichment = reader.mappingValue("enrichment", &diagnostics) {
-            document.enrichments = entries(of: enrichment, what: "enrichment").compactMap { parseEnrichment(name: $0, $1) }
+            document.enrichments = entries(of: enrichment, what: "enrichment").compactMap {
+                parseEnrichment(name: $0, $1)
+            }
         }
         if let attributes = reader.mappingValue("attributes", &diagnostics) {
             document.attributes = entries(of: attributes, what: "attribute").compactMap { parseAttribute(name: $0, $1) }
@@ -62,7 +65,8 @@ package struct SpecParser {
                 document.routing = sequence.items.compactMap { parseRule($0) }
             } else {
                 diagnostics.append(
-                    SpecDiagnostics.wrongNode(key: "routing", expected: "a list of rules (`- rule: ...`)", found: routing))
+                    SpecDiagnostics.wrongNode(
+                        key: "routing", expected: "a list of rules (`- rule: ...`)", found: routing))
             }
         }
         if let guards = reader.mappingValue("guards", &diagnostics) {
@@ -78,7 +82,8 @@ package struct SpecParser {
             guard case .mapping(let body) = value else {
                 diagnostics.append(
                     SpecDiagnostics.wrongNode(
-                        context: "\(what) `\(key.text)`", expected: "a mapping such as `{ type: string }`", found: value))
+                        context: "\(what) `\(key.text)`", expected: "a mapping such as `{ type: string }`", found: value
+                    ))
                 continue
             }
             out.append((Located(key.text, key.range), body))
@@ -98,7 +103,8 @@ package struct SpecParser {
     }
 
     private mutating func parseIdentity(_ mapping: YAMLMapping) -> IdentitySection {
-        let reader = MappingReader(mapping, allowed: SpecGrammar.identity, context: "`identity`", diagnostics: &diagnostics)
+        let reader = MappingReader(
+            mapping, allowed: SpecGrammar.identity, context: "`identity`", diagnostics: &diagnostics)
         var identity = IdentitySection(range: mapping.range)
         if let discovery = reader.requiredString("discovery", &diagnostics) {
             if let problem = Self.urlProblem(discovery.value) {
@@ -250,7 +256,8 @@ package struct SpecParser {
             if !valid.contains(kind) {
                 diagnostics.append(
                     SyntaxDiagnostics.error(
-                        "CM1119", "`format: \(format.value.rawValue)` does not apply to a claim of type `\(kind.rawValue)`",
+                        "CM1119",
+                        "`format: \(format.value.rawValue)` does not apply to a claim of type `\(kind.rawValue)`",
                         format.range,
                         help: format.value == .numericDate
                             ? "`numeric-date` applies to integer and number claims"
@@ -259,7 +266,8 @@ package struct SpecParser {
         }
         if let enumValues = schema.enumValues, kind == .integer || kind == .number {
             for value in enumValues {
-                let ok = kind == .integer ? SpecScalars.isIntegerText(value.value) : SpecScalars.isDecimalText(value.value)
+                let ok =
+                    kind == .integer ? SpecScalars.isIntegerText(value.value) : SpecScalars.isDecimalText(value.value)
                 if !ok {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
@@ -299,7 +307,8 @@ package struct SpecParser {
         if !Self.isAttributeName(name.value) {
             diagnostics.append(
                 SpecDiagnostics.badName(
-                    "attribute", name, rule: "attribute names match `^[A-Za-z][A-Za-z0-9_.-]*$` (at most 255 characters)"))
+                    "attribute", name,
+                    rule: "attribute names match `^[A-Za-z][A-Za-z0-9_.-]*$` (at most 255 characters)"))
         }
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.attribute, context: "attribute `\(name.value)`", diagnostics: &diagnostics)
@@ -390,7 +399,8 @@ package struct SpecParser {
         case .sequence:
             diagnostics.append(
                 SpecDiagnostics.wrongNode(
-                    context: "participant data `\(key.text)`", expected: "a variable (`Flow.X`) or `{from: Flow.X, pii: allow}`",
+                    context: "participant data `\(key.text)`",
+                    expected: "a variable (`Flow.X`) or `{from: Flow.X, pii: allow}`",
                     found: value))
             return nil
         }
@@ -399,10 +409,12 @@ package struct SpecParser {
     private mutating func parseRule(_ node: YAMLNode) -> RuleDecl? {
         guard case .mapping(let mapping) = node else {
             diagnostics.append(
-                SpecDiagnostics.wrongNode(context: "a routing rule", expected: "a mapping (`- rule: name`)", found: node))
+                SpecDiagnostics.wrongNode(
+                    context: "a routing rule", expected: "a mapping (`- rule: name`)", found: node))
             return nil
         }
-        let reader = MappingReader(mapping, allowed: SpecGrammar.rule, context: "a routing rule", diagnostics: &diagnostics)
+        let reader = MappingReader(
+            mapping, allowed: SpecGrammar.rule, context: "a routing rule", diagnostics: &diagnostics)
         guard let name = reader.requiredString("rule", &diagnostics) else { return nil }
         if !Self.isRuleName(name.value) {
             diagnostics.append(
@@ -429,7 +441,8 @@ package struct SpecParser {
     private mutating func parseGuard(name: Located<String>, _ mapping: YAMLMapping) -> GuardDecl? {
         checkActionName(name)
         let context = "guarded action `\(name.value)`"
-        let reader = MappingReader(mapping, allowed: SpecGrammar.guardAction, context: context, diagnostics: &diagnostics)
+        let reader = MappingReader(
+            mapping, allowed: SpecGrammar.guardAction, context: context, diagnostics: &diagnostics)
         var guardDecl = GuardDecl(name: name, range: mapping.range)
         guardDecl.category = reader.requiredString("category", &diagnostics)
         guardDecl.method = reader.choice("method", HTTPMethod.self, &diagnostics)
@@ -444,7 +457,8 @@ package struct SpecParser {
             if requires.text == "authenticated" {
                 guardDecl.requires = Located(requires.text, requires.range)
             } else {
-                diagnostics.append(SpecDiagnostics.notOneOf(key: "requires", scalar: requires, allowed: ["authenticated"]))
+                diagnostics.append(
+                    SpecDiagnostics.notOneOf(key: "requires", scalar: requires, allowed: ["authenticated"]))
             }
         }
         if let when = reader.scalar("when", &diagnostics) { guardDecl.when = parseExpression(when) }
@@ -463,7 +477,8 @@ package struct SpecParser {
                 let inputName = Located(key.text, key.range)
                 if !SpecScalars.isIdentifier(key.text) {
                     diagnostics.append(
-                        SpecDiagnostics.badName("input", inputName, rule: "input names match `^[A-Za-z][A-Za-z0-9_]*$`"))
+                        SpecDiagnostics.badName("input", inputName, rule: "input names match `^[A-Za-z][A-Za-z0-9_]*$`")
+                    )
                 }
                 switch value {
                 case .scalar(let scalar):
@@ -471,7 +486,8 @@ package struct SpecParser {
                         GuardInputDecl(name: inputName, from: Located(scalar.text, scalar.range), range: key.range))
                 case .mapping(let body):
                     let inputReader = MappingReader(
-                        body, allowed: SpecGrammar.guardInput, context: "input `\(key.text)`", diagnostics: &diagnostics)
+                        body, allowed: SpecGrammar.guardInput, context: "input `\(key.text)`", diagnostics: &diagnostics
+                    )
                     guard let from = inputReader.requiredString("from", &diagnostics) else { continue }
                     var input = GuardInputDecl(name: inputName, from: from, range: key.range)
                     if let pick = inputReader.scalar("pick", &diagnostics) {
@@ -533,19 +549,24 @@ package struct SpecParser {
             diagnostics.append(
                 SpecDiagnostics.badName(
                     "data action", name,
-                    rule: "data action names start with a letter and use letters, digits, spaces and `_-.()` (at most 256 characters)"
+                    rule:
+                        "data action names start with a letter and use letters, digits, spaces and `_-.()` (at most 256 characters)"
                 ))
         }
     }
 
     static func isAttributeName(_ name: String) -> Bool {
         guard name.count <= 255, let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
-        return name.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
+        return name.unicodeScalars.allSatisfy {
+            $0.isASCIILetter || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
+        }
     }
 
     static func isRuleName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
-        return name.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0) }
+        return name.unicodeScalars.allSatisfy {
+            $0.isASCIILetter || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0)
+        }
     }
 
     /// Why `text` is not an absolute https URL, or nil. Placeholders `{name}` are allowed in the path.

@@ -43,13 +43,16 @@ package struct YAMLReader {
         nodesVisited = 0
         seenAnchors = []
         guard bytes.count <= limits.maxFileBytes else {
-            return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.fileTooLarge(bytes: bytes.count, limit: limits.maxFileBytes)])
+            return Result(
+                root: nil, text: "",
+                diagnostics: [SyntaxDiagnostics.fileTooLarge(bytes: bytes.count, limit: limits.maxFileBytes)])
         }
         if let bom = Self.byteOrderMark(bytes) {
             return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.byteOrderMark(bom)])
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            return Result(root: nil, text: "", diagnostics: [SyntaxDiagnostics.notUTF8(at: Self.firstInvalidUTF8(bytes))])
+            return Result(
+                root: nil, text: "", diagnostics: [SyntaxDiagnostics.notUTF8(at: Self.firstInvalidUTF8(bytes))])
         }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         if let problem = firstForbiddenCharacter() {
@@ -70,7 +73,9 @@ package struct YAMLReader {
         } catch {
             return Result(
                 root: nil, text: text,
-                diagnostics: [SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)])
+                diagnostics: [
+                    SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)
+                ])
         }
         guard let composed else {
             return Result(root: nil, text: text, diagnostics: [SyntaxDiagnostics.emptyDocument()])
@@ -133,7 +138,9 @@ package struct YAMLReader {
     private func firstDirective() -> SourceRange? {
         for (index, line) in lines.enumerated() {
             guard let first = line.first else { continue }
-            if first == "%" { return SourceRange(start: SourceLocation(line: index + 1, column: 1), length: line.count) }
+            if first == "%" {
+                return SourceRange(start: SourceLocation(line: index + 1, column: 1), length: line.count)
+            }
             if first == "#" || first == " " || first == "\t" || first == "\r" { continue }
             return nil
         }
@@ -158,7 +165,8 @@ package struct YAMLReader {
             }
             return SyntaxDiagnostics.yamlSyntax(problem, at: location, context: context.map(Self.contextText))
         case .reader(let problem, let offset, _, let yaml):
-            return SyntaxDiagnostics.yamlSyntax(problem, at: Self.location(ofUTF8Offset: offset ?? 0, in: yaml), context: nil)
+            return SyntaxDiagnostics.yamlSyntax(
+                problem, at: Self.location(ofUTF8Offset: offset ?? 0, in: yaml), context: nil)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let first = SourceLocation(line: context.mark.line, column: context.mark.column)
             let key = duplicates.first ?? ""
@@ -166,7 +174,8 @@ package struct YAMLReader {
             // Yams reports the first occurrence; point at the repeated key, with a note for the first.
             if let second = repeatedKey(key, after: first) {
                 return SyntaxDiagnostics.duplicateKey(
-                    key, at: SourceRange(start: second, length: length), first: SourceRange(start: first, length: length))
+                    key, at: SourceRange(start: second, length: length),
+                    first: SourceRange(start: first, length: length))
             }
             return SyntaxDiagnostics.duplicateKey(key, at: SourceRange(start: first, length: length), first: nil)
         default:
@@ -281,7 +290,8 @@ package struct YAMLReader {
                 diagnostics.append(SyntaxDiagnostics.anchor(anchor.rawValue, at: pointRange))
             } else if let useSite, let alias = aliasLocation(line: useSite.line, from: useSite.column) {
                 diagnostics.append(
-                    SyntaxDiagnostics.alias(anchor.rawValue, at: SourceRange(start: alias, length: anchor.rawValue.count + 1)))
+                    SyntaxDiagnostics.alias(
+                        anchor.rawValue, at: SourceRange(start: alias, length: anchor.rawValue.count + 1)))
             }
             return nil
         }
@@ -345,7 +355,8 @@ package struct YAMLReader {
             return nil
         }
         guard case .scalar(let scalar) = node else {
-            diagnostics.append(SyntaxDiagnostics.nonScalarKey(node.mapping != nil ? "a mapping" : "a list", at: pointRange))
+            diagnostics.append(
+                SyntaxDiagnostics.nonScalarKey(node.mapping != nil ? "a mapping" : "a list", at: pointRange))
             return nil
         }
         return convertScalar(scalar, start: start)
@@ -370,7 +381,8 @@ package struct YAMLReader {
         }
         let bytes = scalar.string.utf8.count
         if bytes > limits.maxScalarBytes {
-            diagnostics.append(SyntaxDiagnostics.scalarTooLarge(bytes: bytes, limit: limits.maxScalarBytes, at: converted.range))
+            diagnostics.append(
+                SyntaxDiagnostics.scalarTooLarge(bytes: bytes, limit: limits.maxScalarBytes, at: converted.range))
             return YAMLScalar(text: "", style: style, start: start)
         }
         return converted

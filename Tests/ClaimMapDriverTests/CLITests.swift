@@ -72,7 +72,7 @@ struct CLITests {
     func strict() throws {
         let dir = try Self.temporaryDirectory()
         let spec = dir.appendingPathComponent("warn.mapping.yaml")
-        try SpecFixture.text(["identity": SpecFixture.defaults["identity"]! + "  nonce: optional\n"])
+        try SpecFixture.text(["identity": SpecFixture.section("identity") + "  nonce: optional\n"])
             .write(to: spec, atomically: true, encoding: .utf8)
         let lenient = try Self.run(["check", spec.path])
         #expect(lenient.status == 0)
@@ -101,8 +101,10 @@ struct CLITests {
     func formats() throws {
         let dir = try Self.temporaryDirectory()
         let spec = dir.appendingPathComponent("x.mapping.yaml")
-        try SpecFixture.text(["routing": "  - rule: g\n    when: Flow.Teir == \"a\"\n    queue: G\n  - rule: d\n    queue: D\n"])
-            .write(to: spec, atomically: true, encoding: .utf8)
+        try SpecFixture.text([
+            "routing": "  - rule: g\n    when: Flow.Teir == \"a\"\n    queue: G\n  - rule: d\n    queue: D\n"
+        ])
+        .write(to: spec, atomically: true, encoding: .utf8)
         let json = try Self.run(["check", "--format", "json", spec.path])
         #expect(json.status == 1)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])

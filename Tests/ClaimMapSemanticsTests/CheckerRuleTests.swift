@@ -49,17 +49,22 @@ struct CheckerRuleTests {
         Rule(
             name: "sensitive rule reads an attribute", code: "CM2201",
             failing: [
-                "routing": "  - rule: fr\n    when: 1️⃣Flow.Lang == \"fr\"\n    queue: F\n    sensitive: true\n  - rule: d\n    queue: D\n"
+                "routing":
+                    "  - rule: fr\n    when: 1️⃣Flow.Lang == \"fr\"\n    queue: F\n    sensitive: true\n  - rule: d\n    queue: D\n"
             ],
-            passing: ["routing": "  - rule: fr\n    when: Flow.Lang == \"fr\"\n    queue: F\n  - rule: d\n    queue: D\n"]),
+            passing: [
+                "routing": "  - rule: fr\n    when: Flow.Lang == \"fr\"\n    queue: F\n  - rule: d\n    queue: D\n"
+            ]),
         Rule(
             name: "computed variable built from an attribute feeds a guard", code: "CM2201",
             failing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.Key: { type: String, expr: 'Flow.Lang + Flow.Id' }\n",
+                "variables": SpecFixture.section("variables")
+                    + "  Flow.Key: { type: String, expr: 'Flow.Lang + Flow.Id' }\n",
                 "guards": guardWith(input: "1️⃣Flow.Key"),
             ],
             passing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.Key: { type: String, expr: 'Flow.Tier + Flow.Id' }\n",
+                "variables": SpecFixture.section("variables")
+                    + "  Flow.Key: { type: String, expr: 'Flow.Tier + Flow.Id' }\n",
                 "guards": guardWith(input: "Flow.Key"),
             ]),
         // Definite assignment
@@ -71,27 +76,32 @@ struct CheckerRuleTests {
             ],
             passing: [
                 "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n",
-                "routing": "  - rule: e\n    when: IsSet(Flow.Email) and Flow.Email == \"a@b\"\n    queue: E\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: e\n    when: IsSet(Flow.Email) and Flow.Email == \"a@b\"\n    queue: E\n  - rule: d\n    queue: D\n",
             ]),
         Rule(
             name: "narrowing by If", code: "CM2301",
             failing: [
                 "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n",
-                "routing": "  - rule: e\n    when: If(IsSet(Flow.Id), 1️⃣Flow.Email == \"a\", false)\n    queue: E\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: e\n    when: If(IsSet(Flow.Id), 1️⃣Flow.Email == \"a\", false)\n    queue: E\n  - rule: d\n    queue: D\n",
             ],
             passing: [
                 "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n",
-                "routing": "  - rule: e\n    when: If(IsSet(Flow.Email), Flow.Email == \"a\", false)\n    queue: E\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: e\n    when: If(IsSet(Flow.Email), Flow.Email == \"a\", false)\n    queue: E\n  - rule: d\n    queue: D\n",
             ]),
         Rule(
             name: "narrowing by IsNotSetOrEmpty in `or` and under `not`", code: "CM2301",
             failing: [
                 "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n",
-                "routing": "  - rule: e\n    when: IsNotSetOrEmpty(Flow.Id) or 1️⃣Flow.Email == \"a\"\n    queue: E\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: e\n    when: IsNotSetOrEmpty(Flow.Id) or 1️⃣Flow.Email == \"a\"\n    queue: E\n  - rule: d\n    queue: D\n",
             ],
             passing: [
                 "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n",
-                "routing": "  - rule: e\n    when: IsNotSetOrEmpty(Flow.Email) or Flow.Email == \"a\"\n    queue: E\n  - rule: f\n    when: not IsNotSetOrEmpty(Flow.Email) and Flow.Email == \"b\"\n    queue: F\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: e\n    when: IsNotSetOrEmpty(Flow.Email) or Flow.Email == \"a\"\n    queue: E\n  - rule: f\n    when: not IsNotSetOrEmpty(Flow.Email) and Flow.Email == \"b\"\n    queue: F\n  - rule: d\n    queue: D\n",
             ]),
         Rule(
             name: "enrichment output without a default", code: "CM2301",
@@ -107,64 +117,92 @@ struct CheckerRuleTests {
             name: "ghost conversation: token data read before the guest rule", code: "CM2301",
             failing: [
                 "identity": routeGuests,
-                "routing": "  - rule: mine\n    when: 1️⃣Flow.Id == \"x\"\n    queue: M\n  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: mine\n    when: 1️⃣Flow.Id == \"x\"\n    queue: M\n  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n",
             ],
             passing: [
                 "identity": routeGuests,
-                "routing": "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: mine\n    when: Flow.Id == \"x\"\n    queue: M\n  - rule: d\n    queue: D\n",
+                "routing":
+                    "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: mine\n    when: Flow.Id == \"x\"\n    queue: M\n  - rule: d\n    queue: D\n",
             ]),
         Rule(
             name: "guard output read before the action ran", code: "CM2301",
             failing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.Balance: { type: Decimal }\n",
-                "guards": guardWith(input: "Flow.Id") + "    outputs:\n      Flow.Balance: { field: balance, type: Decimal }\n",
+                "variables": SpecFixture.section("variables") + "  Flow.Balance: { type: Decimal }\n",
+                "guards": guardWith(input: "Flow.Id")
+                    + "    outputs:\n      Flow.Balance: { field: balance, type: Decimal }\n",
                 "routing": "  - rule: rich\n    when: 1️⃣Flow.Balance > 1000\n    queue: R\n  - rule: d\n    queue: D\n",
             ],
             passing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.Balance: { type: Decimal }\n",
-                "guards": guardWith(input: "Flow.Id") + "    outputs:\n      Flow.Balance: { field: balance, type: Decimal }\n",
-                "routing": "  - rule: rich\n    when: IsSet(Flow.Balance) and Flow.Balance > 1000\n    queue: R\n  - rule: d\n    queue: D\n",
+                "variables": SpecFixture.section("variables") + "  Flow.Balance: { type: Decimal }\n",
+                "guards": guardWith(input: "Flow.Id")
+                    + "    outputs:\n      Flow.Balance: { field: balance, type: Decimal }\n",
+                "routing":
+                    "  - rule: rich\n    when: IsSet(Flow.Balance) and Flow.Balance > 1000\n    queue: R\n  - rule: d\n    queue: D\n",
             ]),
         Rule(
             name: "a conversion result may be NOT_SET", code: "CM2302",
             failing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.N: { type: Boolean, expr: '1️⃣ToInt(Flow.Lang) > 1' }\n"
+                "variables": SpecFixture.section("variables")
+                    + "  Flow.N: { type: Boolean, expr: '1️⃣ToInt(Flow.Lang) > 1' }\n"
             ],
             passing: [
-                "variables": SpecFixture.defaults["variables"]! + "  Flow.N: { type: Integer, expr: 'ToInt(Flow.Lang)' }\n"
+                "variables": SpecFixture.section("variables")
+                    + "  Flow.N: { type: Integer, expr: 'ToInt(Flow.Lang)' }\n"
             ]),
         // Shape
         Rule(
             name: "rule after the default rule", code: "CM2401",
-            failing: ["routing": "  - rule: d\n    queue: D\n  - rule: 1️⃣late\n    when: Flow.Tier == \"gold\"\n    queue: L\n"],
-            passing: ["routing": "  - rule: late\n    when: Flow.Tier == \"gold\"\n    queue: L\n  - rule: d\n    queue: D\n"]),
+            failing: [
+                "routing": "  - rule: d\n    queue: D\n  - rule: 1️⃣late\n    when: Flow.Tier == \"gold\"\n    queue: L\n"
+            ],
+            passing: [
+                "routing": "  - rule: late\n    when: Flow.Tier == \"gold\"\n    queue: L\n  - rule: d\n    queue: D\n"
+            ]),
         Rule(
             name: "missing default rule", code: "CM2402",
             failing: ["routing": "  - rule: 1️⃣g\n    when: Flow.Tier == \"gold\"\n    queue: G\n"],
             passing: ["routing": "  - rule: g\n    queue: G\n"]),
         Rule(
             name: "duplicate rule name", code: "CM2403",
-            failing: ["routing": "  - rule: g\n    when: Flow.Tier == \"gold\"\n    queue: G\n  - rule: 1️⃣g\n    queue: D\n"],
-            passing: ["routing": "  - rule: g\n    when: Flow.Tier == \"gold\"\n    queue: G\n  - rule: h\n    queue: D\n"]),
+            failing: [
+                "routing": "  - rule: g\n    when: Flow.Tier == \"gold\"\n    queue: G\n  - rule: 1️⃣g\n    queue: D\n"
+            ],
+            passing: [
+                "routing": "  - rule: g\n    when: Flow.Tier == \"gold\"\n    queue: G\n  - rule: h\n    queue: D\n"
+            ]),
         Rule(
             name: "guest rule when guests are blocked", code: "CM2404",
-            failing: ["routing": "  - rule: d1\n    when: Flow.Tier == \"gold\"\n    queue: D\n  - rule: guests\n    when: 1️⃣not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n"],
-            passing: ["routing": "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n"]),
+            failing: [
+                "routing":
+                    "  - rule: d1\n    when: Flow.Tier == \"gold\"\n    queue: D\n  - rule: guests\n    when: 1️⃣not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [
+                "routing":
+                    "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: d\n    queue: D\n"
+            ]),
         Rule(
             name: "unknown variable with a suggestion", code: "CM2002",
-            failing: ["routing": "  - rule: g\n    when: 1️⃣Flow.Teir == \"gold\"\n    queue: G\n  - rule: d\n    queue: D\n"],
+            failing: [
+                "routing": "  - rule: g\n    when: 1️⃣Flow.Teir == \"gold\"\n    queue: G\n  - rule: d\n    queue: D\n"
+            ],
             passing: [:]),
         Rule(
             name: "variable names differing only in case", code: "CM2005",
-            failing: ["variables": "  Flow.Id: { from: sub }\n  Flow.id2: { from: sub }\n  1️⃣Flow.ID2: { from: sub }\n", "routing": onlyDefault],
+            failing: [
+                "variables": "  Flow.Id: { from: sub }\n  Flow.id2: { from: sub }\n  1️⃣Flow.ID2: { from: sub }\n",
+                "routing": onlyDefault,
+            ],
             passing: ["variables": "  Flow.Id: { from: sub }\n  Flow.Id2: { from: sub }\n", "routing": onlyDefault]),
         Rule(
             name: "computed variables in a cycle", code: "CM2012",
             failing: [
-                "variables": "  Flow.Id: { from: sub }\n  1️⃣Flow.A: { type: Boolean, expr: 'Flow.B' }\n  Flow.B: { type: Boolean, expr: 'Flow.A' }\n"
+                "variables":
+                    "  Flow.Id: { from: sub }\n  1️⃣Flow.A: { type: Boolean, expr: 'Flow.B' }\n  Flow.B: { type: Boolean, expr: 'Flow.A' }\n"
             ],
             passing: [
-                "variables": "  Flow.Id: { from: sub }\n  Flow.A: { type: Boolean, expr: 'Flow.B' }\n  Flow.B: { type: Boolean, expr: 'true' }\n",
+                "variables":
+                    "  Flow.Id: { from: sub }\n  Flow.A: { type: Boolean, expr: 'Flow.B' }\n  Flow.B: { type: Boolean, expr: 'true' }\n",
                 "routing": onlyDefault,
             ]),
         // Fail-open defaults
@@ -175,28 +213,34 @@ struct CheckerRuleTests {
                 "guards": guardWith(input: "Flow.Id", when: "1️⃣Flow.Tier == \"gold\""),
             ],
             passing: [
-                "variables": "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: gold, failOpen: true }\n",
+                "variables":
+                    "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: gold, failOpen: true }\n",
                 "guards": guardWith(input: "Flow.Id", when: "Flow.Tier == \"gold\""),
             ]),
         Rule(
             name: "defaults of a failed enrichment open a sensitive rule together", code: "CM2405",
             failing: [
-                "variables": "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n  Flow.Ltv: { from: ltv, via: Profile, default: 0 }\n",
-                "routing": "  - rule: v\n    when: 1️⃣Flow.Tier == \"bronze\" and Flow.Ltv < 1\n    queue: V\n    sensitive: true\n  - rule: d\n    queue: D\n",
+                "variables":
+                    "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n  Flow.Ltv: { from: ltv, via: Profile, default: 0 }\n",
+                "routing":
+                    "  - rule: v\n    when: 1️⃣Flow.Tier == \"bronze\" and Flow.Ltv < 1\n    queue: V\n    sensitive: true\n  - rule: d\n    queue: D\n",
             ],
             passing: [
-                "variables": "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n  Flow.Ltv: { from: ltv, via: Profile, default: 0 }\n",
-                "routing": "  - rule: v\n    when: Flow.Tier == \"gold\" and Flow.Ltv < 1\n    queue: V\n    sensitive: true\n  - rule: d\n    queue: D\n",
+                "variables":
+                    "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n  Flow.Ltv: { from: ltv, via: Profile, default: 0 }\n",
+                "routing":
+                    "  - rule: v\n    when: Flow.Tier == \"gold\" and Flow.Ltv < 1\n    queue: V\n    sensitive: true\n  - rule: d\n    queue: D\n",
             ]),
         // Lints that are errors
         Rule(
             name: "a symmetric algorithm", code: "CM2501",
-            failing: ["identity": SpecFixture.defaults["identity"]! + "  algorithms: [RS256, 1️⃣HS256]\n"],
-            passing: ["identity": SpecFixture.defaults["identity"]! + "  algorithms: [RS256, PS256]\n"]),
+            failing: ["identity": SpecFixture.section("identity") + "  algorithms: [RS256, 1️⃣HS256]\n"],
+            passing: ["identity": SpecFixture.section("identity") + "  algorithms: [RS256, PS256]\n"]),
         Rule(
             name: "sub not required", code: "CM2503",
             failing: [
-                "claims": "  1️⃣sub: { type: string }\n  tier: { type: string }\n  ltv: { type: number }\n  accounts: { type: array, items: { type: string } }\n  email: { type: string }\n"
+                "claims":
+                    "  1️⃣sub: { type: string }\n  tier: { type: string }\n  ltv: { type: number }\n  accounts: { type: array, items: { type: string } }\n  email: { type: string }\n"
             ],
             passing: [:]),
     ]
@@ -204,7 +248,9 @@ struct CheckerRuleTests {
     @Test("failing case reports the code at the marker", arguments: rules)
     func failing(rule: Rule) {
         let (result, source) = SpecFixture.check(rule.failing)
-        #expect(result.errorCodes.contains(rule.code), "\(rule.name): \(result.diagnostics.map { "\($0.code) \($0.message)" })")
+        #expect(
+            result.errorCodes.contains(rule.code),
+            "\(rule.name): \(result.diagnostics.map { "\($0.code) \($0.message)" })")
         let starts = result.diagnostics.filter { $0.code.rawValue == rule.code }.compactMap(\.range?.start)
         #expect(starts.contains { $0 == source["1️⃣"] }, "\(rule.name): \(starts) vs \(String(describing: source["1️⃣"]))")
     }
@@ -218,9 +264,9 @@ struct CheckerRuleTests {
     @Test("warnings: nonce optional, PII, email as identity, unused claim, secure, unconfirmed function")
     func warnings() {
         let (result, _) = SpecFixture.check([
-            "identity": SpecFixture.defaults["identity"]! + "  nonce: optional\n",
-            "claims": SpecFixture.defaults["claims"]! + "  unused: { type: string }\n",
-            "variables": SpecFixture.defaults["variables"]!
+            "identity": SpecFixture.section("identity") + "  nonce: optional\n",
+            "claims": SpecFixture.section("claims") + "  unused: { type: string }\n",
+            "variables": SpecFixture.section("variables")
                 + "  Flow.Up: { type: String, expr: 'Upper(Flow.Tier)' }\n  Flow.Name: { from: email }\n",
             "participantData": "  contact.email: Flow.Email\n  contact.other: { from: Flow.Email, pii: allow }\n",
             "guards": Self.guardWith(input: "Flow.Email") + "    secure: true\n",
@@ -234,7 +280,8 @@ struct CheckerRuleTests {
     @Test("suggestions for unknown names")
     func suggestions() {
         let (result, _) = SpecFixture.check([
-            "variables": "  Flow.Id: { from: sub }\n  Flow.T: { from: tierr, via: Profil }\n  Flow.L: { from: attribute lnag }\n",
+            "variables":
+                "  Flow.Id: { from: sub }\n  Flow.T: { from: tierr, via: Profil }\n  Flow.L: { from: attribute lnag }\n",
             "routing": "  - rule: g\n    when: IsSett(Flow.Id)\n    queue: G\n  - rule: default\n    queue: D\n",
             "guards": Self.guardWith(input: "Flow.Id") + "    call: before dfault\n",
         ])
@@ -248,7 +295,8 @@ struct CheckerRuleTests {
     func guestNarrowing() {
         let (result, _) = SpecFixture.check([
             "identity": Self.routeGuests,
-            "routing": "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: m\n    when: Flow.Id == \"x\"\n    queue: M\n  - rule: d\n    queue: D\n",
+            "routing":
+                "  - rule: guests\n    when: not Message.IsAuthenticated\n    queue: G\n  - rule: m\n    when: Flow.Id == \"x\"\n    queue: M\n  - rule: d\n    queue: D\n",
         ])
         #expect(result.errorCodes.isEmpty)
         #expect(result.checked?.identity.guests == .route)

@@ -28,7 +28,9 @@ struct DesignerMistakeTests {
         Mistake(
             description: "guard input from an attribute", find: "      subject: Flow.CustomerId",
             replace: "      subject: Flow.Language", code: "CM2201",
-            message: "input `subject` of `Get Account Balance` reads `Flow.Language`, which is untrusted: it comes from attribute `preferredLanguage`, which the web page sets"),
+            message:
+                "input `subject` of `Get Account Balance` reads `Flow.Language`, which is untrusted: it comes from attribute `preferredLanguage`, which the web page sets"
+        ),
         Mistake(
             description: "rule after the default", find: "  - rule: default\n    queue: Retail General",
             replace: "  - rule: default\n    queue: Retail General\n  - rule: late\n    when: Flow.IsVip\n    queue: X",
@@ -38,11 +40,14 @@ struct DesignerMistakeTests {
             replace: "    when: Flow.Email == \"a@b.example\"", code: "CM2301",
             message: "`Flow.Email` may be NOT_SET here: claim `email` is optional and it has no default"),
         Mistake(
-            description: "a number stored in an Integer", find: "type: Decimal, default: 0", replace: "type: Integer, default: 0",
+            description: "a number stored in an Integer", find: "type: Decimal, default: 0",
+            replace: "type: Integer, default: 0",
             code: "CM2101", message: "claim `ltv` (number) cannot be stored in `Flow.LifetimeValue` of type Integer"),
         Mistake(
-            description: "a default that opens the guard", find: "default: bronze", replace: "default: gold", code: "CM2405",
-            message: "the condition of sensitive rule `vip` is true when `Flow.Tier` falls back to its default `gold` (when `Customer Profile` fails or times out)"
+            description: "a default that opens the guard", find: "default: bronze", replace: "default: gold",
+            code: "CM2405",
+            message:
+                "the condition of sensitive rule `vip` is true when `Flow.Tier` falls back to its default `gold` (when `Customer Profile` fails or times out)"
         ),
         Mistake(
             description: "YAML 1.1 boolean", find: "    sensitive: true", replace: "    sensitive: yes", code: "CM1106",
@@ -60,10 +65,12 @@ struct DesignerMistakeTests {
             replace: "when: Flow.Tier != 'bronze'", code: "CM1201", message: "string literals use double quotes"),
         Mistake(
             description: "a tab for indentation", find: "    priority: 10", replace: "  \tpriority: 10", code: "CM1004",
-            message: "YAML syntax error: found a tab character that violates indentation", help: "indent with spaces only"),
+            message: "YAML syntax error: found a tab character that violates indentation",
+            help: "indent with spaces only"),
         Mistake(
             description: "calling a guard before a rule that does not exist", find: "call: before vip",
-            replace: "call: before vipp", code: "CM2006", message: "unknown routing rule `vipp`", help: "did you mean `vip`?"),
+            replace: "call: before vipp", code: "CM2006", message: "unknown routing rule `vipp`",
+            help: "did you mean `vip`?"),
     ]
 
     @Test("each mistake gets one clear message", arguments: mistakes)

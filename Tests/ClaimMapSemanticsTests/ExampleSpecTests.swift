@@ -18,14 +18,17 @@ struct ExampleSpecTests {
 
     @Test("Mappings/ holds the retail, bank and minimal examples")
     func examplesExist() {
-        #expect(Set(Self.specFiles()).isSuperset(of: ["retail.mapping.yaml", "bank.mapping.yaml", "minimal.mapping.yaml"]))
+        #expect(
+            Set(Self.specFiles()).isSuperset(of: ["retail.mapping.yaml", "bank.mapping.yaml", "minimal.mapping.yaml"]))
     }
 
     @Test("every example spec checks with no diagnostic at all", arguments: specFiles())
     func cleanCheck(file: String) throws {
         let path = Self.mappings.appendingPathComponent(file).path
         let result = try Driver().check(path: path)
-        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map { "\($0.range?.start.description ?? ""): \($0.message)" })")
+        #expect(
+            result.diagnostics.isEmpty,
+            "\(result.diagnostics.map { "\($0.range?.start.description ?? ""): \($0.message)" })")
         #expect(result.checked != nil)
     }
 
@@ -40,7 +43,8 @@ struct ExampleSpecTests {
         #expect(spec.variable("Flow.LifetimeValue")?.type == .decimal)
         #expect(spec.variable("Flow.Language")?.trusted == false)
         #expect(spec.variable("Flow.IsVip")?.trusted == true)
-        #expect(spec.variable("Flow.Balance")?.source == .actionOutput(guardName: "Get Account Balance", field: "balance"))
+        #expect(
+            spec.variable("Flow.Balance")?.source == .actionOutput(guardName: "Get Account Balance", field: "balance"))
         #expect(spec.guards.first?.inputs.map(\.pickFirst) == [false, true])
         #expect(spec.routing.map(\.name) == ["guests", "vip", "french", "default"])
     }

@@ -31,7 +31,8 @@ struct RenderingTests {
     @Test("a type mismatch with have and want")
     func typeMismatch() {
         let text = SpecFixture.text([
-            "variables": SpecFixture.defaults["variables"]! + "  Flow.Ltv2: { from: ltv, via: Profile, type: Integer }\n"
+            "variables": SpecFixture.section("variables")
+                + "  Flow.Ltv2: { from: ltv, via: Profile, type: Integer }\n"
         ])
         #expect(
             render(text) == """
@@ -48,7 +49,8 @@ struct RenderingTests {
     @Test("an untrusted guard input")
     func untrustedInput() {
         let text = SpecFixture.text([
-            "guards": "  Lookup:\n    category: CRM\n    url: https://crm.example/x/{id}\n    inputs:\n      id: Flow.Lang\n"
+            "guards":
+                "  Lookup:\n    category: CRM\n    url: https://crm.example/x/{id}\n    inputs:\n      id: Flow.Lang\n"
         ])
         #expect(
             render(text) == """
@@ -63,11 +65,14 @@ struct RenderingTests {
     @Test("a maybe-NOT_SET read inside a double-quoted expression points at the exact column")
     func notSetInQuotedExpression() {
         let text = SpecFixture.text([
-            "variables": "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n",
-            "routing": "  - rule: e\n    when: \"Flow.Tier == \\\"gold\\\" and Flow.Email == \\\"x\\\"\"\n    queue: E\n  - rule: default\n    queue: D\n",
+            "variables":
+                "  Flow.Id: { from: sub }\n  Flow.Email: { from: email }\n  Flow.Tier: { from: tier, via: Profile, default: bronze }\n",
+            "routing":
+                "  - rule: e\n    when: \"Flow.Tier == \\\"gold\\\" and Flow.Email == \\\"x\\\"\"\n    queue: E\n  - rule: default\n    queue: D\n",
         ])
         #expect(
-            render(text).contains("""
+            render(text).contains(
+                """
                 test.mapping.yaml:27:38: error[CM2301]: `Flow.Email` may be NOT_SET here: claim `email` is optional and it has no default
                  27 |     when: "Flow.Tier == \\"gold\\" and Flow.Email == \\"x\\""
                     |                                      ^^^^^^^^^^

@@ -52,11 +52,11 @@ struct TypeTableTests {
     func inference() {
         let text = SpecFixture.text([
             "variables": """
-                  Flow.Id: { from: sub }
-                  Flow.Ltv: { from: ltv, via: Profile, default: 0 }
-                  Flow.Accounts: { from: accounts, via: Profile }
-                  Flow.Sum: { type: Integer, expr: 'Flow.Ltv' }
-                """,
+              Flow.Id: { from: sub }
+              Flow.Ltv: { from: ltv, via: Profile, default: 0 }
+              Flow.Accounts: { from: accounts, via: Profile }
+              Flow.Sum: { type: Integer, expr: 'Flow.Ltv' }
+            """,
             "attributes": "",
             "routing": "  - rule: default\n    queue: General\n",
         ])
@@ -69,10 +69,13 @@ struct TypeTableTests {
     @Test("builtins deliver strings; a non-built-in claim needs a channel")
     func channels() {
         let noChannel = SpecFixture.check(
-            SpecFixture.text(["variables": "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier }\n", "attributes": ""]))
+            SpecFixture.text(["variables": "  Flow.Id: { from: sub }\n  Flow.Tier: { from: tier }\n", "attributes": ""])
+        )
         #expect(noChannel.errorCodes.contains("CM2104"))
         let attributeTyped = SpecFixture.check(
-            SpecFixture.text(["variables": "  Flow.Id: { from: sub }\n  Flow.Lang: { from: attribute lang, type: Integer }\n"]))
+            SpecFixture.text([
+                "variables": "  Flow.Id: { from: sub }\n  Flow.Lang: { from: attribute lang, type: Integer }\n"
+            ]))
         #expect(attributeTyped.errorCodes.contains("CM2102"))
         let nonStringAttribute = SpecFixture.check(SpecFixture.text(["attributes": "  lang: { type: integer }\n"]))
         #expect(nonStringAttribute.errorCodes.contains("CM2110"))

@@ -14,7 +14,9 @@ struct ExpressionParserTests {
         guard case .mapping(let root)? = result.root, case .scalar(let scalar) = root.entries[0].value else {
             return (nil, result.diagnostics, source)
         }
-        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            Array($0.unicodeScalars)
+        }
         let (parsed, diagnostics) = ExpressionParser.parse(scalar, lines: lines)
         return (parsed?.expression, diagnostics, source)
     }
@@ -91,7 +93,8 @@ struct ExpressionParserTests {
 
     @Test("pathological nesting is rejected, not a stack overflow")
     func deepNesting() {
-        let (expression, diagnostics, _) = parse("'" + String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + "'")
+        let (expression, diagnostics, _) = parse(
+            "'" + String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + "'")
         #expect(expression == nil)
         #expect(diagnostics.first?.code.rawValue == "CM1202")
     }

@@ -1,6 +1,6 @@
 import ClaimMapDiagnostics
-import Foundation
 import ClaimMapTestSupport
+import Foundation
 import Testing
 
 @testable import ClaimMapSyntax

@@ -8,48 +8,53 @@ public struct SpecFixture {
         "identity", "claims", "enrichment", "attributes", "variables", "participantData", "routing", "guards",
     ]
 
-    public static let defaults: [String: String] = rawDefaults.mapValues { $0.isEmpty || $0.hasSuffix("\n") ? $0 : $0 + "\n" }
+    public static let defaults: [String: String] = rawDefaults.mapValues {
+        $0.isEmpty || $0.hasSuffix("\n") ? $0 : $0 + "\n"
+    }
 
     static let rawDefaults: [String: String] = [
         "identity": """
-              discovery: https://id.example/.well-known/openid-configuration
-              issuer: https://id.example
-              audience: [test-client]
-            """,
+          discovery: https://id.example/.well-known/openid-configuration
+          issuer: https://id.example
+          audience: [test-client]
+        """,
         "claims": """
-              sub: { type: string, required: true }
-              email: { type: string }
-              tier: { claim: "https://example/tier", type: string, enum: [bronze, silver, gold] }
-              ltv: { type: number }
-              accounts: { type: array, items: { type: string } }
-            """,
+          sub: { type: string, required: true }
+          email: { type: string }
+          tier: { claim: "https://example/tier", type: string, enum: [bronze, silver, gold] }
+          ltv: { type: number }
+          accounts: { type: array, items: { type: string } }
+        """,
         "enrichment": """
-              Profile:
-                category: CRM
-                url: https://crm.example/customers/{sub}
-                returns: [tier, ltv, accounts]
-            """,
+          Profile:
+            category: CRM
+            url: https://crm.example/customers/{sub}
+            returns: [tier, ltv, accounts]
+        """,
         "attributes": """
-              lang: { type: string, enum: [en, fr] }
-            """,
+          lang: { type: string, enum: [en, fr] }
+        """,
         "variables": """
-              Flow.Id: { from: sub }
-              Flow.Email: { from: email, default: "" }
-              Flow.Tier: { from: tier, via: Profile, default: bronze }
-              Flow.Ltv: { from: ltv, via: Profile, default: 0 }
-              Flow.Accounts: { from: accounts, via: Profile }
-              Flow.Lang: { from: attribute lang, default: en }
-            """,
+          Flow.Id: { from: sub }
+          Flow.Email: { from: email, default: "" }
+          Flow.Tier: { from: tier, via: Profile, default: bronze }
+          Flow.Ltv: { from: ltv, via: Profile, default: 0 }
+          Flow.Accounts: { from: accounts, via: Profile }
+          Flow.Lang: { from: attribute lang, default: en }
+        """,
         "participantData": "",
         "routing": """
-              - rule: gold
-                when: Flow.Tier == "gold"
-                queue: Gold
-              - rule: default
-                queue: General
-            """,
+          - rule: gold
+            when: Flow.Tier == "gold"
+            queue: Gold
+          - rule: default
+            queue: General
+        """,
         "guards": "",
     ]
+
+    /// The default body of `section` (empty when the section has none).
+    public static func section(_ name: String) -> String { defaults[name] ?? "" }
 
     /// The spec text with `overrides` replacing whole section bodies (an empty body drops the section).
     public static func text(_ overrides: [String: String] = [:]) -> String {
