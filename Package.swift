@@ -14,7 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
-        .target(name: "ClaimMapDiagnostics"),
+        // Leaf: the JSON model, printer and strict reader shared by the compiler and the runtime.
+        .target(name: "ClaimMapJSON"),
+        .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
         .target(
             name: "ClaimMapSyntax",
             dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]
@@ -28,6 +30,7 @@ let package = Package(
         // Markers, corpora and spec builders shared by the test targets; never linked into the tool.
         .target(
             name: "ClaimMapTestSupport", dependencies: ["ClaimMapDiagnostics", "ClaimMapDriver"], path: "Tests/Support"),
+        .testTarget(name: "ClaimMapJSONTests", dependencies: ["ClaimMapJSON", "ClaimMapTestSupport"]),
         .testTarget(
             name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapTestSupport"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import ClaimMapJSON
 import ClaimMapDiagnostics
 import ClaimMapSyntax
 

@@ -1,0 +1,298 @@
+/// A strict RFC 8259 JSON reader for untrusted input (token headers and payloads, JWKS, enrichment responses).
+///
+/// Foundation's readers accept duplicate members, trailing commas, UTF-16 and BOMs, and turn `true` into `1`
+/// (`../shared/security.md` §2.1); this one does none of that:
+/// - input must be UTF-8 without a BOM; lone surrogates in `\u` escapes are rejected;
+/// - a duplicate member name at any depth is an error (RFC 7515 §4, RFC 7519 §4 allow "reject");
+/// - nesting is limited (`maxDepth`), so hostile input cannot exhaust the stack;
+/// - numbers keep their exact text, so integers beyond 2^53 and decimals are never rounded.
+public struct StrictJSONReader: Sendable {
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        case notUTF8(offset: Int)
+        case tooDeep(limit: Int)
+        case duplicateMember(String)
+        case syntax(offset: Int, message: String)
+
+        public var description: String {
+            switch self {
+            case .notUTF8(let offset): "invalid UTF-8 at byte \(offset)"
+            case .tooDeep(let limit): "nested deeper than \(limit) levels"
+            case .duplicateMember(let name): "duplicate member \"\(name)\""
+            case .syntax(let offset, let message): "\(message) at byte \(offset)"
+            }
+        }
+    }
+
+    public var maxDepth: Int
+
+    public init(maxDepth: Int = 16) {
+        self.maxDepth = maxDepth
+    }
+
+    public func parse(_ text: String) throws(Failure) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public func parse<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> JSONValue where Bytes.Element == UInt8 {
+        let buffer = Array(bytes)
+        if let offset = Self.firstInvalidUTF8(buffer) { throw .notUTF8(offset: offset) }
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { throw .syntax(offset: 0, message: "byte order mark") }
+        var parser = Parser(bytes: buffer, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw .syntax(offset: parser.index, message: "unexpected data after the value") }
+        return value
+    }
+
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length: Int
+            var minimum: UInt32 = 0
+            if byte < 0x80 {
+                index += 1
+                continue
+            } else if byte & 0xE0 == 0xC0 {
+                length = 2
+                minimum = 0x80
+            } else if byte & 0xF0 == 0xE0 {
+                length = 3
+                minimum = 0x800
+            } else if byte & 0xF8 == 0xF0 {
+                length = 4
+                minimum = 0x10000
+            } else {
+                return index
+            }
+            guard index + length <= bytes.count else { return index }
+            var scalar = UInt32(byte) & (0xFF >> (length + 1))
+            for offset in 1..<length {
+                let next = bytes[index + offset]
+                guard next & 0xC0 == 0x80 else { return index }
+                scalar = scalar << 6 | UInt32(next & 0x3F)
+            }
+            // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+            if scalar < minimum || (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF { return index }
+            index += length
+        }
+        return nil
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        let maxDepth: Int
+        var index = 0
+
+        init(bytes: [UInt8], maxDepth: Int) {
+            self.bytes = bytes
+            self.maxDepth = maxDepth
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
+        }
+
+        func fail(_ message: String) -> Failure { .syntax(offset: index, message: message) }
+
+        mutating func expect(_ literal: String, _ value: JSONValue) throws(Failure) -> JSONValue {
+            let utf8 = Array(literal.utf8)
+            guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
+                throw fail("invalid literal")
+            }
+            index += utf8.count
+            return value
+        }
+
+        mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): return try expect("true", .bool(true))
+            case UInt8(ascii: "f"): return try expect("false", .bool(false))
+            case UInt8(ascii: "n"): return try expect("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw fail("unexpected character")
+            }
+        }
+
+        mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
+            guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+            index += 1
+            var members: [(String, JSONValue)] = []
+            var names = Set<String>()
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                let name = try parseString()
+                // Names are compared after decoding escapes: "a" and "\u0061" are the same member.
+                guard names.insert(name).inserted else { throw .duplicateMember(name) }
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                members.append((name, value))
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unterminated object") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                index += 1
+                return .object(members)
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
+            guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+            index += 1
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
+            while true {
+                skipWhitespace()
+                items.append(try parseValue(depth: depth))
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unterminated array") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                index += 1
+                return .array(items)
+            }
+        }
+
+        mutating func parseHex4() throws(Failure) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw fail("invalid \\u escape")
+                }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+
+        mutating func parseString() throws(Failure) -> String {
+            index += 1
+            var scalars = String.UnicodeScalarView()
+            var runStart = index
+            func flush(_ parser: Parser, into scalars: inout String.UnicodeScalarView) {
+                if runStart < parser.index {
+                    scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<parser.index], as: UTF8.self).unicodeScalars)
+                }
+            }
+            while true {
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    flush(self, into: &scalars)
+                    index += 1
+                    return String(scalars)
+                }
+                if byte < 0x20 { throw fail("control character in string") }
+                if byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
+                flush(self, into: &scalars)
+                index += 1
+                guard index < bytes.count else { throw fail("unterminated escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    var code = try parseHex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw fail("lone surrogate") }
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("lone surrogate") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(code) {
+                        throw fail("lone surrogate")
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw fail("invalid code point") }
+                    scalars.append(scalar)
+                default:
+                    throw fail("invalid escape")
+                }
+                runStart = index
+            }
+        }
+
+        mutating func parseNumber() throws(Failure) -> String {
+            let start = index
+            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count else { throw fail("truncated number") }
+            if bytes[index] == UInt8(ascii: "0") {
+                index += 1
+            } else if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index]) {
+                while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            } else {
+                throw fail("invalid number")
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                let digits = index
+                while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+                guard index > digits else { throw fail("invalid fraction") }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                let digits = index
+                while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+                guard index > digits else { throw fail("invalid exponent") }
+            }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+    }
+}
+
+extension JSONValue {
+    /// Whether this is a number written without fraction or exponent (a JSON integer).
+    public var isIntegerNumber: Bool {
+        if case .number(let text) = self { return !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
+        return false
+    }
+
+    /// The member `name` of an object, or nil.
+    public subscript(member name: String) -> JSONValue? {
+        if case .object(let members) = self { return members.first { $0.0 == name }?.1 }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import ClaimMapJSON
+import ClaimMapTestSupport
+import Foundation
+import Testing
+
+@Suite("strict JSON reader")
+struct StrictJSONReaderTests {
+    static func corpus() throws -> [(String, [UInt8])] {
+        let directory = Corpora.directory("JSONTestSuite/test_parsing")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map { name in
+            (name, [UInt8](try Data(contentsOf: directory.appendingPathComponent(name))))
+        }
+    }
+
+    @Test("JSONTestSuite: every n_ rejected, every y_ accepted except duplicate members, no crash on i_")
+    func jsonTestSuite() throws {
+        let cases = try Self.corpus()
+        #expect(cases.count == 318)
+        let reader = StrictJSONReader(maxDepth: 512)
+        var counts: [String: Int] = [:]
+        for (name, bytes) in cases {
+            let result = Result { () throws(StrictJSONReader.Failure) in try reader.parse(bytes) }
+            let accepted = (try? result.get()) != nil
+            if name.hasPrefix("n_") {
+                #expect(!accepted, "\(name) must be rejected")
+            } else if name.hasPrefix("y_") {
+                // Our policy rejects duplicate members (RFC 7519 §4 permits it); everything else valid is read.
+                let duplicate = name.hasPrefix("y_object_duplicated_key")
+                #expect(accepted != duplicate, "\(name)")
+                if case .failure(.duplicateMember) = result { #expect(duplicate) }
+            }
+            counts["\(name.prefix(2))\(accepted ? "accepted" : "rejected")", default: 0] += 1
+        }
+        #expect(counts["n_rejected"] == 188)
+        #expect(counts["y_accepted"] == 93)
+        #expect(counts["i_accepted", default: 0] + counts["i_rejected", default: 0] == 35)
+    }
+
+    @Test("numbers keep their exact text; integers and fractions stay apart")
+    func numbers() throws {
+        let value = try StrictJSONReader().parse(#"{"a":9007199254740993,"b":1.50,"c":1e3,"d":-0}"#)
+        #expect(value[member: "a"] == .number("9007199254740993"))
+        #expect(value[member: "a"]?.isIntegerNumber == true)
+        #expect(value[member: "b"] == .number("1.50"))
+        #expect(value[member: "c"]?.isIntegerNumber == false)
+        #expect(value[member: "d"] == .number("-0"))
+    }
+
+    @Test("duplicates at any depth, escaped duplicates, depth, BOM and bad UTF-8 are rejected")
+    func strictness() {
+        let reader = StrictJSONReader()
+        let failures: [(String, StrictJSONReader.Failure)] = [
+            (#"{"exp":1,"exp":2}"#, .duplicateMember("exp")),
+            (#"{"a":{"x":1,"x":2}}"#, .duplicateMember("x")),
+            (#"{"a":1,"\u0061":2}"#, .duplicateMember("a")),
+        ]
+        for (text, expected) in failures {
+            #expect(throws: expected) { try reader.parse(text) }
+        }
+        let deep = String(repeating: "[", count: 17) + String(repeating: "]", count: 17)
+        #expect(throws: StrictJSONReader.Failure.tooDeep(limit: 16)) { try reader.parse(deep) }
+        let sixteen = String(repeating: "[", count: 16) + String(repeating: "]", count: 16)
+        #expect((try? reader.parse(sixteen)) != nil)
+        #expect(throws: StrictJSONReader.Failure.notUTF8(offset: 6)) { try reader.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D]) }
+        #expect((try? reader.parse([0xEF, 0xBB, 0xBF, 0x7B, 0x7D])) == nil)
+        #expect((try? reader.parse(#"{"a":"\ud800"}"#)) == nil)
+        #expect((try? reader.parse(#"{"a":1,}"#)) == nil)
+        #expect(throws: StrictJSONReader.Failure.notUTF8(offset: 0)) { try reader.parse([0xC0, 0x80]) }
+    }
+}
