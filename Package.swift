@@ -17,12 +17,29 @@ let package = Package(
         // Leaf: the JSON model, printer and strict reader shared by the compiler and the runtime.
         .target(name: "ClaimMapJSON"),
         .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
+        // The evaluator runtime: the program format and its interpreter. No dependency on the compiler.
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
         .target(
             name: "ClaimMapSyntax",
             dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax"]),
-        .target(name: "ClaimMapDriver", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics"]),
+        .target(
+            name: "ClaimMapEmitters",
+            dependencies: [
+                "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
+            ]
+        ),
+        // renameat2(RENAME_EXCHANGE) for the atomic swap of an output folder (DESIGN §10.11).
+        .target(name: "CClaimMapShims"),
+        .target(
+            name: "ClaimMapDriver",
+            dependencies: [
+                "CClaimMapShims", "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics",
+                "ClaimMapEmitters",
+                "ClaimMapEvaluator",
+            ]
+        ),
         .executableTarget(
             name: "claimmap",
             dependencies: ["ClaimMapDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")]

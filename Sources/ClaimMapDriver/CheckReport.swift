@@ -6,7 +6,7 @@ package enum DiagnosticFormat: String, CaseIterable, Sendable {
 }
 
 /// What a command prints and how it exits; the executable only writes these out.
-package struct CommandOutput: Sendable, Equatable {
+package struct CommandOutput: Error, Sendable, Equatable {
     package var stdout: String = ""
     package var stderr: String = ""
     package var exitCode: Int32 = 0

@@ -1,3 +1,4 @@
+import CClaimMapShims
 import Foundation
 
 /// The driver's only access to files, so tests can run the whole pipeline in memory.
@@ -7,6 +8,17 @@ package protocol FileSystem: Sendable {
     func isDirectory(_ path: String) -> Bool
     /// Names (not paths) of the entries of a directory, sorted.
     func listDirectory(_ path: String) throws -> [String]
+    /// Paths of every regular file below `path`, relative to it, sorted; empty when `path` does not exist.
+    func listFilesRecursively(_ path: String) throws -> [String]
+
+    func createDirectory(_ path: String) throws
+    func writeFile(_ path: String, _ bytes: [UInt8]) throws
+    func removeItem(_ path: String) throws
+    func rename(_ from: String, to: String) throws
+    /// Atomically swaps two paths; false when the platform cannot (the caller falls back to two renames).
+    func exchange(_ first: String, _ second: String) -> Bool
+    /// Makes `to` another name of the file `from` (keeps its timestamps); false when that is not possible.
+    func link(_ from: String, to: String) -> Bool
 }
 
 package struct FileSystemError: Error, CustomStringConvertible, Sendable {
@@ -22,6 +34,60 @@ package struct FileSystemError: Error, CustomStringConvertible, Sendable {
 /// The real file system.
 package struct LocalFileSystem: FileSystem {
     package init() {}
+
+    package func listFilesRecursively(_ path: String) throws -> [String] {
+        guard isDirectory(path) else { return [] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            throw FileSystemError(path: path, reason: "cannot list directory")
+        }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + relative, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                files.append(relative)
+            }
+        }
+        return files.sorted()
+    }
+
+    package func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: path, reason: "cannot create directory")
+        }
+    }
+
+    package func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw FileSystemError(path: path, reason: "cannot write file")
+        }
+    }
+
+    package func removeItem(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw FileSystemError(path: path, reason: "cannot remove")
+        }
+    }
+
+    package func rename(_ from: String, to: String) throws {
+        guard Foundation.rename(from, to) == 0 else {
+            throw FileSystemError(path: from, reason: "cannot rename to \(to): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    package func exchange(_ first: String, _ second: String) -> Bool {
+        claimmap_rename_exchange(first, second) == 0
+    }
+
+    package func link(_ from: String, to: String) -> Bool {
+        Foundation.link(from, to) == 0
+    }
 
     package func readFile(_ path: String) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -78,6 +144,56 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     package func isDirectory(_ path: String) -> Bool {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         return lock.withLock { files.keys.contains { $0.hasPrefix(prefix) } }
+    }
+
+    package func listFilesRecursively(_ path: String) throws -> [String] {
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return lock.withLock { files.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } }
+            .sorted()
+    }
+
+    package func createDirectory(_ path: String) throws {}
+
+    package func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        lock.withLock { files[path] = bytes }
+    }
+
+    package func removeItem(_ path: String) throws {
+        let prefix = path + "/"
+        lock.withLock {
+            files[path] = nil
+            for key in files.keys where key.hasPrefix(prefix) { files[key] = nil }
+        }
+    }
+
+    package func rename(_ from: String, to: String) throws {
+        let prefix = from + "/"
+        lock.withLock {
+            if let bytes = files.removeValue(forKey: from) { files[to] = bytes }
+            for key in files.keys where key.hasPrefix(prefix) {
+                files[to + "/" + key.dropFirst(prefix.count)] = files.removeValue(forKey: key)
+            }
+        }
+    }
+
+    package func exchange(_ first: String, _ second: String) -> Bool {
+        let temporary = first + ".exchange"
+        do {
+            try rename(first, to: temporary)
+            try rename(second, to: first)
+            try rename(temporary, to: second)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    package func link(_ from: String, to: String) -> Bool {
+        lock.withLock {
+            guard let bytes = files[from] else { return false }
+            files[to] = bytes
+            return true
+        }
     }
 
     package func listDirectory(_ path: String) throws -> [String] {

@@ -41,7 +41,9 @@ public struct StrictJSONReader: Sendable {
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == buffer.count else { throw .syntax(offset: parser.index, message: "unexpected data after the value") }
+        guard parser.index == buffer.count else {
+            throw .syntax(offset: parser.index, message: "unexpected data after the value")
+        }
         return value
     }
 
@@ -91,7 +93,9 @@ public struct StrictJSONReader: Sendable {
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            while index < bytes.count,
+                bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D
+            {
                 index += 1
             }
         }
@@ -133,7 +137,9 @@ public struct StrictJSONReader: Sendable {
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
                 let name = try parseString()
                 // Names are compared after decoding escapes: "a" and "\u0061" are the same member.
                 guard names.insert(name).inserted else { throw .duplicateMember(name) }
@@ -203,7 +209,9 @@ public struct StrictJSONReader: Sendable {
             var runStart = index
             func flush(_ parser: Parser, into scalars: inout String.UnicodeScalarView) {
                 if runStart < parser.index {
-                    scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<parser.index], as: UTF8.self).unicodeScalars)
+                    scalars.append(
+                        contentsOf: String(decoding: parser.bytes[runStart..<parser.index], as: UTF8.self)
+                            .unicodeScalars)
                 }
             }
             while true {
@@ -236,7 +244,8 @@ public struct StrictJSONReader: Sendable {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { throw fail("lone surrogate") }
                         index += 2
                         let low = try parseHex4()
@@ -273,7 +282,9 @@ public struct StrictJSONReader: Sendable {
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
                 let digits = index
                 while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits else { throw fail("invalid exponent") }

@@ -9,7 +9,7 @@ struct ClaimMapCommand: ParsableCommand {
         commandName: "claimmap",
         abstract: "Compile OpenID Connect claim mappings into Genesys Cloud flows, data actions and an evaluator.",
         version: claimmapVersion,
-        subcommands: [CheckCommand.self, SchemaCommand.self]
+        subcommands: [CheckCommand.self, CompileCommand.self, DriftCommand.self, SchemaCommand.self]
     )
 
     /// Usage errors exit 2 (DESIGN §5), not ArgumentParser's 64.
@@ -64,5 +64,37 @@ struct SchemaCommand: ParsableCommand {
 
     func run() throws {
         try emit(Driver().runSchema())
+    }
+}
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Check, then write <output>/<name>/ for each spec (atomically, only changed files).")
+
+    @Argument(help: "Spec files (default: Mappings/*.mapping.yaml).")
+    var specs: [String] = []
+
+    @Option(help: "The output folder.")
+    var output = "Generated"
+
+    func run() throws {
+        try emit(Driver().runCompile(specs: specs, output: output))
+    }
+}
+
+struct DriftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Never writes: exit 1 with a diff when <output>/ differs from what the specs produce.")
+
+    @Argument(help: "Spec files (default: Mappings/*.mapping.yaml).")
+    var specs: [String] = []
+
+    @Option(help: "The output folder.")
+    var output = "Generated"
+
+    func run() throws {
+        try emit(Driver().runDrift(specs: specs, output: output))
     }
 }

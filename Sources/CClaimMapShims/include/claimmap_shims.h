@@ -1,0 +1,8 @@
+#ifndef CLAIMMAP_SHIMS_H
+#define CLAIMMAP_SHIMS_H
+
+/// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE). Returns 0, or -1 with errno set
+/// (ENOSYS/EINVAL where the platform or file system cannot exchange).
+int claimmap_rename_exchange(const char *first, const char *second);
+
+#endif

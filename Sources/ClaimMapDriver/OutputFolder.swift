@@ -1,0 +1,90 @@
+import ClaimMapEmitters
+import Foundation
+
+/// Writes one spec's outputs to `<root>/<name>/` atomically (DESIGN §7, §10.11): the new folder is built in a
+/// sibling staging folder and swapped in with one `renameat2(RENAME_EXCHANGE)` (or, where that is unavailable,
+/// move-aside then move-in), so an interrupted run leaves the old or the new folder whole. Files whose bytes did
+/// not change are hard-linked from the old folder, keeping their timestamps. Stale staging folders of earlier,
+/// interrupted runs are removed first.
+struct OutputFolder {
+    let fileSystem: any FileSystem
+    let root: String
+    let name: String
+
+    var target: String { "\(root)/\(name)" }
+
+    struct Summary: Equatable {
+        var written = 0
+        var unchanged = 0
+        var removed = 0
+        var upToDate: Bool { written == 0 && removed == 0 }
+    }
+
+    /// The files now in the target folder (relative path → bytes).
+    func existing() throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for path in try fileSystem.listFilesRecursively(target) {
+            files[path] = try fileSystem.readFile("\(target)/\(path)")
+        }
+        return files
+    }
+
+    private func cleanStale() throws {
+        guard fileSystem.isDirectory(root) else { return }
+        let prefixes = [".\(name).staging-", ".\(name).old-"]
+        for entry in try fileSystem.listDirectory(root) where prefixes.contains(where: entry.hasPrefix) {
+            // A move-aside that was interrupted before the move-in: restore the old folder first.
+            if entry.hasPrefix(".\(name).old-") && !fileSystem.fileExists(target) {
+                try fileSystem.rename("\(root)/\(entry)", to: target)
+                continue
+            }
+            try fileSystem.removeItem("\(root)/\(entry)")
+        }
+    }
+
+    func write(_ files: [GeneratedFile]) throws -> Summary {
+        try cleanStale()
+        let old = try existing()
+        var summary = Summary()
+        for file in files {
+            if old[file.path] == Array(file.contents.utf8) { summary.unchanged += 1 } else { summary.written += 1 }
+        }
+        summary.removed = Set(old.keys).subtracting(files.map(\.path)).count
+        if summary.upToDate { return summary }
+        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let staging = "\(root)/.\(name).staging-\(token)"
+        try fileSystem.createDirectory(staging)
+        for file in files {
+            let path = "\(staging)/\(file.path)"
+            if let directory = file.path.range(of: "/", options: .backwards) {
+                try fileSystem.createDirectory("\(staging)/\(file.path[..<directory.lowerBound])")
+            }
+            let bytes = Array(file.contents.utf8)
+            if old[file.path] == bytes, fileSystem.link("\(target)/\(file.path)", to: path) { continue }
+            try fileSystem.writeFile(path, bytes)
+        }
+        Self.testPause()
+        if !fileSystem.fileExists(target) {
+            try fileSystem.rename(staging, to: target)
+        } else if fileSystem.exchange(staging, target) {
+            try fileSystem.removeItem(staging)
+        } else {
+            let aside = "\(root)/.\(name).old-\(token)"
+            try fileSystem.rename(target, to: aside)
+            try fileSystem.rename(staging, to: target)
+            try fileSystem.removeItem(aside)
+        }
+        return summary
+    }
+
+    /// Test hook: `CLAIMMAP_TEST_PAUSE_BEFORE_SWAP_MS` makes `compile` wait with the staging folder complete and
+    /// the swap not yet done, so a test can kill it at that exact point. Unset in normal use.
+    private static func testPause() {
+        guard let text = ProcessInfo.processInfo.environment["CLAIMMAP_TEST_PAUSE_BEFORE_SWAP_MS"],
+            let ms = UInt32(text)
+        else {
+            return
+        }
+        usleep(ms * 1000)
+    }
+}

@@ -1,0 +1,105 @@
+import ClaimMapSyntax
+
+/// A typed model of the Archy `inboundShortMessage` flow ClaimMap emits. Only shapes confirmed by Genesys-authored
+/// flows (`corpora/genesys/archy-vocabulary.json`) or named extrapolations of them (see `ArchyShapes`) exist here.
+struct ArchyFlow: Sendable {
+    var name: String
+    var division: String
+    var defaultLanguage: String
+    var variables: [ArchyVariable]
+    /// The queue `settingsErrorHandling` transfers to (the default rule's).
+    var errorQueue: String
+    var states: [ArchyState]
+    var tasks: [ArchyTask]
+}
+
+/// `initialValue`, an input, or an update statement's value.
+enum ArchyValue: Sendable {
+    case noValue
+    case string(String)
+    case number(String)
+    case boolean(Bool)
+    case expression(String)
+}
+
+struct ArchyVariable: Sendable {
+    /// `stringVariable`, `decimalVariable`, ...
+    var kind: String
+    var name: String
+    var initialValue: ArchyValue
+}
+
+struct ArchyState: Sendable {
+    var name: String
+    var refId: String
+    var actions: [ArchyAction]
+}
+
+struct ArchyTask: Sendable {
+    var name: String
+    var refId: String
+    var variables: [ArchyVariable]
+    var actions: [ArchyAction]
+}
+
+struct ArchyUpdateStatement: Sendable {
+    /// `string`, `decimal`, ...
+    var kind: String
+    var variable: String
+    var value: ArchyValue
+}
+
+indirect enum ArchyAction: Sendable {
+    case decision(name: String, condition: String, yes: [ArchyAction], no: [ArchyAction])
+    case updateData(name: String, statements: [ArchyUpdateStatement])
+    case callData(ArchyCallData)
+    case getParticipantData(name: String, attributes: [(name: String, variable: String)])
+    case setParticipantData(name: String, attributes: [(name: String, value: ArchyValue)])
+    case switchFirstTrue(
+        name: String, cases: [(condition: String, actions: [ArchyAction])], defaultActions: [ArchyAction])
+    case transferToAcd(name: String, queue: String, priority: Int, skills: [String])
+    case callTask(name: String, targetTaskRef: String)
+    case endTask(name: String, outputPath: String)
+    case disconnect(name: String)
+}
+
+struct ArchyCallData: Sendable {
+    var name: String
+    var category: String
+    var action: String
+    var timeout: DurationValue
+    var inputs: [(name: String, value: ArchyValue)]
+    /// Output field → variable.
+    var successOutputs: [(field: String, variable: String)]
+    var onSuccess: [ArchyAction]
+    var onFailure: [ArchyAction]
+    var onTimeout: [ArchyAction]
+}
+
+/// Names for Architect types in variable declarations and update statements. The confirmed ones appear in
+/// Genesys-authored flows; the others are the regular extrapolation of the same naming pattern.
+enum ArchyShapes {
+    /// Variable and update-statement kinds seen in `corpora/genesys/` for some flow type.
+    static let confirmedVariableKinds: Set<String> = [
+        "stringVariable", "booleanVariable", "integerVariable", "decimalVariable", "dateTimeVariable",
+        "durationVariable",
+        "jsonVariable", "stringCollectionVariable", "integerCollectionVariable",
+    ]
+    static let confirmedStatementKinds: Set<String> = ["string", "boolean", "integer", "json", "dateTime"]
+
+    /// UNCONFIRMED: `decimal`, `duration` and the other collection statement kinds, and the collection variable
+    /// kinds beyond string/integer, follow the naming pattern of the confirmed ones.
+    static func variableKind(_ typeName: String) -> String { lowerFirst(typeName) + "Variable" }
+    static func statementKind(_ typeName: String) -> String { lowerFirst(typeName) }
+
+    private static func lowerFirst(_ text: String) -> String {
+        text == "JSON" ? "json" : text.prefix(1).lowercased() + text.dropFirst()
+    }
+
+    /// The standard failure outputs of `callData`, each bound to nothing (as Genesys-authored flows write them).
+    static let failureOutputs = [
+        "errorCode", "status", "correlationId", "entityId", "entityName", "userMessage", "userParamsMessage",
+        "userParams.key", "userParams.value", "details.errorCode", "details.fieldName", "details.entityId",
+        "details.entityName",
+    ]
+}

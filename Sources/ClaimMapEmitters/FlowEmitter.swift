@@ -1,0 +1,276 @@
+import ClaimMapSemantics
+import ClaimMapSyntax
+
+/// Builds the Archy flow of a checked spec (DESIGN §1, §4):
+///
+/// - Initial State: `Authenticated?` decision → task "Verified claims" (built-ins, then one `callData` per
+///   enrichment keyed on the verified `sub`); task "Page attributes" (`getParticipantData`, checked, converted);
+///   the computed variables; guarded actions called at `start`; `setParticipantData`; the routing `switch`
+///   (`firstTrue`, guarded actions called `before` a rule inside its case, then `transferToAcd`).
+/// - Every variable starts at its default, so a failed data action or a guest leaves the default in place.
+struct FlowEmitter {
+    let spec: CheckedSpec
+    private var taskCounter = 10
+
+    init(spec: CheckedSpec) {
+        self.spec = spec
+    }
+
+    static func emit(_ spec: CheckedSpec) -> ArchyFlow {
+        var emitter = FlowEmitter(spec: spec)
+        return emitter.build()
+    }
+
+    private mutating func refId(_ name: String) -> String {
+        taskCounter += 1
+        return "\(name)_\(taskCounter)"
+    }
+
+    static func initialValue(_ literal: TypedLiteral?) -> ArchyValue {
+        switch literal {
+        case nil: .noValue
+        case .string(let s)?: .string(s)
+        case .integer(let n)?, .decimal(let n)?: .number(n)
+        case .boolean(let b)?: .boolean(b)
+        case .dateTime(let s)?: .expression("ToDateTime(\(ArchitectExpressionWriter.stringLiteral(s)))")
+        }
+    }
+
+    static func variable(_ name: String, _ type: ArchitectType, _ initial: ArchyValue) -> ArchyVariable {
+        ArchyVariable(kind: ArchyShapes.variableKind(type.description), name: name, initialValue: initial)
+    }
+
+    /// Whether a variable can still be NOT_SET once variables are set (for guests or after a failure).
+    static func mayBeNotSet(_ variable: CheckedVariable) -> Bool {
+        variable.defaultValue == nil
+            && (variable.mayBeNotSetWhenAuthenticated || variable.tokenDerived
+                || {
+                    if case .actionOutput = variable.source { return true }
+                    return false
+                }())
+    }
+
+    private mutating func build() -> ArchyFlow {
+        var tasks: [ArchyTask] = []
+        var actions: [ArchyAction] = []
+        if let claimsTask = verifiedClaimsTask() {
+            tasks.append(claimsTask)
+            actions.append(
+                .decision(
+                    name: "Authenticated?", condition: "Message.IsAuthenticated",
+                    yes: [.callTask(name: "Read verified claims", targetTaskRef: Self.taskRef(claimsTask))], no: []))
+        }
+        if let attributesTask = attributesTask() {
+            tasks.append(attributesTask)
+            actions.append(.callTask(name: "Read page attributes", targetTaskRef: Self.taskRef(attributesTask)))
+        }
+        let computed = computedStatements()
+        if !computed.isEmpty { actions.append(.updateData(name: "Computed variables", statements: computed)) }
+        var guardTasks: [String: ArchyTask] = [:]
+        for guardAction in spec.guards {
+            let task = guardTask(guardAction)
+            guardTasks[guardAction.name] = task
+            tasks.append(task)
+        }
+        for guardAction in spec.guards where guardAction.call == .start {
+            if let task = guardTasks[guardAction.name] {
+                actions.append(.callTask(name: "Call \(guardAction.name)", targetTaskRef: Self.taskRef(task)))
+            }
+        }
+        actions.append(contentsOf: participantDataActions())
+        actions.append(routingSwitch(guardTasks: guardTasks))
+        actions.append(.disconnect(name: "Disconnect"))
+        let state = ArchyState(name: "Initial State", refId: "Initial State_10", actions: actions)
+        return ArchyFlow(
+            name: spec.flow.name, division: spec.flow.division, defaultLanguage: spec.flow.language,
+            variables: spec.variables.map { Self.variable($0.name, $0.type, Self.initialValue($0.defaultValue)) },
+            errorQueue: spec.routing.last?.queue ?? "", states: [state], tasks: tasks)
+    }
+
+    static func taskRef(_ task: ArchyTask) -> String { "/inboundShortMessage/tasks/task[\(task.refId)]" }
+
+    private static let endTask = ArchyAction.endTask(name: "End Task", outputPath: "default")
+
+    // MARK: Verified claims
+
+    private mutating func verifiedClaimsTask() -> ArchyTask? {
+        var actions: [ArchyAction] = []
+        var taskVariables: [ArchyVariable] = []
+        for builtin in BuiltinClaim.allCases {
+            let statements = spec.variables.compactMap { variable -> ArchyUpdateStatement? in
+                guard case .builtin(_, builtin) = variable.source else { return nil }
+                return ArchyUpdateStatement(
+                    kind: ArchyShapes.statementKind(variable.type.description), variable: variable.name,
+                    value: .expression(builtin.architectVariable))
+            }
+            guard !statements.isEmpty else { continue }
+            actions.append(
+                .decision(
+                    name: "Token has \(builtin.rawValue)?", condition: "IsNotSetOrEmpty(\(builtin.architectVariable))",
+                    yes: [], no: [.updateData(name: "Set from the \(builtin.rawValue) claim", statements: statements)]))
+        }
+        for enrichment in spec.enrichments {
+            let targets = spec.variables.filter {
+                if case .enrichment(_, enrichment.name) = $0.source { return true }
+                return false
+            }
+            guard !targets.isEmpty else { continue }
+            // Outputs land in task variables first, so a missing field never overwrites a default.
+            var outputs: [(field: String, variable: String)] = []
+            var statements: [ArchyUpdateStatement] = []
+            for variable in targets {
+                guard case .enrichment(let claim, _) = variable.source else { continue }
+                let temporary = "Task." + variable.name.dropFirst("Flow.".count)
+                taskVariables.append(Self.variable(temporary, variable.type, .noValue))
+                if !outputs.contains(where: { $0.field == claim }) { outputs.append((claim, temporary)) }
+                let source = outputs.first { $0.field == claim }?.variable ?? temporary
+                statements.append(
+                    ArchyUpdateStatement(
+                        kind: ArchyShapes.statementKind(variable.type.description), variable: variable.name,
+                        value: .expression("If(IsSet(\(source)), \(source), \(variable.name))")))
+            }
+            actions.append(
+                .callData(
+                    ArchyCallData(
+                        name: "Enrich from \(enrichment.name)", category: enrichment.category, action: enrichment.name,
+                        timeout: enrichment.timeout, inputs: [("sub", .expression(BuiltinClaim.sub.architectVariable))],
+                        successOutputs: outputs,
+                        onSuccess: [.updateData(name: "Keep defaults for missing fields", statements: statements)],
+                        onFailure: [], onTimeout: [])))
+        }
+        guard !actions.isEmpty else { return nil }
+        actions.append(Self.endTask)
+        return ArchyTask(
+            name: "Read verified claims", refId: refId("Read verified claims"), variables: taskVariables,
+            actions: actions)
+    }
+
+    // MARK: Attributes
+
+    private mutating func attributesTask() -> ArchyTask? {
+        var actions: [ArchyAction] = []
+        var taskVariables: [ArchyVariable] = []
+        for attribute in spec.attributes {
+            let targets = spec.variables.filter { $0.source == .attribute(attribute.name) }
+            guard !targets.isEmpty else { continue }
+            let temporary = "Task.Attribute_" + String(attribute.name.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            taskVariables.append(Self.variable(temporary, .string, .noValue))
+            actions.append(
+                .getParticipantData(name: "Get \(attribute.name)", attributes: [(attribute.name, temporary)]))
+            var checks = ["!IsNotSetOrEmpty(\(temporary))"]
+            if let values = attribute.enumValues {
+                checks.append(
+                    values.map { "\(temporary) == \(ArchitectExpressionWriter.stringLiteral($0))" }.joined(
+                        separator: " or "))
+            }
+            if let maxLength = attribute.maxLength {
+                // UNCONFIRMED: `Length` is in Architect's Expression Help but in no Genesys-authored flow.
+                checks.append("Length(\(temporary)) <= \(maxLength)")
+            }
+            // `pattern` is not checked here: Architect has no confirmed regular-expression function (CM2509).
+            var condition = checks.last ?? "true"
+            for check in checks.dropLast().reversed() { condition = "If(\(check), \(condition), false)" }
+            actions.append(
+                .decision(
+                    name: "\(attribute.name) is a declared value?", condition: condition,
+                    yes: [
+                        .updateData(
+                            name: "Set from attribute \(attribute.name)",
+                            statements: targets.map {
+                                ArchyUpdateStatement(kind: "string", variable: $0.name, value: .expression(temporary))
+                            })
+                    ], no: []))
+        }
+        guard !actions.isEmpty else { return nil }
+        actions.append(Self.endTask)
+        return ArchyTask(
+            name: "Read page attributes", refId: refId("Read page attributes"), variables: taskVariables,
+            actions: actions)
+    }
+
+    // MARK: Computed variables
+
+    private func computedStatements() -> [ArchyUpdateStatement] {
+        spec.computationOrder.compactMap { name in
+            guard let variable = spec.variable(name), case .expression(let expression) = variable.source else {
+                return nil
+            }
+            var text = ArchitectExpressionWriter.write(expression)
+            if expression.type == .integer && variable.type == .decimal { text = "(\(text)) * 1.0" }
+            if variable.mayBeNotSetWhenAuthenticated && variable.defaultValue != nil {
+                // A failed conversion keeps the default.
+                text = "If(IsSet(\(text)), \(text), \(name))"
+            }
+            return ArchyUpdateStatement(
+                kind: ArchyShapes.statementKind(variable.type.description), variable: name, value: .expression(text))
+        }
+    }
+
+    // MARK: Guarded actions
+
+    private mutating func guardTask(_ guardAction: CheckedGuard) -> ArchyTask {
+        let call = ArchyCallData(
+            name: guardAction.name, category: guardAction.category, action: guardAction.name,
+            timeout: DurationValue(amount: 1, unit: .minutes),
+            inputs: guardAction.inputs.map { ($0.name, .expression(GuardExpression.inputExpression($0))) },
+            successOutputs: guardAction.outputs.map { ($0.field, $0.variable) }, onSuccess: [], onFailure: [],
+            onTimeout: [])
+        let name = "Guard \(guardAction.name)"
+        return ArchyTask(
+            name: name, refId: refId(name), variables: [],
+            actions: [
+                .decision(
+                    name: "\(guardAction.name) allowed?", condition: GuardExpression.architect(for: guardAction),
+                    yes: [.callData(call)], no: []),
+                Self.endTask,
+            ])
+    }
+
+    // MARK: Participant data
+
+    private func participantDataActions() -> [ArchyAction] {
+        var always: [(name: String, value: ArchyValue)] = []
+        var conditional: [ArchyAction] = []
+        for datum in spec.participantData {
+            guard let variable = spec.variable(datum.variable) else { continue }
+            let value = ArchyValue.expression(variable.type == .string ? variable.name : "ToString(\(variable.name))")
+            if Self.mayBeNotSet(variable) {
+                conditional.append(
+                    .decision(
+                        name: "\(variable.name) is set?", condition: "IsSet(\(variable.name))",
+                        yes: [.setParticipantData(name: "Set \(datum.key)", attributes: [(datum.key, value)])], no: []))
+            } else {
+                always.append((datum.key, value))
+            }
+        }
+        var actions: [ArchyAction] = []
+        if !always.isEmpty { actions.append(.setParticipantData(name: "Set participant data", attributes: always)) }
+        return actions + conditional
+    }
+
+    // MARK: Routing
+
+    private func routingSwitch(guardTasks: [String: ArchyTask]) -> ArchyAction {
+        func actions(for rule: CheckedRule) -> [ArchyAction] {
+            var out: [ArchyAction] = []
+            for guardAction in spec.guards where guardAction.call == .before(rule.name) {
+                if let task = guardTasks[guardAction.name] {
+                    out.append(.callTask(name: "Call \(guardAction.name)", targetTaskRef: Self.taskRef(task)))
+                }
+            }
+            out.append(
+                .transferToAcd(
+                    name: "Transfer to \(rule.queue)", queue: rule.queue, priority: rule.priority ?? 0,
+                    skills: rule.skills))
+            return out
+        }
+        let conditional = spec.routing.filter { $0.when != nil }
+        let fallback = spec.routing.last { $0.when == nil }
+        return .switchFirstTrue(
+            name: "Route",
+            cases: conditional.compactMap { rule in
+                rule.when.map { (ArchitectExpressionWriter.write($0), actions(for: rule)) }
+            },
+            defaultActions: fallback.map(actions(for:)) ?? [])
+    }
+}

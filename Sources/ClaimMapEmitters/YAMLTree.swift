@@ -1,0 +1,137 @@
+/// A YAML document model for output: ordered mappings, lists and scalars. Emitters never print YAML text
+/// themselves; they build this tree (through typed models such as `ArchyFlow`) and `YAMLRenderer` prints it.
+indirect enum YAMLTree: Equatable {
+    case map([(String, YAMLTree)])
+    case list([YAMLTree])
+    /// Text, quoted by the renderer whenever YAML could read it as anything but this exact string.
+    case string(String)
+    /// An integer or decimal literal, printed as is.
+    case number(String)
+    case bool(Bool)
+
+    static func == (lhs: YAMLTree, rhs: YAMLTree) -> Bool {
+        switch (lhs, rhs) {
+        case let (.map(a), .map(b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.list(a), .list(b)): a == b
+        case let (.string(a), .string(b)), let (.number(a), .number(b)): a == b
+        case let (.bool(a), .bool(b)): a == b
+        default: false
+        }
+    }
+}
+
+/// Prints a `YAMLTree` in the block style Archy exports use: two-space indentation, list items as `- key:`.
+enum YAMLRenderer {
+    static func render(_ tree: YAMLTree, header: [String]) -> String {
+        var out = header.map { "# \($0)\n" }.joined()
+        write(tree, indent: 0, into: &out)
+        return out
+    }
+
+    private static func write(_ tree: YAMLTree, indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        switch tree {
+        case .map(let entries):
+            for (key, value) in entries {
+                out += pad + quoted(key) + ":"
+                writeValue(value, indent: indent, into: &out)
+            }
+        case .list(let items):
+            for item in items {
+                switch item {
+                case .map(let entries) where !entries.isEmpty:
+                    // `- key: ...` with the map's remaining keys aligned under the first.
+                    var first = true
+                    for (key, value) in entries {
+                        out += (first ? pad + "- " : pad + "  ") + quoted(key) + ":"
+                        writeValue(value, indent: indent + 2, into: &out)
+                        first = false
+                    }
+                default:
+                    out += pad + "-"
+                    writeValue(item, indent: indent, into: &out)
+                }
+            }
+        default:
+            out += pad + scalar(tree) + "\n"
+        }
+    }
+
+    private static func writeValue(_ value: YAMLTree, indent: Int, into out: inout String) {
+        switch value {
+        case .map(let entries) where entries.isEmpty: out += " {}\n"
+        case .list(let items) where items.isEmpty: out += " []\n"
+        case .map:
+            out += "\n"
+            write(value, indent: indent + 2, into: &out)
+        case .list:
+            out += "\n"
+            write(value, indent: indent + 2, into: &out)
+        default:
+            out += " " + scalar(value) + "\n"
+        }
+    }
+
+    private static func scalar(_ tree: YAMLTree) -> String {
+        switch tree {
+        case .string(let text): quoted(text)
+        case .number(let text): text
+        case .bool(let value): value ? "true" : "false"
+        default: ""
+        }
+    }
+
+    /// Words YAML 1.1 (which Archy's reader may apply) turns into booleans, nulls or numbers.
+    private static let reserved: Set<String> = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".nan", ".inf", "-.inf", "=", "<<",
+    ]
+
+    /// The text as a plain scalar when that is unambiguous, else double-quoted with escapes. `{{substitutions}}`
+    /// are always quoted (DESIGN §10.12).
+    static func quoted(_ text: String) -> String {
+        if needsQuotes(text) { return doubleQuoted(text) }
+        return text
+    }
+
+    private static func needsQuotes(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
+        if reserved.contains(text.lowercased()) { return true }
+        if text.contains("{{") { return true }
+        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
+        if first == " " || last == " " || last == ":" { return true }
+        if text.contains(": ") || text.contains(" #") || text.contains("\t") || text.contains("[") || text.contains("]")
+        {
+            return true
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value >= 0x80 }) {
+            return true
+        }
+        // Anything that could read as a number, a date or a time.
+        if let firstDigit = text.unicodeScalars.first, ("0"..."9").contains(firstDigit) || first == "." || first == "+"
+        {
+            return true
+        }
+        return false
+    }
+
+    static func doubleQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

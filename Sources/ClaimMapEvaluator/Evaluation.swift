@@ -1,0 +1,123 @@
+import ClaimMapJSON
+
+/// What a conversation brings besides its program: the verified claims (or none, for a guest), the custom
+/// attributes the page sent, and what each data action returned.
+public struct EvaluationInput: Sendable {
+    public enum DataActionResult: Sendable, Hashable {
+        /// The action succeeded with this JSON object (keyed by claim local names for enrichments, by output
+        /// field for guarded actions).
+        case response(JSONValue)
+        /// The action failed or timed out: defaults apply.
+        case fail
+    }
+
+    /// The verified token payload; nil for a guest conversation.
+    public var claims: JSONValue?
+    /// Attribute values the page set, overriding `mirrors` (a tampered page is simulated this way).
+    public var attributes: [String: String]
+    /// Per enrichment; absent means "take the claim from the token when it carries it".
+    public var enrichments: [String: DataActionResult]
+    /// Per guarded action, used when the guard opens and the flow reaches the call.
+    public var actions: [String: DataActionResult]
+
+    public init(
+        claims: JSONValue?, attributes: [String: String] = [:], enrichments: [String: DataActionResult] = [:],
+        actions: [String: DataActionResult] = [:]
+    ) {
+        self.claims = claims
+        self.attributes = attributes
+        self.enrichments = enrichments
+        self.actions = actions
+    }
+}
+
+/// Everything one conversation gets: variables, participant data, the route and each guard's decision.
+public struct EvaluationResult: Sendable, Hashable {
+    public struct Variable: Sendable, Hashable {
+        public var name: String
+        public var type: ValueType
+        /// nil is NOT_SET.
+        public var value: Value?
+        public var trusted: Bool
+        /// `builtin:<claim>`, `enrichment:<name>`, `attribute:<name>`, `default`, `expr` or `action:<name>`.
+        public var source: String
+    }
+
+    public struct Route: Sendable, Hashable {
+        public var rule: String
+        public var queue: String
+        public var priority: Int?
+        public var skills: [String]
+    }
+
+    public struct GuardDecision: Sendable, Hashable {
+        public var name: String
+        public var allowed: Bool
+        /// nil when allowed; else `not_authenticated`, `input_not_set` or `condition_false`.
+        public var reason: String?
+    }
+
+    public var variables: [Variable]
+    /// Key → the string Architect writes, or nil when the variable is NOT_SET (the flow skips the key).
+    public var participantData: [(key: String, value: String?)]
+    public var route: Route?
+    public var guards: [GuardDecision]
+    /// Data problems that did not reject the token, e.g. an enrichment value that broke its claim's contract.
+    public var warnings: [String]
+
+    public static func == (lhs: EvaluationResult, rhs: EvaluationResult) -> Bool {
+        lhs.variables == rhs.variables && lhs.route == rhs.route && lhs.guards == rhs.guards
+            && lhs.warnings == rhs.warnings && lhs.participantData.map(\.key) == rhs.participantData.map(\.key)
+            && lhs.participantData.map(\.value) == rhs.participantData.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(variables)
+        hasher.combine(route)
+        hasher.combine(guards)
+    }
+
+    public func variable(_ name: String) -> Variable? { variables.first { $0.name == name } }
+
+    /// The result as replay and the differential tests print it.
+    public func json() -> JSONValue {
+        .object([
+            (
+                "variables",
+                .object(
+                    variables.map { v in
+                        (
+                            v.name,
+                            .object([
+                                ("type", .string(v.type.description)), ("value", v.value?.json ?? .null),
+                                ("trusted", .bool(v.trusted)), ("source", .string(v.source)),
+                            ])
+                        )
+                    })
+            ),
+            ("participantData", .object(participantData.map { ($0.key, $0.value.map(JSONValue.string) ?? .null) })),
+            (
+                "route",
+                route.map { r in
+                    .object([
+                        ("rule", .string(r.rule)), ("queue", .string(r.queue)),
+                        ("priority", r.priority.map(JSONValue.integer) ?? .null),
+                        ("skills", .array(r.skills.map(JSONValue.string))),
+                    ])
+                } ?? .null
+            ),
+            (
+                "guards",
+                .object(
+                    guards.map { g in
+                        (
+                            g.name,
+                            .object([
+                                ("allowed", .bool(g.allowed)), ("reason", g.reason.map(JSONValue.string) ?? .null),
+                            ])
+                        )
+                    })
+            ),
+        ])
+    }
+}

@@ -1,0 +1,160 @@
+import ClaimMapJSON
+import Foundation
+
+/// Architect data types as the runtime knows them (the compiler's `ArchitectType` lowers to this).
+public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
+    case string, integer, decimal, boolean, dateTime, duration, json
+    case collection(ValueType)
+
+    public var description: String {
+        switch self {
+        case .string: "String"
+        case .integer: "Integer"
+        case .decimal: "Decimal"
+        case .boolean: "Boolean"
+        case .dateTime: "DateTime"
+        case .duration: "Duration"
+        case .json: "JSON"
+        case .collection(let element): "\(element)Collection"
+        }
+    }
+
+    public init?(name: String) {
+        let scalars: [ValueType] = [.string, .integer, .decimal, .boolean, .dateTime, .duration, .json]
+        if let match = scalars.first(where: { $0.description == name }) {
+            self = match
+        } else if name.hasSuffix("Collection"),
+            let element = ValueType(name: String(name.dropLast("Collection".count))),
+            element != .json
+        {
+            self = .collection(element)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// A value held by an Architect variable. NOT_SET is represented by `nil` (`Value?`).
+public indirect enum Value: Hashable, Sendable {
+    case string(String)
+    /// Architect Integer: 64-bit, exact from the JSON text.
+    case integer(Int64)
+    /// Architect Decimal: exact decimal arithmetic (38 significant digits).
+    case decimal(Decimal)
+    case boolean(Bool)
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    case dateTime(Int64)
+    /// Milliseconds.
+    case duration(Int64)
+    case json(JSONValue)
+    case collection([Value])
+
+    /// The value as replay prints it (DESIGN §10.9): numbers exact, DateTime as RFC 3339, collections as arrays.
+    public var json: JSONValue {
+        switch self {
+        case .string(let s): .string(s)
+        case .integer(let i): .number(String(i))
+        case .decimal(let d): .number(Value.decimalText(d))
+        case .boolean(let b): .bool(b)
+        case .dateTime(let ms): .string(Value.rfc3339(ms))
+        case .duration(let ms): .string(Value.isoDuration(ms))
+        case .json(let value): value
+        case .collection(let items): .array(items.map(\.json))
+        }
+    }
+
+    /// Decimal text without exponent, as Foundation prints it (`10000`, `0.5`, `-12.25`).
+    public static func decimalText(_ value: Decimal) -> String {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 38, .plain)
+        return rounded.description
+    }
+
+    /// `2026-11-25T12:00:00Z`, with `.SSS` only when there are milliseconds.
+    public static func rfc3339(_ milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let millis = milliseconds - seconds * 1000
+        var days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        // Civil from days (Howard Hinnant's algorithm).
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ n: Int64, _ width: Int) -> String {
+            let text = String(n)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var out = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+        out += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if millis != 0 { out += ".\(pad(millis, 3))" }
+        return out + "Z"
+    }
+
+    /// ISO 8601 duration in seconds, `PT90S`.
+    public static func isoDuration(_ milliseconds: Int64) -> String {
+        milliseconds % 1000 == 0 ? "PT\(milliseconds / 1000)S" : "PT\(Value.decimalText(Decimal(milliseconds) / 1000))S"
+    }
+
+    /// Parses RFC 3339 (`2026-11-25T12:00:00Z`, fractional seconds and offsets allowed) into milliseconds.
+    public static func parseRFC3339(_ text: String) -> Int64? {
+        let scalars = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int64? {
+            guard start + count <= scalars.count else { return nil }
+            var value: Int64 = 0
+            for byte in scalars[start..<start + count] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        guard scalars.count >= 20, let year = number(0, 4), scalars[4] == 45, let month = number(5, 2),
+            scalars[7] == 45,
+            let day = number(8, 2), scalars[10] == 84 || scalars[10] == 116, let hour = number(11, 2),
+            scalars[13] == 58,
+            let minute = number(14, 2), scalars[16] == 58, let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis: Int64 = 0
+        if index < scalars.count, scalars[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < scalars.count, (48...57).contains(scalars[index]) {
+                if digits < 3 { millis = millis * 10 + Int64(scalars[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<3 where digits < 3 { millis *= 10 }
+        }
+        var offset: Int64 = 0
+        guard index < scalars.count else { return nil }
+        if scalars[index] == 90 || scalars[index] == 122 {
+            index += 1
+        } else if scalars[index] == 43 || scalars[index] == 45, let oh = number(index + 1, 2),
+            scalars.count > index + 3,
+            scalars[index + 3] == 58, let om = number(index + 4, 2)
+        {
+            offset = (oh * 60 + om) * 60 * (scalars[index] == 43 ? 1 : -1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == scalars.count else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * mp + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return ((days * 86400 + hour * 3600 + minute * 60 + second) - offset) * 1000 + millis
+    }
+}
