@@ -9,22 +9,8 @@ import ClaimMapSyntax
 /// before they are written unquoted. Input schemas are tight: every input required, no other property, and the
 /// claim's own constraints (`pattern`, `maxLength`, `enum`, bounds).
 enum DataActionEmitter {
-    /// File name of a data action: a slug of its name (DESIGN §10.12).
-    static func slug(_ name: String) -> String {
-        var out = ""
-        var lastDash = true
-        for scalar in name.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                out.unicodeScalars.append(scalar)
-                lastDash = false
-            } else if !lastDash {
-                out += "-"
-                lastDash = true
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "action" : out
-    }
+    /// File name of a data action (DESIGN §10.12).
+    static func slug(_ name: String) -> String { ActionNames.slug(name) }
 
     static func enrichment(_ enrichment: CheckedEnrichment, spec: CheckedSpec) -> DataActionDocument {
         let subClaim = spec.claims.first { $0.builtin == .sub }

@@ -71,6 +71,14 @@ package struct TypeChecker {
         declareUnique(document.variables.map(\.name), what: "variable")
         for variable in document.variables { variableDecls[variable.name.value] = variable }
         declareUnique(document.guards.map(\.name) + document.enrichments.map(\.name), what: "data action")
+        var slugs: [String: String] = [:]
+        for name in document.enrichments.map(\.name) + document.guards.map(\.name) {
+            let slug = ActionNames.slug(name.value)
+            if let other = slugs[slug], other.lowercased() != name.value.lowercased() {
+                diagnostics.append(SemanticDiagnostics.slugCollision(name.value, other: other, slug: slug, at: name.range))
+            }
+            slugs[slug] = slugs[slug] ?? name.value
+        }
     }
 
     /// Architect compares variable and data action names case-insensitively: `Flow.Tier` and `Flow.tier` clash.
@@ -233,6 +241,9 @@ package struct TypeChecker {
             diagnostics.append(
                 SemanticDiagnostics.unknownClaim(
                     mirrors.value, at: mirrors.range, candidates: document.claims.map(\.name.value)))
+        }
+        if let pattern = decl.pattern {
+            diagnostics.append(SemanticDiagnostics.attributePatternUnchecked(decl.name.value, at: pattern.range))
         }
         return CheckedAttribute(
             name: decl.name.value, enumValues: decl.enumValues?.map(\.value), pattern: decl.pattern?.value,

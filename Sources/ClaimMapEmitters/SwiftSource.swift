@@ -1,0 +1,50 @@
+/// A tiny model of Swift source: lines at indentation levels, printed with four spaces per level.
+struct SwiftSource {
+    private(set) var lines: [(level: Int, text: String)] = []
+    private var level = 0
+
+    mutating func line(_ text: String = "") { lines.append((text.isEmpty ? 0 : level, text)) }
+
+    mutating func block(_ opening: String, closing: String = "}", _ body: (inout SwiftSource) -> Void) {
+        line(opening)
+        level += 1
+        body(&self)
+        level -= 1
+        line(closing)
+    }
+
+    /// Inserts multi-line text at the current level.
+    mutating func text(_ source: String) {
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            self.line(String(line))
+        }
+    }
+
+    func rendered() -> String {
+        lines.map { $0.text.isEmpty ? "" : String(repeating: "    ", count: $0.level) + $0.text }.joined(separator: "\n") + "\n"
+    }
+
+    /// A Swift string literal for any text (escapes, no interpolation).
+    static func literal(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+    static func optional(_ text: String?) -> String { text.map(literal) ?? "nil" }
+}
