@@ -46,7 +46,8 @@ let package = Package(
         ),
         // Markers, corpora and spec builders shared by the test targets; never linked into the tool.
         .target(
-            name: "ClaimMapTestSupport", dependencies: ["ClaimMapDiagnostics", "ClaimMapDriver"], path: "Tests/Support"),
+            name: "ClaimMapTestSupport", dependencies: ["ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapDriver"],
+            path: "Tests/Support"),
         .testTarget(name: "ClaimMapJSONTests", dependencies: ["ClaimMapJSON", "ClaimMapTestSupport"]),
         .testTarget(
             name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapTestSupport"]),
@@ -55,6 +56,14 @@ let package = Package(
             dependencies: [
                 "ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapDriver", "ClaimMapTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "ClaimMapEmittersTests",
+            dependencies: [
+                "ClaimMapEmitters", "ClaimMapEvaluator", "ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapJSON",
+                "ClaimMapDriver", "ClaimMapTestSupport",
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ClaimMapDriverTests", dependencies: ["ClaimMapDriver", "ClaimMapTestSupport", "claimmap"]),

@@ -115,19 +115,23 @@ struct FlowEmitter {
                 return false
             }
             guard !targets.isEmpty else { continue }
-            // Outputs land in task variables first, so a missing field never overwrites a default.
+            // Outputs land in task variables of the claim's own type first (one per claim), so a missing field
+            // never overwrites a default; each variable then takes the value converted to its type.
             var outputs: [(field: String, variable: String)] = []
             var statements: [ArchyUpdateStatement] = []
             for variable in targets {
-                guard case .enrichment(let claim, _) = variable.source else { continue }
-                let temporary = "Task." + variable.name.dropFirst("Flow.".count)
-                taskVariables.append(Self.variable(temporary, variable.type, .noValue))
-                if !outputs.contains(where: { $0.field == claim }) { outputs.append((claim, temporary)) }
-                let source = outputs.first { $0.field == claim }?.variable ?? temporary
+                guard case .enrichment(let claimName, _) = variable.source, let claim = spec.claim(claimName) else { continue }
+                let natural = Self.naturalType(claim.type)
+                let temporary = "Task." + String(claimName.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+                if !outputs.contains(where: { $0.field == claimName }) {
+                    outputs.append((claimName, temporary))
+                    taskVariables.append(Self.variable(temporary, natural, .noValue))
+                }
+                let converted = Self.convert(temporary, from: natural, to: variable.type)
                 statements.append(
                     ArchyUpdateStatement(
                         kind: ArchyShapes.statementKind(variable.type.description), variable: variable.name,
-                        value: .expression("If(IsSet(\(source)), \(source), \(variable.name))")))
+                        value: .expression("If(IsSet(\(temporary)), \(converted), \(variable.name))")))
             }
             actions.append(
                 .callData(
@@ -143,6 +147,32 @@ struct FlowEmitter {
         return ArchyTask(
             name: "Read verified claims", refId: refId("Read verified claims"), variables: taskVariables,
             actions: actions)
+    }
+
+    /// The Architect type a data action's output of this claim arrives as (its JSON type's natural mapping).
+    static func naturalType(_ type: ClaimType) -> ArchitectType {
+        switch type.kind {
+        case .string: .string
+        case .integer: .integer
+        case .number: .decimal
+        case .boolean: .boolean
+        case .object: .json
+        case .array: .collection(type.itemType.map(naturalType) ?? .string)
+        }
+    }
+
+    /// `value` (of type `from`) converted to `to`, in Architect.
+    static func convert(_ value: String, from: ArchitectType, to: ArchitectType) -> String {
+        switch (from, to) {
+        case _ where from == to: return value
+        case (_, .string): return "ToString(\(value))"
+        case (.integer, .decimal): return "(\(value) * 1.0)"
+        case (.string, .dateTime): return "ToDateTime(\(value))"
+        // UNCONFIRMED: `AddSeconds` is in Architect's Expression Help but in no Genesys-authored flow.
+        case (.integer, .dateTime), (.decimal, .dateTime):
+            return "AddSeconds(ToDateTime(\"1970-01-01T00:00:00Z\"), ToInt(\(value)))"
+        default: return value
+        }
     }
 
     // MARK: Attributes

@@ -419,7 +419,7 @@ package enum SemanticDiagnostics {
         warning(
             "CM2508", "the Architect spelling of `\(name)` is not confirmed by any Genesys-authored flow", range,
             help:
-                "check it in Architect's SpecExpression Help before publishing, or use a confirmed function (IsSet, IsNotSetOrEmpty, If, ToString, ToInt, ToDateTime, Lower, Contains, Count, Substring, GetAt)"
+                "check it in Architect's Expression Help before publishing, or use a confirmed function (IsSet, IsNotSetOrEmpty, If, ToString, ToInt, ToDateTime, Lower, Contains, Count, Substring, GetAt)"
         )
     }
 }
