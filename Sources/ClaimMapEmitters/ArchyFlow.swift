@@ -100,13 +100,18 @@ enum ArchyShapes {
     /// regular extrapolation of one that does. UNCONFIRMED, each of them; the vocabulary test fails on any
     /// other unknown key path, and on any extrapolation not named here.
     static let extrapolations: [String: String] = [
-        "variable kind": "declarations such as `decimalVariable` or `booleanCollectionVariable` follow the confirmed `stringVariable` naming",
-        "update-statement kind": "statements such as `decimal:` or `stringCollection:` follow the confirmed `string:` naming",
+        "variable kind":
+            "declarations such as `decimalVariable` or `booleanCollectionVariable` follow the confirmed `stringVariable` naming",
+        "update-statement kind":
+            "statements such as `decimal:` or `stringCollection:` follow the confirmed `string:` naming",
         "value wrapper": "`lit`, `exp` and `noValue` are interchangeable wherever one of them is confirmed",
         "duration unit": "`timeout.lit.seconds` (and hours, days) follow the confirmed `timeout.lit.minutes`",
-        "task variables": "task-scoped `variables:` are confirmed for inboundCall and inboundChat tasks, not yet inboundShortMessage",
-        "error handling queue": "`settingsErrorHandling.errorHandling.queue.targetQueue` is confirmed for inboundChat; message flows show only `disconnect` (DESIGN §10.5 asks for the default queue)",
-        "input schema keyword": "`pattern`, `maxLength`, `minimum`, `maximum` in data-action input schemas are JSON Schema keywords Genesys exports do not show",
+        "task variables":
+            "task-scoped `variables:` are confirmed for inboundCall and inboundChat tasks, not yet inboundShortMessage",
+        "error handling queue":
+            "`settingsErrorHandling.errorHandling.queue.targetQueue` is confirmed for inboundChat; message flows show only `disconnect` (DESIGN §10.5 asks for the default queue)",
+        "input schema keyword":
+            "`pattern`, `maxLength`, `minimum`, `maximum` in data-action input schemas are JSON Schema keywords Genesys exports do not show",
     ]
 
     /// The standard failure outputs of `callData`, each bound to nothing (as Genesys-authored flows write them).

@@ -28,7 +28,9 @@ package enum Emitter {
             GeneratedFile(path: "deployment.json", contents: ManifestEmitter.deployment(spec).rendered()),
             GeneratedFile(path: "claims.json", contents: ManifestEmitter.claims(spec).rendered()),
             GeneratedFile(path: "evaluator.json", contents: ProgramLowering.program(spec).json().rendered()),
-            GeneratedFile(path: "Evaluator.swift", contents: SwiftEvaluatorEmitter.emit(ProgramLowering.program(spec), specPath: spec.path)),
+            GeneratedFile(
+                path: "Evaluator.swift",
+                contents: SwiftEvaluatorEmitter.emit(ProgramLowering.program(spec), specPath: spec.path)),
         ]
         for enrichment in spec.enrichments {
             files.append(

@@ -120,7 +120,9 @@ struct FlowEmitter {
             var outputs: [(field: String, variable: String)] = []
             var statements: [ArchyUpdateStatement] = []
             for variable in targets {
-                guard case .enrichment(let claimName, _) = variable.source, let claim = spec.claim(claimName) else { continue }
+                guard case .enrichment(let claimName, _) = variable.source, let claim = spec.claim(claimName) else {
+                    continue
+                }
                 let natural = Self.naturalType(claim.type)
                 let temporary = "Task." + String(claimName.map { $0.isLetter || $0.isNumber ? $0 : "_" })
                 if !outputs.contains(where: { $0.field == claimName }) {

@@ -19,8 +19,10 @@ enum SwiftEvaluatorEmitter {
         source.line("// change the spec and run `claimmap compile` (CI runs `claimmap drift`).")
         source.line("import Foundation")
         source.line()
-        source.line("/// The claims-to-variables evaluator of the `\(program.spec)` spec: verified claims (or a guest), page")
-        source.line("/// attributes and data-action results in; variables, participant data, route and guard decisions out.")
+        source.line(
+            "/// The claims-to-variables evaluator of the `\(program.spec)` spec: verified claims (or a guest), page")
+        source.line(
+            "/// attributes and data-action results in; variables, participant data, route and guard decisions out.")
         source.line("/// The same semantics as `Generated/\(program.spec)/evaluator.json` and the Architect flow.")
         source.block("public enum \(typeName(program.spec)) {") { body in
             body.text(SwiftEvaluatorRuntime.source)
@@ -43,7 +45,9 @@ enum SwiftEvaluatorEmitter {
             }
             arguments.append("properties: [\(properties.joined(separator: ", "))]")
         }
-        if let values = type.enumValues { arguments.append("enumValues: \(SwiftSource.array(values.map(SwiftSource.literal)))") }
+        if let values = type.enumValues {
+            arguments.append("enumValues: \(SwiftSource.array(values.map(SwiftSource.literal)))")
+        }
         if let pattern = type.pattern { arguments.append("pattern: \(SwiftSource.literal(pattern))") }
         if let format = type.format { arguments.append("format: \(SwiftSource.literal(format))") }
         if let minimum = type.minimum { arguments.append("minimum: \(SwiftSource.literal(minimum))") }
@@ -89,23 +93,51 @@ enum SwiftEvaluatorEmitter {
         case .binary("or", let lhs, let rhs):
             return "or(\(expression(lhs, index: index)), { \(expression(rhs, index: index)) })"
         case .binary(let op, let lhs, let rhs):
-            return "binary(\(SwiftSource.literal(op)), \(expression(lhs, index: index)), \(expression(rhs, index: index)))"
+            return
+                "binary(\(SwiftSource.literal(op)), \(expression(lhs, index: index)), \(expression(rhs, index: index)))"
         case .call("If", let arguments) where arguments.count == 3:
-            return "ifThen(\(expression(arguments[0], index: index)), { \(expression(arguments[1], index: index)) }, { \(expression(arguments[2], index: index)) })"
+            return
+                "ifThen(\(expression(arguments[0], index: index)), { \(expression(arguments[1], index: index)) }, { \(expression(arguments[2], index: index)) })"
         case .call(let name, let arguments):
-            return "call(\(SwiftSource.literal(name)), [\(arguments.map { expression($0, index: index) }.joined(separator: ", "))])"
+            return
+                "call(\(SwiftSource.literal(name)), [\(arguments.map { expression($0, index: index) }.joined(separator: ", "))])"
         }
     }
 
+    private static func readsAuthenticated(_ program: EvaluatorProgram) -> Bool {
+        func reads(_ e: TypedExpr) -> Bool {
+            switch e.kind {
+            case .isAuthenticated: true
+            case .literal, .variable: false
+            case .not(let operand), .negate(let operand): reads(operand)
+            case .binary(_, let lhs, let rhs): reads(lhs) || reads(rhs)
+            case .call(_, let arguments): arguments.contains(where: reads)
+            }
+        }
+        let expressions =
+            program.routing.compactMap(\.when)
+            + program.variables.compactMap { variable -> TypedExpr? in
+                if case .expression(let e) = variable.source { return e }
+                return nil
+            }
+        return expressions.contains(where: reads)
+    }
+
     private static func emitEvaluate(_ program: EvaluatorProgram, into source: inout SwiftSource) {
-        let index = Dictionary(program.variables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let index = Dictionary(
+            program.variables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let claims = Dictionary(program.claims.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         source.line("/// Evaluates one conversation.")
         source.block("public static func evaluate(_ input: Input) -> Output {") { s in
-            s.line("let authenticated = input.claims != nil")
-            s.line("var values: [Value?] = \(SwiftSource.array(program.variables.map { $0.defaultValue.map { "Value" + valueLiteral($0) } ?? "nil" }))")
+            if !program.guards.isEmpty || readsAuthenticated(program) {
+                s.line("let authenticated = input.claims != nil")
+            }
             s.line(
-                "var sources: [String] = \(SwiftSource.array(program.variables.map { SwiftSource.literal($0.defaultValue == nil ? $0.source.label : "default") }))")
+                "var values: [Value?] = \(SwiftSource.array(program.variables.map { $0.defaultValue.map { "Value" + valueLiteral($0) } ?? "nil" }))"
+            )
+            s.line(
+                "var sources: [String] = \(SwiftSource.array(program.variables.map { SwiftSource.literal($0.defaultValue == nil ? $0.source.label : "default") }))"
+            )
             s.block("func assign(_ index: Int, _ value: Value?, _ source: String) {") { b in
                 b.line("guard let value else { return }")
                 b.line("values[index] = value")
@@ -113,8 +145,12 @@ enum SwiftEvaluatorEmitter {
             }
             s.block("if let claims = input.claims {") { c in
                 for (i, variable) in program.variables.enumerated() {
-                    guard case .builtin(let claimName) = variable.source, let claim = claims[claimName] else { continue }
-                    c.block("if case .string(let text)? = member(\(SwiftSource.array(claim.path.map(SwiftSource.literal))), claims), !text.isEmpty {") { b in
+                    guard case .builtin(let claimName) = variable.source, let claim = claims[claimName] else {
+                        continue
+                    }
+                    c.block(
+                        "if case .string(let text)? = member(\(SwiftSource.array(claim.path.map(SwiftSource.literal))), claims), !text.isEmpty {"
+                    ) { b in
                         b.line("assign(\(i), .string(text), \(SwiftSource.literal(variable.source.label)))")
                     }
                 }
@@ -128,7 +164,9 @@ enum SwiftEvaluatorEmitter {
                         d.line("let result = input.enrichments[\(SwiftSource.literal(enrichment.name))]")
                         d.block("if result != .fail {") { f in
                             for (i, variable) in targets {
-                                guard case .enrichment(let claimName, _) = variable.source, let claim = claims[claimName] else { continue }
+                                guard case .enrichment(let claimName, _) = variable.source,
+                                    let claim = claims[claimName]
+                                else { continue }
                                 let path = SwiftSource.array(claim.path.map(SwiftSource.literal))
                                 f.line("let raw\(i): JSON?")
                                 f.block("if case .response(let object)? = result {", closing: "} else {") { r in
@@ -136,8 +174,11 @@ enum SwiftEvaluatorEmitter {
                                 }
                                 f.line("    raw\(i) = member(\(path), claims)")
                                 f.line("}")
-                                f.block("if let raw = raw\(i), raw != .null, valid(raw, \(claimConstant(claimName))) {") { a in
-                                    a.line("assign(\(i), convert(raw, \(claimConstant(claimName)), to: \(SwiftSource.literal(variable.type.description))), \(SwiftSource.literal(variable.source.label)))")
+                                f.block("if let raw = raw\(i), raw != .null, valid(raw, \(claimConstant(claimName))) {")
+                                { a in
+                                    a.line(
+                                        "assign(\(i), convert(raw, \(claimConstant(claimName)), to: \(SwiftSource.literal(variable.type.description))), \(SwiftSource.literal(variable.source.label)))"
+                                    )
                                 }
                             }
                         }
@@ -149,13 +190,18 @@ enum SwiftEvaluatorEmitter {
                 guard !targets.isEmpty else { continue }
                 s.block("do {") { d in
                     let mirrorClaim = attribute.mirrors.flatMap { claims[$0] }
-                    d.line("\(mirrorClaim == nil ? "let" : "var") text = input.attributes[\(SwiftSource.literal(attribute.name))]")
+                    d.line(
+                        "\(mirrorClaim == nil ? "let" : "var") text = input.attributes[\(SwiftSource.literal(attribute.name))]"
+                    )
                     if let claim = mirrorClaim {
-                        d.block("if text == nil, let claims = input.claims, let raw = member(\(SwiftSource.array(claim.path.map(SwiftSource.literal))), claims) {") { m in
+                        d.block(
+                            "if text == nil, let claims = input.claims, let raw = member(\(SwiftSource.array(claim.path.map(SwiftSource.literal))), claims) {"
+                        ) { m in
                             m.line("if case .string(let s) = raw { text = s } else { text = raw.text }")
                         }
                     }
-                    let enumValues = attribute.enumValues.map { SwiftSource.array($0.map(SwiftSource.literal)) } ?? "nil"
+                    let enumValues =
+                        attribute.enumValues.map { SwiftSource.array($0.map(SwiftSource.literal)) } ?? "nil"
                     let maxLength = attribute.maxLength.map(String.init) ?? "nil"
                     d.block(
                         "if let text, attributeAccepts(text, enumValues: \(enumValues), pattern: \(SwiftSource.optional(attribute.pattern)), maxLength: \(maxLength)) {"
@@ -170,7 +216,8 @@ enum SwiftEvaluatorEmitter {
                 guard let i = index[name], case .expression(let expr) = program.variables[i].source else { continue }
                 var code = expression(expr, index: index)
                 if program.variables[i].type == .decimal && expr.type == .integer {
-                    code = "{ () -> Value? in if case .integer(let n)? = \(code) { return .decimal(Decimal(n)) }; return nil }()"
+                    code =
+                        "{ () -> Value? in if case .integer(let n)? = \(code) { return .decimal(Decimal(n)) }; return nil }()"
                 }
                 s.line("assign(\(i), \(code), \"expr\")")
             }
@@ -184,26 +231,37 @@ enum SwiftEvaluatorEmitter {
                             ? "{ if case .collection(let items)? = values[\(i)] { return !items.isEmpty }; return false }()"
                             : "values[\(i)] != nil")
                 }
-                s.block("if !authenticated {", closing: "}") { b in b.line("guard\(g) = (false, \"not_authenticated\")") }
+                s.block("if !authenticated {", closing: "}") { b in b.line("guard\(g) = (false, \"not_authenticated\")")
+                }
                 if !conditions.isEmpty {
-                    s.line("else if !(\(conditions.joined(separator: " && "))) { guard\(g) = (false, \"input_not_set\") }")
+                    s.line(
+                        "else if !(\(conditions.joined(separator: " && "))) { guard\(g) = (false, \"input_not_set\") }")
                 }
                 if let when = guardSpec.when {
-                    s.line("else if \(expression(when, index: index)) != .boolean(true) { guard\(g) = (false, \"condition_false\") }")
+                    s.line(
+                        "else if \(expression(when, index: index)) != .boolean(true) { guard\(g) = (false, \"condition_false\") }"
+                    )
                 }
                 s.line("else { guard\(g) = (true, nil) }")
             }
             func runAction(_ g: Int, _ guardSpec: GuardSpec, into b: inout SwiftSource) {
-                b.block("if guard\(g).allowed, case .response(let object)? = input.actions[\(SwiftSource.literal(guardSpec.name))] {") { r in
+                guard !guardSpec.outputs.isEmpty else { return }
+                b.block(
+                    "if guard\(g).allowed, case .response(let object)? = input.actions[\(SwiftSource.literal(guardSpec.name))] {"
+                ) { r in
                     for output in guardSpec.outputs {
                         guard let i = index[output.variable] else { continue }
                         r.block("if let raw = object[member: \(SwiftSource.literal(output.field))] {") { o in
-                            o.line("assign(\(i), valueFromJSON(raw, \(SwiftSource.literal(output.type.description))), \(SwiftSource.literal("action:" + guardSpec.name)))")
+                            o.line(
+                                "assign(\(i), valueFromJSON(raw, \(SwiftSource.literal(output.type.description))), \(SwiftSource.literal("action:" + guardSpec.name)))"
+                            )
                         }
                     }
                 }
             }
-            for (g, guardSpec) in program.guards.enumerated() where guardSpec.beforeRule == nil { runAction(g, guardSpec, into: &s) }
+            for (g, guardSpec) in program.guards.enumerated() where guardSpec.beforeRule == nil {
+                runAction(g, guardSpec, into: &s)
+            }
             s.line("var route: (rule: String, queue: String, priority: Int?, skills: [String])? = nil")
             var first = true
             for rule in program.routing {
@@ -213,15 +271,21 @@ enum SwiftEvaluatorEmitter {
                 s.line(opening)
                 var inner = SwiftSource()
                 let priority = rule.priority.map(String.init) ?? "nil"
-                inner.line("route = (\(SwiftSource.literal(rule.name)), \(SwiftSource.literal(rule.queue)), \(priority), \(SwiftSource.array(rule.skills.map(SwiftSource.literal))))")
-                for (g, guardSpec) in program.guards.enumerated() where guardSpec.beforeRule == rule.name { runAction(g, guardSpec, into: &inner) }
+                inner.line(
+                    "route = (\(SwiftSource.literal(rule.name)), \(SwiftSource.literal(rule.queue)), \(priority), \(SwiftSource.array(rule.skills.map(SwiftSource.literal))))"
+                )
+                for (g, guardSpec) in program.guards.enumerated() where guardSpec.beforeRule == rule.name {
+                    runAction(g, guardSpec, into: &inner)
+                }
                 for line in inner.lines { s.line("    " + String(repeating: "    ", count: line.level) + line.text) }
             }
             if !first { s.line("}") }
             s.line("return Output(")
             s.line("    variables: [")
             for (i, variable) in program.variables.enumerated() {
-                s.line("        (\(SwiftSource.literal(variable.name)), \(SwiftSource.literal(variable.type.description)), values[\(i)], \(variable.trusted), sources[\(i)]),")
+                s.line(
+                    "        (\(SwiftSource.literal(variable.name)), \(SwiftSource.literal(variable.type.description)), values[\(i)], \(variable.trusted), sources[\(i)]),"
+                )
             }
             s.line("    ],")
             s.line("    participantData: [")

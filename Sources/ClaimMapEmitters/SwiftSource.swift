@@ -21,7 +21,8 @@ struct SwiftSource {
     }
 
     func rendered() -> String {
-        lines.map { $0.text.isEmpty ? "" : String(repeating: "    ", count: $0.level) + $0.text }.joined(separator: "\n") + "\n"
+        lines.map { $0.text.isEmpty ? "" : String(repeating: "    ", count: $0.level) + $0.text }.joined(
+            separator: "\n") + "\n"
     }
 
     /// A Swift string literal for any text (escapes, no interpolation).

@@ -55,6 +55,12 @@ public struct EvaluationResult: Sendable, Hashable {
         public var allowed: Bool
         /// nil when allowed; else `not_authenticated`, `input_not_set` or `condition_false`.
         public var reason: String?
+
+        public init(name: String, allowed: Bool, reason: String?) {
+            self.name = name
+            self.allowed = allowed
+            self.reason = reason
+        }
     }
 
     public var variables: [Variable]

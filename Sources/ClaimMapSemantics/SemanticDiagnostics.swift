@@ -402,17 +402,22 @@ package enum SemanticDiagnostics {
             range, help: "verify in a sandbox org that the flow can call it; `claimmap` emits the flag as written")
     }
 
-    package static func slugCollision(_ name: String, other: String, slug: String, at range: SourceRange) -> Diagnostic {
+    package static func slugCollision(_ name: String, other: String, slug: String, at range: SourceRange) -> Diagnostic
+    {
         error(
-            "CM2014", "data actions `\(other)` and `\(name)` would both be written to `data-actions/\(slug).json`", range,
+            "CM2014", "data actions `\(other)` and `\(name)` would both be written to `data-actions/\(slug).json`",
+            range,
             help: "rename one so their names differ in more than punctuation and case")
     }
 
     package static func attributePatternUnchecked(_ name: String, at range: SourceRange) -> Diagnostic {
         warning(
-            "CM2509", "the flow cannot check attribute `\(name)`'s `pattern`: Architect has no confirmed regular-expression function",
+            "CM2509",
+            "the flow cannot check attribute `\(name)`'s `pattern`: Architect has no confirmed regular-expression function",
             range,
-            help: "replay, tests and the web script enforce it; in the flow only `enum` and `maxLength` are checked. Prefer `enum` where the values are known")
+            help:
+                "replay, tests and the web script enforce it; in the flow only `enum` and `maxLength` are checked. Prefer `enum` where the values are known"
+        )
     }
 
     package static func unconfirmedFunction(_ name: String, at range: SourceRange) -> Diagnostic {

@@ -75,7 +75,8 @@ package struct TypeChecker {
         for name in document.enrichments.map(\.name) + document.guards.map(\.name) {
             let slug = ActionNames.slug(name.value)
             if let other = slugs[slug], other.lowercased() != name.value.lowercased() {
-                diagnostics.append(SemanticDiagnostics.slugCollision(name.value, other: other, slug: slug, at: name.range))
+                diagnostics.append(
+                    SemanticDiagnostics.slugCollision(name.value, other: other, slug: slug, at: name.range))
             }
             slugs[slug] = slugs[slug] ?? name.value
         }

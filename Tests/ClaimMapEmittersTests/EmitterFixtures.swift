@@ -6,7 +6,8 @@ import Foundation
 
 /// The emitter fixtures (`Fixtures/<case>/<case>.mapping.yaml`) and the example specs, checked.
 enum EmitterFixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
     static let cases = ["blocked", "features"]
 
     static func spec(_ name: String) throws -> CheckedSpec {

@@ -17,10 +17,12 @@ struct GoldenTests {
             try? FileManager.default.removeItem(at: expected)
             for file in files {
                 let url = expected.appendingPathComponent(file.path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try file.contents.write(to: url, atomically: true, encoding: .utf8)
             }
-            Issue.record("goldens for \(name) were rewritten; review the diff and run the tests again without UPDATE_GOLDENS")
+            Issue.record(
+                "goldens for \(name) were rewritten; review the diff and run the tests again without UPDATE_GOLDENS")
             return
         }
         let fs = LocalFileSystem()

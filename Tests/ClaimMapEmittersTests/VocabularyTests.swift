@@ -23,7 +23,9 @@ struct VocabularyTests {
             guard case .array(let items)? = json[member: name] else { return [] }
             return Set(items.compactMap { if case .string(let s) = $0 { return s } else { return nil } })
         }
-        return Vocabulary(flow: set("flowKeyPaths"), actionRelative: set("flowActionRelativeKeyPaths"), dataAction: set("actionKeyPaths"))
+        return Vocabulary(
+            flow: set("flowKeyPaths"), actionRelative: set("flowActionRelativeKeyPaths"),
+            dataAction: set("actionKeyPaths"))
     }
 
     /// Collected paths: absolute ones from the flow root, relative ones rooted at an action.
@@ -60,43 +62,64 @@ struct VocabularyTests {
 
     /// Rewrites a path by one named extrapolation, or returns nil when it does not apply.
     static let rewrites: [(String, @Sendable (String) -> String?)] = [
-        ("variable kind", { path in
-            let parts = path.split(separator: ".").map { part -> String in
-                part.hasSuffix("Variable") && part != "stringVariable" ? "stringVariable" : String(part)
+        (
+            "variable kind",
+            { path in
+                let parts = path.split(separator: ".").map { part -> String in
+                    part.hasSuffix("Variable") && part != "stringVariable" ? "stringVariable" : String(part)
+                }
+                let rewritten = parts.joined(separator: ".")
+                return rewritten == path ? nil : rewritten
             }
-            let rewritten = parts.joined(separator: ".")
-            return rewritten == path ? nil : rewritten
-        }),
-        ("update-statement kind", { path in
-            guard let range = path.range(of: "updateData.statements.") else { return nil }
-            let rest = path[range.upperBound...].split(separator: ".", maxSplits: 1)
-            guard let kind = rest.first, kind != "string" else { return nil }
-            return String(path[..<range.upperBound]) + "string" + (rest.count > 1 ? "." + rest[1] : "")
-        }),
-        ("value wrapper", { path in
-            let parts = path.split(separator: ".").map(String.init)
-            guard let last = parts.last, ["lit", "exp", "noValue"].contains(last) else { return nil }
-            return (parts.dropLast() + [last == "exp" ? "lit" : "exp"]).joined(separator: ".")
-        }),
-        ("value wrapper", { path in
-            let parts = path.split(separator: ".").map(String.init)
-            guard let last = parts.last, ["lit", "exp", "noValue"].contains(last) else { return nil }
-            return (parts.dropLast() + [last == "noValue" ? "lit" : "noValue"]).joined(separator: ".")
-        }),
-        ("duration unit", { path in
-            for unit in ["seconds", "hours", "days"] where path.hasSuffix("timeout.lit.\(unit)") {
-                return String(path.dropLast(unit.count)) + "minutes"
+        ),
+        (
+            "update-statement kind",
+            { path in
+                guard let range = path.range(of: "updateData.statements.") else { return nil }
+                let rest = path[range.upperBound...].split(separator: ".", maxSplits: 1)
+                guard let kind = rest.first, kind != "string" else { return nil }
+                return String(path[..<range.upperBound]) + "string" + (rest.count > 1 ? "." + rest[1] : "")
             }
-            return nil
-        }),
-        ("task variables", { path in
-            path.hasPrefix("inboundShortMessage.tasks.task.variables")
-                ? "inboundChat" + path.dropFirst("inboundShortMessage".count) : nil
-        }),
-        ("error handling queue", { path in
-            path.hasPrefix("inboundShortMessage.settingsErrorHandling.errorHandling.queue")
-                ? "inboundChat" + path.dropFirst("inboundShortMessage".count) : nil
-        }),
+        ),
+        (
+            "value wrapper",
+            { path in
+                let parts = path.split(separator: ".").map(String.init)
+                guard let last = parts.last, ["lit", "exp", "noValue"].contains(last) else { return nil }
+                return (parts.dropLast() + [last == "exp" ? "lit" : "exp"]).joined(separator: ".")
+            }
+        ),
+        (
+            "value wrapper",
+            { path in
+                let parts = path.split(separator: ".").map(String.init)
+                guard let last = parts.last, ["lit", "exp", "noValue"].contains(last) else { return nil }
+                return (parts.dropLast() + [last == "noValue" ? "lit" : "noValue"]).joined(separator: ".")
+            }
+        ),
+        (
+            "duration unit",
+            { path in
+                for unit in ["seconds", "hours", "days"] where path.hasSuffix("timeout.lit.\(unit)") {
+                    return String(path.dropLast(unit.count)) + "minutes"
+                }
+                return nil
+            }
+        ),
+        (
+            "task variables",
+            { path in
+                path.hasPrefix("inboundShortMessage.tasks.task.variables")
+                    ? "inboundChat" + path.dropFirst("inboundShortMessage".count) : nil
+            }
+        ),
+        (
+            "error handling queue",
+            { path in
+                path.hasPrefix("inboundShortMessage.settingsErrorHandling.errorHandling.queue")
+                    ? "inboundChat" + path.dropFirst("inboundShortMessage".count) : nil
+            }
+        ),
     ]
 
     /// Whether `path` is in `known` directly or through rewrites; the extrapolations used, or nil.
@@ -104,7 +127,9 @@ struct VocabularyTests {
         if known.contains(path) { return [] }
         guard depth < 4 else { return nil }
         for (name, rewrite) in rewrites {
-            if let rewritten = rewrite(path), rewritten != path, let used = explain(rewritten, in: known, depth: depth + 1) {
+            if let rewritten = rewrite(path), rewritten != path,
+                let used = explain(rewritten, in: known, depth: depth + 1)
+            {
                 return used.union([name])
             }
         }
@@ -155,14 +180,17 @@ struct VocabularyTests {
         #expect(Self.explain("inboundShortMessage.states.state.actions", in: vocabulary.flow) == [])
         #expect(Self.explain("inboundShortMessage.states.state.gotoState", in: vocabulary.flow) == nil)
         #expect(Self.explain("transferToAcd.targetQueue.lit.id", in: vocabulary.actionRelative) == nil)
-        #expect(used.isSubset(of: Set(ArchyShapes.extrapolations.keys)), "unnamed: \(used.subtracting(ArchyShapes.extrapolations.keys))")
+        #expect(
+            used.isSubset(of: Set(ArchyShapes.extrapolations.keys)),
+            "unnamed: \(used.subtracting(ArchyShapes.extrapolations.keys))")
     }
 
     static func collectJSON(_ value: JSONValue, path: [String], into paths: inout Set<String>) {
         if !path.isEmpty { paths.insert(path.joined(separator: ".")) }
         switch value {
         case .object(let members):
-            let wildcard = ["properties", "headers", "translationMap", "translationMapDefaults"].contains(path.last ?? "")
+            let wildcard = ["properties", "headers", "translationMap", "translationMapDefaults"].contains(
+                path.last ?? "")
             for (key, member) in members { collectJSON(member, path: path + [wildcard ? "*" : key], into: &paths) }
         case .array(let items):
             for item in items { collectJSON(item, path: path, into: &paths) }
@@ -173,7 +201,8 @@ struct VocabularyTests {
     @Test("every emitted data action uses Genesys's key paths and validates against the import schema")
     func dataActions() throws {
         let vocabulary = try Self.vocabulary()
-        let schemaData = try Data(contentsOf: Corpora.repository.appendingPathComponent("docs/schemas/data-action-import.schema.json"))
+        let schemaData = try Data(
+            contentsOf: Corpora.repository.appendingPathComponent("docs/schemas/data-action-import.schema.json"))
         let schema = MiniJSONSchema(try StrictJSONReader(maxDepth: 64).parse([UInt8](schemaData)))
         var documents = 0
         for (name, contents) in try Self.flowFiles() where name.contains("/data-actions/") {
@@ -184,7 +213,8 @@ struct VocabularyTests {
             Self.collectJSON(json, path: [], into: &paths)
             for path in paths.sorted() where !vocabulary.dataAction.contains(path) {
                 let keyword = path.split(separator: ".").last.map(String.init) ?? ""
-                let unconfirmed = path.hasPrefix("contract.input.inputSchema.properties.*.")
+                let unconfirmed =
+                    path.hasPrefix("contract.input.inputSchema.properties.*.")
                     && DataActionShapes.unconfirmedInputKeywords.contains(keyword)
                 #expect(unconfirmed, "\(name): `\(path)` is not a Genesys data-action key path")
             }
@@ -194,10 +224,13 @@ struct VocabularyTests {
 
     @Test("the import schema rejects what Genesys would not import")
     func schemaRejects() throws {
-        let schemaData = try Data(contentsOf: Corpora.repository.appendingPathComponent("docs/schemas/data-action-import.schema.json"))
+        let schemaData = try Data(
+            contentsOf: Corpora.repository.appendingPathComponent("docs/schemas/data-action-import.schema.json"))
         let schema = MiniJSONSchema(try StrictJSONReader(maxDepth: 64).parse([UInt8](schemaData)))
         let valid = try StrictJSONReader(maxDepth: 64).parse(
-            try String(contentsOf: Corpora.repository.appendingPathComponent("Generated/retail/data-actions/customer-profile.json"), encoding: .utf8))
+            try String(
+                contentsOf: Corpora.repository.appendingPathComponent(
+                    "Generated/retail/data-actions/customer-profile.json"), encoding: .utf8))
         #expect(schema.validate(valid).isEmpty)
         guard case .object(var members) = valid else { return }
         members.removeAll { $0.0 == "contract" }

@@ -61,7 +61,9 @@ struct StrictJSONReaderTests {
         #expect(throws: StrictJSONReader.Failure.tooDeep(limit: 16)) { try reader.parse(deep) }
         let sixteen = String(repeating: "[", count: 16) + String(repeating: "]", count: 16)
         #expect((try? reader.parse(sixteen)) != nil)
-        #expect(throws: StrictJSONReader.Failure.notUTF8(offset: 6)) { try reader.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D]) }
+        #expect(throws: StrictJSONReader.Failure.notUTF8(offset: 6)) {
+            try reader.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D])
+        }
         #expect((try? reader.parse([0xEF, 0xBB, 0xBF, 0x7B, 0x7D])) == nil)
         #expect((try? reader.parse(#"{"a":"\ud800"}"#)) == nil)
         #expect((try? reader.parse(#"{"a":1,}"#)) == nil)

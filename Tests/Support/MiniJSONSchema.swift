@@ -41,7 +41,9 @@ public struct MiniJSONSchema {
         if case .array(let allowed)? = schema[member: "enum"], !allowed.contains(value) {
             problems.append("\(path): not one of the allowed values")
         }
-        if let constant = schema[member: "const"], constant != value { problems.append("\(path): must be \(constant.compact())") }
+        if let constant = schema[member: "const"], constant != value {
+            problems.append("\(path): must be \(constant.compact())")
+        }
         if case .string(let text) = value {
             if case .number(let n)? = schema[member: "minLength"], let min = Int(n), text.count < min {
                 problems.append("\(path): shorter than \(min)")
