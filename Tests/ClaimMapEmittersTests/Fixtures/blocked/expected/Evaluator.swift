@@ -40,8 +40,7 @@ public enum BlockedEvaluator {
             case .number(let n): return n
             case .string(let s): return JSON.quote(s)
             case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-            case .object(let members):
-                return "{" + members.map { JSON.quote($0.name) + ":" + $0.value.text }.joined(separator: ",") + "}"
+            case .object(let members): return "{" + members.map { JSON.quote($0.name) + ":" + $0.value.text }.joined(separator: ",") + "}"
             }
         }
 
@@ -89,9 +88,7 @@ public enum BlockedEvaluator {
 
             mutating func literal(_ word: String, _ value: JSON) -> JSON? {
                 let utf8 = Array(word.utf8)
-                guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
-                    return nil
-                }
+                guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return nil }
                 index += utf8.count
                 return value
             }
@@ -109,9 +106,7 @@ public enum BlockedEvaluator {
                     }
                     while true {
                         skip()
-                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = string() else {
-                            return nil
-                        }
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = string() else { return nil }
                         guard !members.contains(where: { $0.name == name }) else { return nil }
                         skip()
                         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
@@ -160,9 +155,7 @@ public enum BlockedEvaluator {
             }
 
             mutating func hex4() -> UInt32? {
-                guard index + 4 <= bytes.count,
-                    let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                else {
+                guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
                     return nil
                 }
                 index += 4
@@ -202,9 +195,7 @@ public enum BlockedEvaluator {
                     case UInt8(ascii: "u"):
                         guard var code = hex4() else { return nil }
                         if (0xD800...0xDBFF).contains(code) {
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                                bytes[index + 1] == UInt8(ascii: "u")
-                            else { return nil }
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { return nil }
                             index += 2
                             guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -225,9 +216,7 @@ public enum BlockedEvaluator {
                 if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
                 func digits(_ parser: inout Parser) -> Int {
                     let from = parser.index
-                    while parser.index < parser.bytes.count, (48...57).contains(parser.bytes[parser.index]) {
-                        parser.index += 1
-                    }
+                    while parser.index < parser.bytes.count, (48...57).contains(parser.bytes[parser.index]) { parser.index += 1 }
                     return parser.index - from
                 }
                 guard index < bytes.count else { return nil }
@@ -238,9 +227,7 @@ public enum BlockedEvaluator {
                 }
                 if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                     index += 1
-                    if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                        index += 1
-                    }
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                     guard digits(&self) > 0 else { return nil }
                 }
                 return .number(String(decoding: bytes[start..<index], as: UTF8.self))
@@ -266,8 +253,7 @@ public enum BlockedEvaluator {
             case .decimal(let d): return .number(Self.decimalText(d))
             case .boolean(let b): return .bool(b)
             case .dateTime(let ms): return .string(Self.rfc3339(ms))
-            case .duration(let ms):
-                return .string(ms % 1000 == 0 ? "PT\(ms / 1000)S" : "PT\(Self.decimalText(Decimal(ms) / 1000))S")
+            case .duration(let ms): return .string(ms % 1000 == 0 ? "PT\(ms / 1000)S" : "PT\(Self.decimalText(Decimal(ms) / 1000))S")
             case .json(let value): return value
             case .collection(let items): return .array(items.map(\.json))
             }
@@ -337,8 +323,7 @@ public enum BlockedEvaluator {
             guard index < s.count else { return nil }
             if s[index] == 90 || s[index] == 122 {
                 index += 1
-            } else if s[index] == 43 || s[index] == 45, let oh = number(index + 1, 2), s.count > index + 3,
-                s[index + 3] == 58,
+            } else if s[index] == 43 || s[index] == 45, let oh = number(index + 1, 2), s.count > index + 3, s[index + 3] == 58,
                 let om = number(index + 4, 2)
             {
                 offset = (oh * 60 + om) * 60 * (s[index] == 43 ? 1 : -1)
@@ -370,10 +355,7 @@ public enum BlockedEvaluator {
         public var enrichments: [String: ActionResult]
         public var actions: [String: ActionResult]
 
-        public init(
-            claims: JSON?, attributes: [String: String] = [:], enrichments: [String: ActionResult] = [:],
-            actions: [String: ActionResult] = [:]
-        ) {
+        public init(claims: JSON?, attributes: [String: String] = [:], enrichments: [String: ActionResult] = [:], actions: [String: ActionResult] = [:]) {
             self.claims = claims
             self.attributes = attributes
             self.enrichments = enrichments
@@ -391,40 +373,16 @@ public enum BlockedEvaluator {
         public var json: JSON {
             func member(_ name: String, _ value: JSON) -> JSON.Member { JSON.Member(name: name, value: value) }
             return .object([
-                member(
-                    "variables",
-                    .object(
-                        variables.map { v in
-                            member(
-                                v.name,
-                                .object([
-                                    member("type", .string(v.type)), member("value", v.value?.json ?? .null),
-                                    member("trusted", .bool(v.trusted)), member("source", .string(v.source)),
-                                ]))
-                        })),
-                member(
-                    "participantData",
-                    .object(participantData.map { member($0.key, $0.value.map(JSON.string) ?? .null) })),
-                member(
-                    "route",
-                    route.map { r in
-                        .object([
-                            member("rule", .string(r.rule)), member("queue", .string(r.queue)),
-                            member("priority", r.priority.map { .number(String($0)) } ?? .null),
-                            member("skills", .array(r.skills.map(JSON.string))),
-                        ])
-                    } ?? .null),
-                member(
-                    "guards",
-                    .object(
-                        guards.map { g in
-                            member(
-                                g.name,
-                                .object([
-                                    member("allowed", .bool(g.allowed)),
-                                    member("reason", g.reason.map(JSON.string) ?? .null),
-                                ]))
-                        })),
+                member("variables", .object(variables.map { v in
+                    member(v.name, .object([member("type", .string(v.type)), member("value", v.value?.json ?? .null), member("trusted", .bool(v.trusted)), member("source", .string(v.source))]))
+                })),
+                member("participantData", .object(participantData.map { member($0.key, $0.value.map(JSON.string) ?? .null) })),
+                member("route", route.map { r in
+                    .object([member("rule", .string(r.rule)), member("queue", .string(r.queue)), member("priority", r.priority.map { .number(String($0)) } ?? .null), member("skills", .array(r.skills.map(JSON.string)))])
+                } ?? .null),
+                member("guards", .object(guards.map { g in
+                    member(g.name, .object([member("allowed", .bool(g.allowed)), member("reason", g.reason.map(JSON.string) ?? .null)]))
+                })),
             ])
         }
     }
@@ -470,13 +428,10 @@ public enum BlockedEvaluator {
             switch type.format {
             case "email"?:
                 let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-                return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-                    && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+                return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains { $0.properties.isWhitespace }
             case "uri"?:
                 guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
-                return text[..<colon].unicodeScalars.allSatisfy {
-                    $0.properties.isAlphabetic || "+.-0123456789".unicodeScalars.contains($0)
-                }
+                return text[..<colon].unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "+.-0123456789".unicodeScalars.contains($0) }
             case "date-time"?: return Value.parseRFC3339(text) != nil
             default: return true
             }
@@ -612,10 +567,7 @@ public enum BlockedEvaluator {
         default:
             if op == "+", case .string(let a) = lhs, case .string(let b) = rhs { return .string(a + b) }
             if op != "/", case .integer(let a) = lhs, case .integer(let b) = rhs {
-                let (result, overflow): (Int64, Bool) =
-                    op == "+"
-                    ? a.addingReportingOverflow(b)
-                    : op == "-" ? a.subtractingReportingOverflow(b) : a.multipliedReportingOverflow(by: b)
+                let (result, overflow): (Int64, Bool) = op == "+" ? a.addingReportingOverflow(b) : op == "-" ? a.subtractingReportingOverflow(b) : a.multipliedReportingOverflow(by: b)
                 return overflow ? nil : .integer(result)
             }
             guard let a = number(lhs), let b = number(rhs) else { return nil }
@@ -729,8 +681,7 @@ public enum BlockedEvaluator {
             return .boolean(s.hasSuffix(part))
         case ("Count", .collection(let items)): return .integer(Int64(items.count))
         case ("Substring", .string(let s)):
-            guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0
-            else { return nil }
+            guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0 else { return nil }
             let characters = Array(s)
             guard start + length <= Int64(characters.count) else { return nil }
             return .string(String(characters[Int(start)..<Int(start + length)]))
@@ -748,7 +699,6 @@ public enum BlockedEvaluator {
 
     /// Evaluates one conversation.
     public static func evaluate(_ input: Input) -> Output {
-        let authenticated = input.claims != nil
         var values: [Value?] = [nil, Value.string("")]
         var sources: [String] = ["builtin:sub", "default"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
@@ -775,8 +725,10 @@ public enum BlockedEvaluator {
                 ("Flow.Subject", "String", values[0], true, sources[0]),
                 ("Flow.Email", "String", values[1], true, sources[1]),
             ],
-            participantData: [],
+            participantData: [
+            ],
             route: route,
-            guards: [])
+            guards: [
+            ])
     }
 }

@@ -40,8 +40,7 @@ public enum FeaturesEvaluator {
             case .number(let n): return n
             case .string(let s): return JSON.quote(s)
             case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-            case .object(let members):
-                return "{" + members.map { JSON.quote($0.name) + ":" + $0.value.text }.joined(separator: ",") + "}"
+            case .object(let members): return "{" + members.map { JSON.quote($0.name) + ":" + $0.value.text }.joined(separator: ",") + "}"
             }
         }
 
@@ -89,9 +88,7 @@ public enum FeaturesEvaluator {
 
             mutating func literal(_ word: String, _ value: JSON) -> JSON? {
                 let utf8 = Array(word.utf8)
-                guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
-                    return nil
-                }
+                guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return nil }
                 index += utf8.count
                 return value
             }
@@ -109,9 +106,7 @@ public enum FeaturesEvaluator {
                     }
                     while true {
                         skip()
-                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = string() else {
-                            return nil
-                        }
+                        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = string() else { return nil }
                         guard !members.contains(where: { $0.name == name }) else { return nil }
                         skip()
                         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
@@ -160,9 +155,7 @@ public enum FeaturesEvaluator {
             }
 
             mutating func hex4() -> UInt32? {
-                guard index + 4 <= bytes.count,
-                    let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                else {
+                guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
                     return nil
                 }
                 index += 4
@@ -202,9 +195,7 @@ public enum FeaturesEvaluator {
                     case UInt8(ascii: "u"):
                         guard var code = hex4() else { return nil }
                         if (0xD800...0xDBFF).contains(code) {
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                                bytes[index + 1] == UInt8(ascii: "u")
-                            else { return nil }
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { return nil }
                             index += 2
                             guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -225,9 +216,7 @@ public enum FeaturesEvaluator {
                 if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
                 func digits(_ parser: inout Parser) -> Int {
                     let from = parser.index
-                    while parser.index < parser.bytes.count, (48...57).contains(parser.bytes[parser.index]) {
-                        parser.index += 1
-                    }
+                    while parser.index < parser.bytes.count, (48...57).contains(parser.bytes[parser.index]) { parser.index += 1 }
                     return parser.index - from
                 }
                 guard index < bytes.count else { return nil }
@@ -238,9 +227,7 @@ public enum FeaturesEvaluator {
                 }
                 if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                     index += 1
-                    if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                        index += 1
-                    }
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                     guard digits(&self) > 0 else { return nil }
                 }
                 return .number(String(decoding: bytes[start..<index], as: UTF8.self))
@@ -266,8 +253,7 @@ public enum FeaturesEvaluator {
             case .decimal(let d): return .number(Self.decimalText(d))
             case .boolean(let b): return .bool(b)
             case .dateTime(let ms): return .string(Self.rfc3339(ms))
-            case .duration(let ms):
-                return .string(ms % 1000 == 0 ? "PT\(ms / 1000)S" : "PT\(Self.decimalText(Decimal(ms) / 1000))S")
+            case .duration(let ms): return .string(ms % 1000 == 0 ? "PT\(ms / 1000)S" : "PT\(Self.decimalText(Decimal(ms) / 1000))S")
             case .json(let value): return value
             case .collection(let items): return .array(items.map(\.json))
             }
@@ -337,8 +323,7 @@ public enum FeaturesEvaluator {
             guard index < s.count else { return nil }
             if s[index] == 90 || s[index] == 122 {
                 index += 1
-            } else if s[index] == 43 || s[index] == 45, let oh = number(index + 1, 2), s.count > index + 3,
-                s[index + 3] == 58,
+            } else if s[index] == 43 || s[index] == 45, let oh = number(index + 1, 2), s.count > index + 3, s[index + 3] == 58,
                 let om = number(index + 4, 2)
             {
                 offset = (oh * 60 + om) * 60 * (s[index] == 43 ? 1 : -1)
@@ -370,10 +355,7 @@ public enum FeaturesEvaluator {
         public var enrichments: [String: ActionResult]
         public var actions: [String: ActionResult]
 
-        public init(
-            claims: JSON?, attributes: [String: String] = [:], enrichments: [String: ActionResult] = [:],
-            actions: [String: ActionResult] = [:]
-        ) {
+        public init(claims: JSON?, attributes: [String: String] = [:], enrichments: [String: ActionResult] = [:], actions: [String: ActionResult] = [:]) {
             self.claims = claims
             self.attributes = attributes
             self.enrichments = enrichments
@@ -391,40 +373,16 @@ public enum FeaturesEvaluator {
         public var json: JSON {
             func member(_ name: String, _ value: JSON) -> JSON.Member { JSON.Member(name: name, value: value) }
             return .object([
-                member(
-                    "variables",
-                    .object(
-                        variables.map { v in
-                            member(
-                                v.name,
-                                .object([
-                                    member("type", .string(v.type)), member("value", v.value?.json ?? .null),
-                                    member("trusted", .bool(v.trusted)), member("source", .string(v.source)),
-                                ]))
-                        })),
-                member(
-                    "participantData",
-                    .object(participantData.map { member($0.key, $0.value.map(JSON.string) ?? .null) })),
-                member(
-                    "route",
-                    route.map { r in
-                        .object([
-                            member("rule", .string(r.rule)), member("queue", .string(r.queue)),
-                            member("priority", r.priority.map { .number(String($0)) } ?? .null),
-                            member("skills", .array(r.skills.map(JSON.string))),
-                        ])
-                    } ?? .null),
-                member(
-                    "guards",
-                    .object(
-                        guards.map { g in
-                            member(
-                                g.name,
-                                .object([
-                                    member("allowed", .bool(g.allowed)),
-                                    member("reason", g.reason.map(JSON.string) ?? .null),
-                                ]))
-                        })),
+                member("variables", .object(variables.map { v in
+                    member(v.name, .object([member("type", .string(v.type)), member("value", v.value?.json ?? .null), member("trusted", .bool(v.trusted)), member("source", .string(v.source))]))
+                })),
+                member("participantData", .object(participantData.map { member($0.key, $0.value.map(JSON.string) ?? .null) })),
+                member("route", route.map { r in
+                    .object([member("rule", .string(r.rule)), member("queue", .string(r.queue)), member("priority", r.priority.map { .number(String($0)) } ?? .null), member("skills", .array(r.skills.map(JSON.string)))])
+                } ?? .null),
+                member("guards", .object(guards.map { g in
+                    member(g.name, .object([member("allowed", .bool(g.allowed)), member("reason", g.reason.map(JSON.string) ?? .null)]))
+                })),
             ])
         }
     }
@@ -470,13 +428,10 @@ public enum FeaturesEvaluator {
             switch type.format {
             case "email"?:
                 let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-                return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-                    && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+                return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains { $0.properties.isWhitespace }
             case "uri"?:
                 guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
-                return text[..<colon].unicodeScalars.allSatisfy {
-                    $0.properties.isAlphabetic || "+.-0123456789".unicodeScalars.contains($0)
-                }
+                return text[..<colon].unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "+.-0123456789".unicodeScalars.contains($0) }
             case "date-time"?: return Value.parseRFC3339(text) != nil
             default: return true
             }
@@ -612,10 +567,7 @@ public enum FeaturesEvaluator {
         default:
             if op == "+", case .string(let a) = lhs, case .string(let b) = rhs { return .string(a + b) }
             if op != "/", case .integer(let a) = lhs, case .integer(let b) = rhs {
-                let (result, overflow): (Int64, Bool) =
-                    op == "+"
-                    ? a.addingReportingOverflow(b)
-                    : op == "-" ? a.subtractingReportingOverflow(b) : a.multipliedReportingOverflow(by: b)
+                let (result, overflow): (Int64, Bool) = op == "+" ? a.addingReportingOverflow(b) : op == "-" ? a.subtractingReportingOverflow(b) : a.multipliedReportingOverflow(by: b)
                 return overflow ? nil : .integer(result)
             }
             guard let a = number(lhs), let b = number(rhs) else { return nil }
@@ -729,8 +681,7 @@ public enum FeaturesEvaluator {
             return .boolean(s.hasSuffix(part))
         case ("Count", .collection(let items)): return .integer(Int64(items.count))
         case ("Substring", .string(let s)):
-            guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0
-            else { return nil }
+            guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0 else { return nil }
             let characters = Array(s)
             guard start + length <= Int64(characters.count) else { return nil }
             return .string(String(characters[Int(start)..<Int(start + length)]))
@@ -760,18 +711,8 @@ public enum FeaturesEvaluator {
     /// Evaluates one conversation.
     public static func evaluate(_ input: Input) -> Output {
         let authenticated = input.claims != nil
-        var values: [Value?] = [
-            nil, nil, Value.string("Customer \"VIP\""), Value.integer(0), Value.decimal(decimal("0") ?? 0), nil,
-            Value.decimal(decimal("0.5") ?? 0), Value.boolean(false), Value.dateTime(1577836800000), nil, nil, nil, nil,
-            Value.string("north"), Value.string("web"), nil, nil, nil, nil, nil, nil, Value.integer(-1), nil, nil, nil,
-            nil,
-        ]
-        var sources: [String] = [
-            "builtin:sub", "builtin:email", "default", "default", "default", "enrichment:Member Lookup", "default",
-            "default", "default", "enrichment:Member Lookup", "enrichment:Member Lookup", "enrichment:Member Lookup",
-            "enrichment:Member Lookup", "default", "default", "attribute:ref", "attribute:planHint", "expr", "expr",
-            "expr", "expr", "default", "expr", "expr", "action:Redeem Points", "action:Redeem Points",
-        ]
+        var values: [Value?] = [nil, nil, Value.string("Customer \"VIP\""), Value.integer(0), Value.decimal(decimal("0") ?? 0), nil, Value.decimal(decimal("0.5") ?? 0), Value.boolean(false), Value.dateTime(1577836800000), nil, nil, nil, nil, Value.string("north"), Value.string("web"), nil, nil, nil, nil, nil, nil, Value.integer(-1), nil, nil, nil, nil]
+        var sources: [String] = ["builtin:sub", "builtin:email", "default", "default", "default", "enrichment:Member Lookup", "default", "default", "default", "enrichment:Member Lookup", "enrichment:Member Lookup", "enrichment:Member Lookup", "enrichment:Member Lookup", "default", "default", "attribute:ref", "attribute:planHint", "expr", "expr", "expr", "expr", "default", "expr", "expr", "action:Redeem Points", "action:Redeem Points"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
             guard let value else { return }
             values[index] = value
@@ -913,54 +854,26 @@ public enum FeaturesEvaluator {
                 assign(16, .string(text), "attribute:planHint")
             }
         }
-        assign(
-            17,
-            or(
-                and(binary(">=", values[3], Value.integer(5)), { binary(">", values[6], Value.integer(10)) }),
-                { values[7] }), "expr")
-        assign(
-            18, binary("+", binary("+", call("Upper", [values[13]]), Value.string("-")), call("ToString", [values[3]])),
-            "expr")
+        assign(17, or(and(binary(">=", values[3], Value.integer(5)), { binary(">", values[6], Value.integer(10)) }), { values[7] }), "expr")
+        assign(18, binary("+", binary("+", call("Upper", [values[13]]), Value.string("-")), call("ToString", [values[3]])), "expr")
         assign(19, ifThen(call("IsSet", [values[10]]), { call("Count", [values[10]]) }, { Value.integer(0) }), "expr")
-        assign(
-            20,
-            ifThen(
-                call("IsNotSetOrEmpty", [values[10]]), { Value.string("none") },
-                { call("GetAt", [values[10], Value.integer(0)]) }), "expr")
-        assign(
-            21,
-            ifThen(
-                call("IsSet", [values[15]]),
-                { call("ToInt", [call("Substring", [values[15], Value.integer(2), Value.integer(4)])]) },
-                { negate(Value.integer(1)) }), "expr")
+        assign(20, ifThen(call("IsNotSetOrEmpty", [values[10]]), { Value.string("none") }, { call("GetAt", [values[10], Value.integer(0)]) }), "expr")
+        assign(21, ifThen(call("IsSet", [values[15]]), { call("ToInt", [call("Substring", [values[15], Value.integer(2), Value.integer(4)])]) }, { negate(Value.integer(1)) }), "expr")
         assign(22, binary("-", binary("/", values[6], Value.integer(2)), negate(Value.integer(1))), "expr")
-        assign(
-            23,
-            and(
-                not(call("IsNotSetOrEmpty", [values[1]])),
-                { call("Contains", [call("Lower", [values[1]]), Value.string("@features")]) }), "expr")
+        assign(23, and(not(call("IsNotSetOrEmpty", [values[1]])), { call("Contains", [call("Lower", [values[1]]), Value.string("@features")]) }), "expr")
         let guard0: (allowed: Bool, reason: String?)
         if !authenticated {
             guard0 = (false, "not_authenticated")
-        } else if !(values[0] != nil && values[3] != nil && values[6] != nil && values[7] != nil
-            && {
-                if case .collection(let items)? = values[10] { return !items.isEmpty }; return false
-            }())
-        {
-            guard0 = (false, "input_not_set")
-        } else if and(binary(">=", values[3], Value.integer(5)), { values[7] }) != .boolean(true) {
-            guard0 = (false, "condition_false")
-        } else {
-            guard0 = (true, nil)
         }
+        else if !(values[0] != nil && values[3] != nil && values[6] != nil && values[7] != nil && { if case .collection(let items)? = values[10] { return !items.isEmpty }; return false }()) { guard0 = (false, "input_not_set") }
+        else if and(binary(">=", values[3], Value.integer(5)), { values[7] }) != .boolean(true) { guard0 = (false, "condition_false") }
+        else { guard0 = (true, nil) }
         let guard1: (allowed: Bool, reason: String?)
         if !authenticated {
             guard1 = (false, "not_authenticated")
-        } else if !(values[0] != nil) {
-            guard1 = (false, "input_not_set")
-        } else {
-            guard1 = (true, nil)
         }
+        else if !(values[0] != nil) { guard1 = (false, "input_not_set") }
+        else { guard1 = (true, nil) }
         if guard0.allowed, case .response(let object)? = input.actions["Redeem Points"] {
             if let raw = object[member: "status"] {
                 assign(24, valueFromJSON(raw, "String"), "action:Redeem Points")
@@ -974,12 +887,7 @@ public enum FeaturesEvaluator {
             route = ("guests", "{{guest_queue}}", nil, [])
         } else if and(values[17], { binary("==", values[13], Value.string("north")) }) == .boolean(true) {
             route = ("gold", "Gold North", 20, ["Gold", "North"])
-            if guard1.allowed, case .response(let object)? = input.actions["Member Card"] {
-            }
-        } else if or(
-            and(call("IsSet", [values[10]]), { call("Contains", [values[10], Value.string("beta")]) }),
-            { call("StartsWith", [values[14], Value.string("ap")]) }) == .boolean(true)
-        {
+        } else if or(and(call("IsSet", [values[10]]), { call("Contains", [values[10], Value.string("beta")]) }), { call("StartsWith", [values[14], Value.string("ap")]) }) == .boolean(true) {
             route = ("tagged", "Beta", nil, [])
         } else if true {
             route = ("default", "General", nil, [])
