@@ -12,11 +12,22 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
         // Leaf: the JSON model, printer and strict reader shared by the compiler and the runtime.
         .target(name: "ClaimMapJSON"),
         .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
+        // The JOSE verifier: strict base64url, compact JWS, JWKS key policy, signatures through swift-crypto,
+        // ID-token claim validation. No dependency on the compiler.
+        .target(
+            name: "ClaimMapJOSE",
+            dependencies: [
+                "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // The evaluator runtime: the program format and its interpreter. No dependency on the compiler.
         .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
         .target(
@@ -35,7 +46,7 @@ let package = Package(
         .target(
             name: "ClaimMapDriver",
             dependencies: [
-                "CClaimMapShims", "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics",
+                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics",
                 "ClaimMapEmitters",
                 "ClaimMapEvaluator",
             ]
@@ -49,6 +60,13 @@ let package = Package(
             name: "ClaimMapTestSupport", dependencies: ["ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapDriver"],
             path: "Tests/Support"),
         .testTarget(name: "ClaimMapJSONTests", dependencies: ["ClaimMapJSON", "ClaimMapTestSupport"]),
+        .testTarget(
+            name: "ClaimMapJOSETests",
+            dependencies: [
+                "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ClaimMapSyntaxTests", dependencies: ["ClaimMapSyntax", "ClaimMapDiagnostics", "ClaimMapTestSupport"]),
         .testTarget(

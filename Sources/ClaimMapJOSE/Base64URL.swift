@@ -1,0 +1,63 @@
+/// Strict base64url (RFC 4648 §5, as RFC 7515 §2 uses it): alphabet `A–Z a–z 0–9 - _` only, no padding, no
+/// white space, and canonical: the unused low bits of the last character must be zero, so each byte string has
+/// exactly one encoding (Foundation accepts non-canonical forms, which makes signatures malleable).
+public enum Base64URL {
+    public enum Failure: Error, Equatable, Sendable {
+        /// A character outside the alphabet (including `=`, `+`, `/`, white space), or an impossible length.
+        case invalid(offset: Int)
+        /// Unused trailing bits are not zero.
+        case noncanonical
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let table: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = Int8(index) }
+        return table
+    }()
+
+    public static func decode(_ text: Substring.UTF8View) throws(Failure) -> [UInt8] {
+        let count = text.count
+        if count % 4 == 1 { throw .invalid(offset: count - 1) }
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var offset = 0
+        for byte in text {
+            let value = table[Int(byte)]
+            if value < 0 { throw .invalid(offset: offset) }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+            offset += 1
+        }
+        if accumulator != 0 { throw .noncanonical }
+        return out
+    }
+
+    public static func decode(_ text: String) throws(Failure) -> [UInt8] {
+        try decode(Substring(text).utf8)
+    }
+
+    public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next()
+            let third = iterator.next()
+            let chunk = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            if second != nil { out.append(alphabet[Int(chunk >> 6 & 63)]) }
+            if third != nil { out.append(alphabet[Int(chunk & 63)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,136 @@
+import ClaimMapJSON
+import Foundation
+
+/// What an OpenID Connect ID token must satisfy (OIDC Core §3.1.3.7, RFC 7519 §4.1, DESIGN §10.8).
+public struct ClaimPolicy: Sendable {
+    public var issuer: String
+    public var audiences: [String]
+    public var algorithms: Set<String>
+    public var leewaySeconds: Int64
+    public var maxAgeSeconds: Int64?
+    public var nonceRequired: Bool
+    /// When set, the nonce must equal it (`replay --nonce`).
+    public var expectedNonce: String?
+
+    public init(
+        issuer: String, audiences: [String], algorithms: Set<String>, leewaySeconds: Int64, maxAgeSeconds: Int64? = nil,
+        nonceRequired: Bool, expectedNonce: String? = nil
+    ) {
+        self.issuer = issuer
+        self.audiences = audiences
+        self.algorithms = algorithms
+        self.leewaySeconds = leewaySeconds
+        self.maxAgeSeconds = maxAgeSeconds
+        self.nonceRequired = nonceRequired
+        self.expectedNonce = expectedNonce
+    }
+}
+
+/// A verified ID token: the header facts and the payload as a strict JSON object.
+public struct VerifiedIDToken: Sendable {
+    public var jws: VerifiedJWS
+    public var claims: JSONValue
+}
+
+/// The full ID-token check: the signature layer, then the payload and the standard claims, in the normative
+/// order `iss → aud (+azp) → exp → nbf → iat in future → maxAge → nonce → typ`. The payload is parsed only after
+/// the signature verifies. Comparisons are exact (RFC 7519 §7.3): no case folding, no slash normalisation.
+public enum IDTokenVerifier {
+    /// Latest NumericDate accepted: 9999-12-31T23:59:59Z.
+    static let maxNumericDate: Int64 = 253_402_300_799
+
+    public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection) -> VerifiedIDToken {
+        let jws = try JWSVerifier.verify(token, keys: keys, algorithms: policy.algorithms)
+        let claims = try JWSVerifier.parseObject(jws.payload, what: "payload", notObject: .payloadNotJSONObject)
+        try checkIssuer(claims, policy)
+        try checkAudience(claims, policy)
+        let leeway = policy.leewaySeconds
+        guard let exp = try numericDate(claims, "exp", required: true) else { throw Rejection(.claimMissing, "exp") }
+        if now >= exp + leeway {
+            throw Rejection(.expired, "exp \(exp) is \(now - exp)s before now (leeway \(leeway)s)")
+        }
+        if let nbf = try numericDate(claims, "nbf", required: false), now < nbf - leeway {
+            throw Rejection(.notYetValid, "nbf \(nbf) is \(nbf - now)s after now (leeway \(leeway)s)")
+        }
+        guard let iat = try numericDate(claims, "iat", required: true) else { throw Rejection(.claimMissing, "iat") }
+        if iat > now + leeway {
+            throw Rejection(.iatInFuture, "iat \(iat) is \(iat - now)s after now (leeway \(leeway)s)")
+        }
+        if let maxAge = policy.maxAgeSeconds {
+            let authTime = try numericDate(claims, "auth_time", required: false)
+            let issued = authTime ?? iat
+            if now - issued > maxAge + leeway {
+                throw Rejection(.tokenTooOld, "\(authTime == nil ? "iat" : "auth_time") is \(now - issued)s ago; maxAge is \(maxAge)s")
+            }
+        }
+        try checkNonce(claims, policy)
+        if let typ = jws.typ, typ.uppercased() != "JWT" {
+            throw Rejection(.typMismatch, "typ \"\(typ)\" is not JWT: this is not an ID token")
+        }
+        return VerifiedIDToken(jws: jws, claims: claims)
+    }
+
+    static func checkIssuer(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+        guard let iss = claims[member: "iss"] else { throw Rejection(.claimMissing, "iss") }
+        guard case .string(let issuer) = iss else { throw Rejection(.claimTypeInvalid, "iss is not a string") }
+        guard issuer == policy.issuer else {
+            throw Rejection(.issuerMismatch, "iss \"\(issuer)\" is not \"\(policy.issuer)\" (compared byte for byte)")
+        }
+    }
+
+    static func checkAudience(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+        guard let aud = claims[member: "aud"] else { throw Rejection(.claimMissing, "aud") }
+        var audiences: [String] = []
+        switch aud {
+        case .string(let single): audiences = [single]
+        case .array(let items):
+            for item in items {
+                guard case .string(let value) = item else { throw Rejection(.claimTypeInvalid, "aud holds a non-string") }
+                audiences.append(value)
+            }
+        default: throw Rejection(.claimTypeInvalid, "aud is neither a string nor an array of strings")
+        }
+        guard audiences.contains(where: policy.audiences.contains) else {
+            throw Rejection(.audienceMismatch, "aud \(aud.compact()) does not contain \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
+        }
+        let azp = claims[member: "azp"]
+        if audiences.count > 1 || azp != nil {
+            guard let azp else { throw Rejection(.azpMismatch, "aud has several values, so azp must name the client") }
+            guard case .string(let party) = azp, policy.audiences.contains(party) else {
+                throw Rejection(.azpMismatch, "azp \(azp.compact()) is not \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
+            }
+        }
+    }
+
+    static func checkNonce(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+        let nonce = claims[member: "nonce"]
+        if nonce == nil {
+            if policy.nonceRequired || policy.expectedNonce != nil { throw Rejection(.claimMissing, "nonce") }
+            return
+        }
+        guard case .string(let value)? = nonce else { throw Rejection(.claimTypeInvalid, "nonce is not a string") }
+        if let expected = policy.expectedNonce, value != expected {
+            throw Rejection(.nonceMismatch, "nonce does not equal the one the page sent")
+        }
+    }
+
+    /// A NumericDate (RFC 7519 §2): a JSON number, fractions floored, within 0 ... 9999-12-31.
+    static func numericDate(_ claims: JSONValue, _ name: String, required: Bool) throws(Rejection) -> Int64? {
+        guard let value = claims[member: name] else {
+            if required { throw Rejection(.claimMissing, name) }
+            return nil
+        }
+        guard case .number(let text) = value, let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+            !decimal.isNaN
+        else {
+            throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")
+        }
+        var floored = Decimal()
+        var input = decimal
+        NSDecimalRound(&floored, &input, 0, .down)
+        guard floored >= 0, floored <= Decimal(maxNumericDate) else {
+            throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... 253402300799")
+        }
+        return NSDecimalNumber(decimal: floored).int64Value
+    }
+}

@@ -1,0 +1,97 @@
+import ClaimMapJSON
+import ClaimMapTestSupport
+import Foundation
+import Testing
+
+@testable import ClaimMapJOSE
+
+@Suite("JOSE layer")
+struct JOSETests {
+    @Test("strict base64url: alphabet, no padding, impossible lengths, canonical trailing bits")
+    func base64url() throws {
+        #expect(try Base64URL.decode("Zm9v") == Array("foo".utf8))
+        #expect(try Base64URL.decode("Zm8") == Array("fo".utf8))
+        #expect(Base64URL.encode(Array("fo".utf8)) == "Zm8")
+        for bad in ["Zm8=", "Zm+v", "Zm/v", "Zm 9v", "Z", "Zm9v\n"] {
+            #expect(throws: Base64URL.Failure.self) { try Base64URL.decode(bad) }
+        }
+        // "Zm9" and "Zm8" differ only in unused bits of the last character: one of them is non-canonical.
+        #expect(throws: Base64URL.Failure.noncanonical) { try Base64URL.decode("Zm9") }
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            #expect(try Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+    }
+
+    static func rfc7515() throws -> (token: String, jwks: JWKS) {
+        let data = try Data(contentsOf: Corpora.directory("rfc7515/rfc7515_appendixA.json"))
+        let document = try StrictJSONReader(maxDepth: 32).parse([UInt8](data))
+        guard case .array(let vectors)? = document[member: "vectors"], let a2 = vectors.first,
+            case .string(let jws)? = a2[member: "jws"], let jwk = a2[member: "jwk"]
+        else { throw Rejection(.jwksUnavailable, "fixture") }
+        let jwks = try JWKS(bytes: Array(JSONValue.object([("keys", .array([jwk]))]).compact().utf8))
+        return (jws, jwks)
+    }
+
+    @Test("RFC 7515 A.2: the signature verifies, then the token is expired; in March 2011 it is accepted")
+    func rfc7515A2() throws {
+        let (token, jwks) = try Self.rfc7515()
+        let policy = ClaimPolicy(issuer: "joe", audiences: ["any"], algorithms: ["RS256"], leewaySeconds: 0, nonceRequired: false)
+        let jws = try JWSVerifier.verify(Substring(token), keys: jwks, algorithms: ["RS256"])
+        #expect(jws.alg == "RS256" && jws.kid == nil)
+        // The A.2 claims set has no aud or iat, so the ID-token check needs a claim policy of its own: the JOSE
+        // layer's API checks exp on the verified payload.
+        let claims = try JWSVerifier.parseObject(jws.payload, what: "payload", notObject: .payloadNotJSONObject)
+        try IDTokenVerifier.checkIssuer(claims, policy)
+        let exp = try IDTokenVerifier.numericDate(claims, "exp", required: true)
+        #expect(exp == 1_300_819_380)
+        let now2026 = Int64(1_795_000_000)
+        #expect(now2026 >= exp! + policy.leewaySeconds, "at now the token is expired")
+        let march2011 = Int64(1_300_752_000)  // 2011-03-22T00:00:00Z
+        #expect(march2011 < exp! + policy.leewaySeconds)
+        #expect(claims[member: "http://example.com/is_root"] == .bool(true))
+    }
+
+    @Test("the same token through the full ID-token verifier: expired now, accepted in 2011 with aud and iat present")
+    func fullVerifier() throws {
+        let key = try RSAPrivateJWK.generate(kid: "k1")
+        let jwks = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
+        let claims = #"{"iss":"joe","aud":"app","exp":1300819380,"iat":1300700000,"nonce":"n"}"#
+        let token = try key.sign(header: .object([("alg", .string("RS256")), ("kid", .string("k1"))]), payload: Array(claims.utf8))
+        let policy = ClaimPolicy(issuer: "joe", audiences: ["app"], algorithms: ["RS256"], leewaySeconds: 60, nonceRequired: true, expectedNonce: "n")
+        #expect(throws: Rejection(.expired, "exp 1300819380 is 494180620s before now (leeway 60s)")) {
+            try IDTokenVerifier.verify(Substring(token), keys: jwks, policy: policy, now: 1_795_000_000)
+        }
+        let verified = try IDTokenVerifier.verify(Substring(token), keys: jwks, policy: policy, now: 1_300_752_000)
+        #expect(verified.claims[member: "iss"] == .string("joe"))
+    }
+
+    @Test("a generated key signs tokens its public JWK verifies, with every RSA algorithm")
+    func roundTrip() throws {
+        let key = try RSAPrivateJWK.generate(kid: "rot-1")
+        let jwks = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
+        #expect(jwks.keys.first?.bits == 2048)
+        for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"] {
+            var publicJWK = key.publicJSON()
+            if case .object(var members) = publicJWK {
+                members.removeAll { $0.0 == "alg" }
+                publicJWK = .object(members)
+            }
+            let set = try JWKS(bytes: Array(JSONValue.object([("keys", .array([publicJWK]))]).compact().utf8))
+            let token = try key.sign(header: .object([("alg", .string(alg)), ("kid", .string("rot-1"))]), payload: Array("{}".utf8))
+            #expect((try? JWSVerifier.verify(Substring(token), keys: set, algorithms: [alg])) != nil, "\(alg)")
+        }
+        // The private JWK round-trips through its JSON.
+        let reread = try RSAPrivateJWK(json: key.json())
+        #expect(reread.members.map(\.1) == key.members.map(\.1))
+    }
+
+    @Test("RFC 7520's private key signs deterministically (RS256)")
+    func cookbookKey() throws {
+        let data = try Data(contentsOf: Corpora.directory("jose-cookbook/jwk/3_4.rsa_private_key.json"))
+        let key = try RSAPrivateJWK(json: try StrictJSONReader().parse([UInt8](data)))
+        #expect(key.kid == "bilbo.baggins@hobbiton.example")
+        let header = JSONValue.object([("alg", .string("RS256"))])
+        #expect(try key.sign(header: header, payload: [1, 2, 3]) == (try key.sign(header: header, payload: [1, 2, 3])))
+    }
+}
