@@ -25,7 +25,8 @@ let package = Package(
             name: "ClaimMapJOSE",
             dependencies: [
                 "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // The evaluator runtime: the program format and its interpreter. No dependency on the compiler.
@@ -46,7 +47,8 @@ let package = Package(
         .target(
             name: "ClaimMapDriver",
             dependencies: [
-                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics",
+                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapDiagnostics", "ClaimMapSyntax",
+                "ClaimMapSemantics",
                 "ClaimMapEmitters",
                 "ClaimMapEvaluator",
             ]
@@ -63,7 +65,8 @@ let package = Package(
         .testTarget(
             name: "ClaimMapJOSETests",
             dependencies: [
-                "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),

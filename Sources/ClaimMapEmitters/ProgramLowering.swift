@@ -5,8 +5,8 @@ import Foundation
 
 /// Lowers a `CheckedSpec` to the evaluator program (`evaluator.json`): the runtime's own types, no compiler
 /// types, so replay and embedders need nothing from the compiler.
-enum ProgramLowering {
-    static func program(_ spec: CheckedSpec) -> EvaluatorProgram {
+package enum ProgramLowering {
+    package static func program(_ spec: CheckedSpec) -> EvaluatorProgram {
         EvaluatorProgram(
             spec: spec.name,
             identity: IdentityPolicy(

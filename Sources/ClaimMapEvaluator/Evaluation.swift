@@ -67,6 +67,8 @@ public struct EvaluationResult: Sendable, Hashable {
     /// Key → the string Architect writes, or nil when the variable is NOT_SET (the flow skips the key).
     public var participantData: [(key: String, value: String?)]
     public var route: Route?
+    /// Each rule tried in order with whether its condition held, up to the one that matched.
+    public var rulesTried: [(rule: String, matched: Bool)] = []
     public var guards: [GuardDecision]
     /// Data problems that did not reject the token, e.g. an enrichment value that broke its claim's contract.
     public var warnings: [String]

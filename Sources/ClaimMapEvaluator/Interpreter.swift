@@ -112,8 +112,10 @@ public struct Interpreter: Sendable {
         }
         for guardSpec in program.guards where guardSpec.beforeRule == nil { runAction(guardSpec) }
         var route: EvaluationResult.Route?
+        var rulesTried: [(rule: String, matched: Bool)] = []
         for rule in program.routing {
             let matches = rule.when.map { evaluate($0, &state) == .boolean(true) } ?? true
+            rulesTried.append((rule.name, matches))
             if matches {
                 route = EvaluationResult.Route(
                     rule: rule.name, queue: rule.queue, priority: rule.priority, skills: rule.skills)
@@ -121,7 +123,7 @@ public struct Interpreter: Sendable {
                 break
             }
         }
-        return EvaluationResult(
+        var result = EvaluationResult(
             variables: variables.enumerated().map { index, variable in
                 EvaluationResult.Variable(
                     name: variable.name, type: variable.type, value: state.values[index], trusted: variable.trusted,
@@ -131,6 +133,8 @@ public struct Interpreter: Sendable {
                 (datum.key, variableIndex[datum.variable].flatMap { state.values[$0] }.map(Self.architectString))
             },
             route: route, guards: program.guards.compactMap { decisions[$0.name] }, warnings: state.warnings)
+        result.rulesTried = rulesTried
+        return result
     }
 
     static func attributeAccepts(_ attribute: AttributeSpec, _ text: String) -> Bool {

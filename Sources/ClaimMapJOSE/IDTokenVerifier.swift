@@ -39,7 +39,9 @@ public enum IDTokenVerifier {
     /// Latest NumericDate accepted: 9999-12-31T23:59:59Z.
     static let maxNumericDate: Int64 = 253_402_300_799
 
-    public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection) -> VerifiedIDToken {
+    public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection)
+        -> VerifiedIDToken
+    {
         let jws = try JWSVerifier.verify(token, keys: keys, algorithms: policy.algorithms)
         let claims = try JWSVerifier.parseObject(jws.payload, what: "payload", notObject: .payloadNotJSONObject)
         try checkIssuer(claims, policy)
@@ -60,7 +62,9 @@ public enum IDTokenVerifier {
             let authTime = try numericDate(claims, "auth_time", required: false)
             let issued = authTime ?? iat
             if now - issued > maxAge + leeway {
-                throw Rejection(.tokenTooOld, "\(authTime == nil ? "iat" : "auth_time") is \(now - issued)s ago; maxAge is \(maxAge)s")
+                throw Rejection(
+                    .tokenTooOld,
+                    "\(authTime == nil ? "iat" : "auth_time") is \(now - issued)s ago; maxAge is \(maxAge)s")
             }
         }
         try checkNonce(claims, policy)
@@ -85,19 +89,26 @@ public enum IDTokenVerifier {
         case .string(let single): audiences = [single]
         case .array(let items):
             for item in items {
-                guard case .string(let value) = item else { throw Rejection(.claimTypeInvalid, "aud holds a non-string") }
+                guard case .string(let value) = item else {
+                    throw Rejection(.claimTypeInvalid, "aud holds a non-string")
+                }
                 audiences.append(value)
             }
         default: throw Rejection(.claimTypeInvalid, "aud is neither a string nor an array of strings")
         }
         guard audiences.contains(where: policy.audiences.contains) else {
-            throw Rejection(.audienceMismatch, "aud \(aud.compact()) does not contain \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
+            throw Rejection(
+                .audienceMismatch,
+                "aud \(aud.compact()) does not contain \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))"
+            )
         }
         let azp = claims[member: "azp"]
         if audiences.count > 1 || azp != nil {
             guard let azp else { throw Rejection(.azpMismatch, "aud has several values, so azp must name the client") }
             guard case .string(let party) = azp, policy.audiences.contains(party) else {
-                throw Rejection(.azpMismatch, "azp \(azp.compact()) is not \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
+                throw Rejection(
+                    .azpMismatch,
+                    "azp \(azp.compact()) is not \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
             }
         }
     }
@@ -120,7 +131,8 @@ public enum IDTokenVerifier {
             if required { throw Rejection(.claimMissing, name) }
             return nil
         }
-        guard case .number(let text) = value, let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+        guard case .number(let text) = value,
+            let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
             !decimal.isNaN
         else {
             throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")

@@ -32,7 +32,9 @@ public struct JWKS: Sendable {
 
     /// Loads a JWKS document; throws `jwks_unavailable` with the reason when the set as a whole is unusable.
     public init(bytes: [UInt8]) throws(Rejection) {
-        guard bytes.count <= Self.maxBytes else { throw Rejection(.jwksUnavailable, "the JWKS is over \(Self.maxBytes) bytes") }
+        guard bytes.count <= Self.maxBytes else {
+            throw Rejection(.jwksUnavailable, "the JWKS is over \(Self.maxBytes) bytes")
+        }
         let document: JSONValue
         do {
             document = try StrictJSONReader(maxDepth: 16).parse(bytes)
@@ -51,7 +53,9 @@ public struct JWKS: Sendable {
             }
             if let member = Self.privateMembers.first(where: { name in members.contains { $0.0 == name } }) {
                 throw Rejection(
-                    .jwksUnavailable, "keys[\(index)] holds private key material (`\(member)`); a verification JWKS must hold public keys only")
+                    .jwksUnavailable,
+                    "keys[\(index)] holds private key material (`\(member)`); a verification JWKS must hold public keys only"
+                )
             }
             var kid: String?
             if let value = entry[member: "kid"] {
@@ -90,7 +94,9 @@ public struct JWKS: Sendable {
 
     private static func key(_ entry: JSONValue, kid: String?) -> Result<Key, Problem> {
         guard let kty = string(entry, "kty") else { return .failure(Problem(message: "no `kty`")) }
-        guard kty == "RSA" else { return .failure(Problem(message: "kty \(kty) is not RSA (version 1 verifies RSA signatures only)")) }
+        guard kty == "RSA" else {
+            return .failure(Problem(message: "kty \(kty) is not RSA (version 1 verifies RSA signatures only)"))
+        }
         if let use = entry[member: "use"], use != .string("sig") {
             return .failure(Problem(message: "`use` is \(use.compact()), not \"sig\""))
         }
@@ -122,8 +128,12 @@ public struct JWKS: Sendable {
             return .failure(Problem(message: "public exponent is not 65537"))
         }
         let bits = bitLength(n)
-        guard bits >= 2048 else { return .failure(Problem(message: "RSA modulus is \(bits) bits; at least 2048 are required")) }
-        guard bits <= 8192 else { return .failure(Problem(message: "RSA modulus is \(bits) bits; at most 8192 are accepted")) }
+        guard bits >= 2048 else {
+            return .failure(Problem(message: "RSA modulus is \(bits) bits; at least 2048 are required"))
+        }
+        guard bits <= 8192 else {
+            return .failure(Problem(message: "RSA modulus is \(bits) bits; at most 8192 are accepted"))
+        }
         do {
             let publicKey = try _RSA.Signing.PublicKey(n: n, e: e)
             return .success(Key(kid: kid, alg: alg, bits: bits, publicKey: publicKey))
@@ -138,7 +148,8 @@ public struct JWKS: Sendable {
             guard keys.count == 1, dropped.isEmpty, let only = keys.first else {
                 throw Rejection(
                     .kidInvalid,
-                    "the token has no kid, and the JWKS holds \(keys.count + dropped.count) keys; a kid may be omitted only when there is exactly one")
+                    "the token has no kid, and the JWKS holds \(keys.count + dropped.count) keys; a kid may be omitted only when there is exactly one"
+                )
             }
             return only
         }
@@ -149,6 +160,7 @@ public struct JWKS: Sendable {
         throw Rejection(
             .keyNotFound,
             "the JWKS given does not hold kid \"\(kid)\" (it holds \(keys.compactMap(\.kid).map { "\"\($0)\"" }.joined(separator: ", "))). "
-                + "The usual cause is a key rotation at the IdP: fetch the current JWKS from its jwks_uri and replay again")
+                + "The usual cause is a key rotation at the IdP: fetch the current JWKS from its jwks_uri and replay again"
+        )
     }
 }

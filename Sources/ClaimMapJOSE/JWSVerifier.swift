@@ -21,7 +21,8 @@ public enum JWSVerifier {
     public static let maxTokenBytes = 16 << 10
     static let allowedHeaderParameters: Set<String> = ["alg", "kid", "typ"]
 
-    public static func verify(_ token: Substring, keys: JWKS, algorithms: Set<String>) throws(Rejection) -> VerifiedJWS {
+    public static func verify(_ token: Substring, keys: JWKS, algorithms: Set<String>) throws(Rejection) -> VerifiedJWS
+    {
         let utf8 = token.utf8
         guard utf8.count <= maxTokenBytes else {
             throw Rejection(.tokenTooLarge, "the token is \(utf8.count) bytes; at most \(maxTokenBytes) are accepted")
@@ -30,7 +31,9 @@ public enum JWSVerifier {
         guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty }) else {
             throw Rejection(
                 .malformedSegments,
-                segments.count == 5 ? "5 segments: JWE is not accepted" : "a compact JWS has exactly three non-empty segments; this one has \(segments.count)")
+                segments.count == 5
+                    ? "5 segments: JWE is not accepted"
+                    : "a compact JWS has exactly three non-empty segments; this one has \(segments.count)")
         }
         let names = ["header", "payload", "signature"]
         var decoded: [[UInt8]] = []
@@ -40,13 +43,18 @@ public enum JWSVerifier {
             } catch .noncanonical {
                 throw Rejection(.noncanonicalBase64URL, "the \(names[index]) segment has non-zero unused bits")
             } catch {
-                throw Rejection(.badBase64URL, "the \(names[index]) segment is not base64url (no padding, no `+` or `/`)")
+                throw Rejection(
+                    .badBase64URL, "the \(names[index]) segment is not base64url (no padding, no `+` or `/`)")
             }
         }
         let header = try parseObject(decoded[0], what: "header", notObject: .headerNotJSONObject)
-        guard case .object(let members) = header else { throw Rejection(.headerNotJSONObject, "the header is not a JSON object") }
+        guard case .object(let members) = header else {
+            throw Rejection(.headerNotJSONObject, "the header is not a JSON object")
+        }
         if members.contains(where: { $0.0 == "crit" }) {
-            throw Rejection(.critUnsupported, "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
+            throw Rejection(
+                .critUnsupported,
+                "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
         }
         if let extra = members.first(where: { !allowedHeaderParameters.contains($0.0) }) {
             throw Rejection(.headerParamNotAllowed, "header parameter `\(extra.0)` is not allowed (only alg, kid, typ)")
@@ -54,7 +62,8 @@ public enum JWSVerifier {
         guard let algValue = header[member: "alg"] else { throw Rejection(.algMissing, "the header has no `alg`") }
         guard case .string(let alg) = algValue, algorithms.contains(alg) else {
             throw Rejection(
-                .algNotAllowed, "alg \(algValue.compact()) is not allowed (allowed: \(algorithms.sorted().joined(separator: ", ")))")
+                .algNotAllowed,
+                "alg \(algValue.compact()) is not allowed (allowed: \(algorithms.sorted().joined(separator: ", ")))")
         }
         var kid: String?
         if let kidValue = header[member: "kid"] {
@@ -72,23 +81,30 @@ public enum JWSVerifier {
         }
         let key = try keys.key(for: kid)
         if let restricted = key.alg, restricted != alg {
-            throw Rejection(.keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
+            throw Rejection(
+                .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }
         let signingInput = Array(utf8[segments[0].startIndex..<segments[1].endIndex])
         guard verifySignature(decoded[2], input: signingInput, alg: alg, key: key.publicKey) else {
-            throw Rejection(.signatureInvalid, "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
+            throw Rejection(
+                .signatureInvalid,
+                "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
         }
         return VerifiedJWS(alg: alg, kid: kid, typ: typ, payload: decoded[1])
     }
 
-    static func verifySignature(_ signature: [UInt8], input: [UInt8], alg: String, key: _RSA.Signing.PublicKey) -> Bool {
+    static func verifySignature(_ signature: [UInt8], input: [UInt8], alg: String, key: _RSA.Signing.PublicKey) -> Bool
+    {
         // The signature must be exactly the modulus length (RFC 8017 §8.2.2 step 1).
         guard signature.count == (key.keySizeInBits + 7) / 8 else { return false }
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)
         switch alg {
-        case "RS256": return key.isValidSignature(rsaSignature, for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)
-        case "RS384": return key.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5)
-        case "RS512": return key.isValidSignature(rsaSignature, for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5)
+        case "RS256":
+            return key.isValidSignature(rsaSignature, for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)
+        case "RS384":
+            return key.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5)
+        case "RS512":
+            return key.isValidSignature(rsaSignature, for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5)
         case "PS256": return key.isValidSignature(rsaSignature, for: SHA256.hash(data: input), padding: .PSS)
         case "PS384": return key.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .PSS)
         case "PS512": return key.isValidSignature(rsaSignature, for: SHA512.hash(data: input), padding: .PSS)
@@ -97,7 +113,8 @@ public enum JWSVerifier {
     }
 
     /// Parses a header or payload: strict JSON, depth ≤ 16, and it must be an object.
-    static func parseObject(_ bytes: [UInt8], what: String, notObject: Rejection.Reason) throws(Rejection) -> JSONValue {
+    static func parseObject(_ bytes: [UInt8], what: String, notObject: Rejection.Reason) throws(Rejection) -> JSONValue
+    {
         let value: JSONValue
         do throws(StrictJSONReader.Failure) {
             value = try StrictJSONReader(maxDepth: 16).parse(bytes)

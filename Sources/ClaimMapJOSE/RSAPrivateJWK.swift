@@ -45,14 +45,18 @@ public struct RSAPrivateJWK: Sendable {
     /// Reads a private RSA JWK (such as RFC 7520's `3_4.rsa_private_key.json`).
     public init(json: JSONValue) throws {
         func member(_ name: String) throws -> [UInt8] {
-            guard case .string(let text)? = json[member: name] else { throw Failure.invalid("the private JWK has no `\(name)`") }
+            guard case .string(let text)? = json[member: name] else {
+                throw Failure.invalid("the private JWK has no `\(name)`")
+            }
             do {
                 return try Base64URL.decode(text)
             } catch {
                 throw Failure.invalid("`\(name)` is not canonical base64url")
             }
         }
-        guard json[member: "kty"] == .string("RSA") else { throw Failure.invalid("the JWK is not an RSA key (`kty` must be RSA)") }
+        guard json[member: "kty"] == .string("RSA") else {
+            throw Failure.invalid("the JWK is not an RSA key (`kty` must be RSA)")
+        }
         let privateKey = try _RSA.Signing.PrivateKey(
             n: try member("n"), e: try member("e"), d: try member("d"), p: try member("p"), q: try member("q"))
         var kid = "key"
@@ -61,8 +65,9 @@ public struct RSAPrivateJWK: Sendable {
     }
 
     public func json() -> JSONValue {
-        .object([("kty", .string("RSA")), ("kid", .string(kid)), ("use", .string("sig")), ("alg", .string("RS256"))]
-            + members.map { ($0.0, .string($0.1)) })
+        .object(
+            [("kty", .string("RSA")), ("kid", .string(kid)), ("use", .string("sig")), ("alg", .string("RS256"))]
+                + members.map { ($0.0, .string($0.1)) })
     }
 
     public func publicJSON() -> JSONValue {

@@ -9,7 +9,11 @@ struct ClaimMapCommand: ParsableCommand {
         commandName: "claimmap",
         abstract: "Compile OpenID Connect claim mappings into Genesys Cloud flows, data actions and an evaluator.",
         version: claimmapVersion,
-        subcommands: [CheckCommand.self, CompileCommand.self, DriftCommand.self, SchemaCommand.self]
+        subcommands: [
+            CheckCommand.self, CompileCommand.self, DriftCommand.self, ReplayCommand.self, TestCommand.self,
+            KeysCommand.self,
+            TokenCommand.self, SchemaCommand.self,
+        ]
     )
 
     /// Usage errors exit 2 (DESIGN §5), not ArgumentParser's 64.

@@ -36,7 +36,8 @@ struct JOSETests {
     @Test("RFC 7515 A.2: the signature verifies, then the token is expired; in March 2011 it is accepted")
     func rfc7515A2() throws {
         let (token, jwks) = try Self.rfc7515()
-        let policy = ClaimPolicy(issuer: "joe", audiences: ["any"], algorithms: ["RS256"], leewaySeconds: 0, nonceRequired: false)
+        let policy = ClaimPolicy(
+            issuer: "joe", audiences: ["any"], algorithms: ["RS256"], leewaySeconds: 0, nonceRequired: false)
         let jws = try JWSVerifier.verify(Substring(token), keys: jwks, algorithms: ["RS256"])
         #expect(jws.alg == "RS256" && jws.kid == nil)
         // The A.2 claims set has no aud or iat, so the ID-token check needs a claim policy of its own: the JOSE
@@ -57,8 +58,11 @@ struct JOSETests {
         let key = try RSAPrivateJWK.generate(kid: "k1")
         let jwks = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
         let claims = #"{"iss":"joe","aud":"app","exp":1300819380,"iat":1300700000,"nonce":"n"}"#
-        let token = try key.sign(header: .object([("alg", .string("RS256")), ("kid", .string("k1"))]), payload: Array(claims.utf8))
-        let policy = ClaimPolicy(issuer: "joe", audiences: ["app"], algorithms: ["RS256"], leewaySeconds: 60, nonceRequired: true, expectedNonce: "n")
+        let token = try key.sign(
+            header: .object([("alg", .string("RS256")), ("kid", .string("k1"))]), payload: Array(claims.utf8))
+        let policy = ClaimPolicy(
+            issuer: "joe", audiences: ["app"], algorithms: ["RS256"], leewaySeconds: 60, nonceRequired: true,
+            expectedNonce: "n")
         #expect(throws: Rejection(.expired, "exp 1300819380 is 494180620s before now (leeway 60s)")) {
             try IDTokenVerifier.verify(Substring(token), keys: jwks, policy: policy, now: 1_795_000_000)
         }
@@ -78,7 +82,8 @@ struct JOSETests {
                 publicJWK = .object(members)
             }
             let set = try JWKS(bytes: Array(JSONValue.object([("keys", .array([publicJWK]))]).compact().utf8))
-            let token = try key.sign(header: .object([("alg", .string(alg)), ("kid", .string("rot-1"))]), payload: Array("{}".utf8))
+            let token = try key.sign(
+                header: .object([("alg", .string(alg)), ("kid", .string("rot-1"))]), payload: Array("{}".utf8))
             #expect((try? JWSVerifier.verify(Substring(token), keys: set, algorithms: [alg])) != nil, "\(alg)")
         }
         // The private JWK round-trips through its JSON.
@@ -92,6 +97,7 @@ struct JOSETests {
         let key = try RSAPrivateJWK(json: try StrictJSONReader().parse([UInt8](data)))
         #expect(key.kid == "bilbo.baggins@hobbiton.example")
         let header = JSONValue.object([("alg", .string("RS256"))])
-        #expect(try key.sign(header: header, payload: [1, 2, 3]) == (try key.sign(header: header, payload: [1, 2, 3])))
+        #expect(
+            try key.sign(header: header, payload: [1, 2, 3]) == (try key.sign(header: header, payload: [1, 2, 3])))
     }
 }

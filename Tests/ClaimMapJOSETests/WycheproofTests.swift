@@ -63,14 +63,18 @@ struct WycheproofTests {
                 tests += 1
                 if policyAllows && Self.string(test[member: "result"]) == "valid" { overlay += 1 }
                 let ok =
-                    policyAllows && key.map {
+                    policyAllows
+                    && key.map {
                         JWSVerifier.verifySignature(
-                            Self.hex(Self.string(test[member: "sig"])), input: Self.hex(Self.string(test[member: "msg"])),
+                            Self.hex(Self.string(test[member: "sig"])),
+                            input: Self.hex(Self.string(test[member: "msg"])),
                             alg: "RS256", key: $0)
                     } ?? false
                 if ok {
                     accepted += 1
-                    if Self.string(test[member: "result"]) != "valid" { invalidAccepted.append(Self.int(test[member: "tcId"])) }
+                    if Self.string(test[member: "result"]) != "valid" {
+                        invalidAccepted.append(Self.int(test[member: "tcId"]))
+                    }
                 }
             }
         }
@@ -109,7 +113,8 @@ struct WycheproofTests {
                     continue
                 }
                 do throws(Rejection) {
-                    _ = try JWSVerifier.verify(Substring(Self.string(test[member: "jws"])), keys: keys, algorithms: ["RS256"])
+                    _ = try JWSVerifier.verify(
+                        Substring(Self.string(test[member: "jws"])), keys: keys, algorithms: ["RS256"])
                     accepted.append(tcId)
                     #expect(Self.string(test[member: "result"]) == "valid", "invalid vector \(tcId) accepted")
                 } catch {
@@ -140,7 +145,10 @@ struct WycheproofTests {
             for test in Self.array(group[member: "tests"]) {
                 total += 1
                 guard let keys else { continue }
-                if (try? JWSVerifier.verify(Substring(Self.string(test[member: "jws"])), keys: keys, algorithms: JWKS.signatureAlgorithms)) != nil {
+                if (try? JWSVerifier.verify(
+                    Substring(Self.string(test[member: "jws"])), keys: keys, algorithms: JWKS.signatureAlgorithms))
+                    != nil
+                {
                     accepted.append(Self.int(test[member: "tcId"]))
                 }
             }

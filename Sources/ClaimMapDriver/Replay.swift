@@ -1,0 +1,270 @@
+import ClaimMapDiagnostics
+import ClaimMapEmitters
+import ClaimMapEvaluator
+import ClaimMapJOSE
+import ClaimMapJSON
+import Foundation
+
+/// `claimmap replay`: verifies tokens as the spec's identity policy says, checks the claim contract, evaluates
+/// the program, and prints one result per token (JSON Lines, or an explanation for people).
+package struct ReplayOptions: Sendable {
+    package var target: String
+    package var tokens: [String]
+    package var jwks: String?
+    package var now: String?
+    package var nonce: String?
+    package var attributes: [String]
+    package var enrichments: [String]
+    package var guest: Bool
+    package var format: String
+
+    package init(
+        target: String, tokens: [String], jwks: String? = nil, now: String? = nil, nonce: String? = nil,
+        attributes: [String] = [], enrichments: [String] = [], guest: Bool = false, format: String = "text"
+    ) {
+        self.target = target
+        self.tokens = tokens
+        self.jwks = jwks
+        self.now = now
+        self.nonce = nonce
+        self.attributes = attributes
+        self.enrichments = enrichments
+        self.guest = guest
+        self.format = format
+    }
+}
+
+/// A usage or input problem: exit 2 with this message.
+package struct ReplayUsageError: Error, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+}
+
+/// Everything replay needs that does not change from token to token.
+package struct ReplaySession: Sendable {
+    package let program: EvaluatorProgram
+    package let interpreter: Interpreter
+    /// nil when the JWKS itself is unusable: every token is then rejected with `jwks_unavailable`.
+    package let keys: JWKS?
+    package let keysProblem: Rejection?
+    package let policy: ClaimPolicy
+    package let now: Int64
+    package let input: EvaluationInput
+
+    /// Parses `--now`: RFC 3339 or epoch seconds.
+    package static func time(_ text: String?) throws -> Int64 {
+        guard let text else { return Int64(Date().timeIntervalSince1970) }
+        if let seconds = Int64(text) { return seconds }
+        if let milliseconds = Value.parseRFC3339(text) {
+            return milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        }
+        throw ReplayUsageError("--now \(text) is neither RFC 3339 (2026-11-25T12:00:00Z) nor epoch seconds")
+    }
+
+    /// Loads the program from a spec (`*.mapping.yaml`, checked and compiled in memory) or an `evaluator.json`.
+    package static func program(_ target: String, driver: Driver) throws -> (EvaluatorProgram, jwksBase: String?) {
+        let fs = driver.fileSystem
+        guard fs.fileExists(target) else { throw ReplayUsageError("cannot read \(target): no such file") }
+        let directory = (target as NSString).deletingLastPathComponent
+        if target.hasSuffix(".json") {
+            let bytes = try fs.readFile(target)
+            do {
+                let json = try StrictJSONReader(maxDepth: 64).parse(bytes)
+                let program = try EvaluatorProgram(json: json)
+                // Generated/<name>/evaluator.json: a relative jwks resolves from Mappings/ beside Generated/.
+                let spec =
+                    (((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+                    as NSString)
+                    .appendingPathComponent("Mappings")
+                return (program, fs.isDirectory(spec) ? spec : nil)
+            } catch {
+                throw ReplayUsageError("\(target) is not a claimmap evaluator: \(error)")
+            }
+        }
+        let result = try driver.check(path: target)
+        guard let checked = result.checked else {
+            let text = DiagnosticRenderer.text(result.diagnostics.filter(\.isError), sources: [target: result.source])
+            throw ReplayUsageError("\(target) has errors; fix them first:\n\(text)")
+        }
+        return (ProgramLowering.program(checked), directory.isEmpty ? "." : directory)
+    }
+
+    /// `NAME=FILE` or `NAME=fail`.
+    static func dataActionResults(_ options: [String], fs: any FileSystem) throws -> [String: EvaluationInput
+        .DataActionResult]
+    {
+        var results: [String: EvaluationInput.DataActionResult] = [:]
+        for option in options {
+            guard let equals = option.firstIndex(of: "=") else {
+                throw ReplayUsageError("--enrichment \(option): write NAME=FILE or NAME=fail")
+            }
+            let name = String(option[..<equals])
+            let value = String(option[option.index(after: equals)...])
+            if value == "fail" {
+                results[name] = .fail
+                continue
+            }
+            guard fs.fileExists(value) else { throw ReplayUsageError("--enrichment \(name): cannot read \(value)") }
+            do {
+                let json = try StrictJSONReader(maxDepth: 32).parse(try fs.readFile(value))
+                guard case .object = json else {
+                    throw ReplayUsageError("--enrichment \(name): \(value) is not a JSON object")
+                }
+                results[name] = .response(json)
+            } catch let error as ReplayUsageError {
+                throw error
+            } catch {
+                throw ReplayUsageError("--enrichment \(name): \(value) is not valid JSON (\(error))")
+            }
+        }
+        return results
+    }
+
+    package init(options: ReplayOptions, driver: Driver, extraKeys: [JSONValue] = []) throws {
+        let fs = driver.fileSystem
+        let (program, base) = try Self.program(options.target, driver: driver)
+        self.program = program
+        self.interpreter = Interpreter(program: program)
+        now = try Self.time(options.now)
+        var attributes: [String: String] = [:]
+        for option in options.attributes {
+            guard let equals = option.firstIndex(of: "=") else {
+                throw ReplayUsageError("--attribute \(option): write KEY=VALUE")
+            }
+            let key = String(option[..<equals])
+            guard program.attributes.contains(where: { $0.name == key }) else {
+                throw ReplayUsageError(
+                    "--attribute \(key): the spec declares no such attribute (it has: \(program.attributes.map(\.name).joined(separator: ", ")))"
+                )
+            }
+            attributes[key] = String(option[option.index(after: equals)...])
+        }
+        let results = try Self.dataActionResults(options.enrichments, fs: fs)
+        let known = Set(program.enrichments.map(\.name) + program.guards.map(\.name))
+        if let unknown = results.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ReplayUsageError("--enrichment \(unknown): the spec has no enrichment or guarded action of that name")
+        }
+        input = EvaluationInput(
+            claims: nil, attributes: attributes,
+            enrichments: results.filter { name, _ in program.enrichments.contains { $0.name == name } },
+            actions: results.filter { name, _ in program.guards.contains { $0.name == name } })
+        policy = ClaimPolicy(
+            issuer: program.identity.issuer, audiences: program.identity.audience,
+            algorithms: Set(program.identity.algorithms),
+            leewaySeconds: Int64(program.identity.leewaySeconds),
+            maxAgeSeconds: program.identity.maxAgeSeconds.map(Int64.init),
+            nonceRequired: program.identity.nonceRequired, expectedNonce: options.nonce)
+        var jwksPath = options.jwks
+        if jwksPath == nil, let relative = program.identity.jwks {
+            if relative.hasPrefix("/") {
+                jwksPath = relative
+            } else if let base {
+                jwksPath = (base as NSString).appendingPathComponent(relative)
+            } else {
+                throw ReplayUsageError(
+                    "the evaluator's jwks `\(relative)` is relative and its spec folder is not found; give --jwks FILE")
+            }
+        }
+        guard let jwksPath else {
+            if options.guest { keys = nil; keysProblem = nil; return }
+            throw ReplayUsageError("the spec names no identity.jwks; give --jwks FILE")
+        }
+        guard fs.fileExists(jwksPath) else {
+            if options.guest { keys = nil; keysProblem = nil; return }
+            throw ReplayUsageError("cannot read the JWKS \(jwksPath): no such file (give --jwks FILE)")
+        }
+        var bytes = try fs.readFile(jwksPath)
+        if !extraKeys.isEmpty, case .object(var members)? = try? StrictJSONReader(maxDepth: 16).parse(bytes),
+            let index = members.firstIndex(where: { $0.0 == "keys" }), case .array(let existing) = members[index].1
+        {
+            members[index].1 = .array(existing + extraKeys)
+            bytes = Array(JSONValue.object(members).compact().utf8)
+        }
+        do {
+            keys = try JWKS(bytes: bytes)
+            keysProblem = nil
+        } catch {
+            keys = nil
+            keysProblem = error
+        }
+    }
+
+    /// Builds a session from a program and keys directly (for `claimmap test`).
+    package init(program: EvaluatorProgram, keys: JWKS, now: Int64, nonce: String?, input: EvaluationInput) {
+        self.program = program
+        self.interpreter = Interpreter(program: program)
+        self.keys = keys
+        self.keysProblem = nil
+        self.now = now
+        self.input = input
+        policy = ClaimPolicy(
+            issuer: program.identity.issuer, audiences: program.identity.audience,
+            algorithms: Set(program.identity.algorithms),
+            leewaySeconds: Int64(program.identity.leewaySeconds),
+            maxAgeSeconds: program.identity.maxAgeSeconds.map(Int64.init),
+            nonceRequired: program.identity.nonceRequired, expectedNonce: nonce)
+    }
+
+    /// The outcome of one token.
+    package struct Outcome: Sendable {
+        package var label: String
+        package var alg: String?
+        package var kid: String?
+        package var rejection: Rejection?
+        package var result: EvaluationResult?
+    }
+
+    /// Best-effort `alg`/`kid` of a token's header, for the report (even when the token is rejected later).
+    static func headerFacts(_ token: Substring) -> (String?, String?) {
+        guard let dot = token.firstIndex(of: "."), let bytes = try? Base64URL.decode(token[..<dot].utf8),
+            let header = try? StrictJSONReader(maxDepth: 16).parse(bytes)
+        else { return (nil, nil) }
+        var alg: String?
+        var kid: String?
+        if case .string(let s)? = header[member: "alg"] { alg = s }
+        if case .string(let s)? = header[member: "kid"] { kid = s }
+        return (alg, kid)
+    }
+
+    package func replay(token: Substring, label: String) -> Outcome {
+        let (alg, kid) = Self.headerFacts(token)
+        var outcome = Outcome(label: label, alg: alg, kid: kid)
+        guard let keys else {
+            outcome.rejection = keysProblem ?? Rejection(.jwksUnavailable, "no JWKS")
+            return outcome
+        }
+        do {
+            let verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
+            try checkContract(verified.claims)
+            var conversation = input
+            conversation.claims = verified.claims
+            outcome.result = interpreter.evaluate(conversation)
+        } catch {
+            outcome.rejection = error as? Rejection ?? Rejection(.signatureInvalid, "\(error)")
+        }
+        return outcome
+    }
+
+    package func replayGuest() -> Outcome {
+        var conversation = input
+        conversation.claims = nil
+        return Outcome(label: "guest", alg: nil, kid: nil, rejection: nil, result: interpreter.evaluate(conversation))
+    }
+
+    /// The declared claims, in spec order (DESIGN §10.1): required ones present, every carried one within its contract.
+    func checkContract(_ claims: JSONValue) throws(Rejection) {
+        for claim in program.claims {
+            guard let value = ClaimContract.member(at: claim.path, in: claims) else {
+                if claim.required {
+                    throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
+                }
+                continue
+            }
+            if let violation = ClaimContract.violation(value, claim.type) {
+                let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
+                throw Rejection(reason, "\(claim.name): \(violation)")
+            }
+        }
+    }
+}

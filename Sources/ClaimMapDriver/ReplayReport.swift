@@ -1,0 +1,173 @@
+import ClaimMapEvaluator
+import ClaimMapJOSE
+import ClaimMapJSON
+import Foundation
+
+extension ReplaySession.Outcome {
+    /// One line of `replay --format json` (DESIGN §5, §10.9); `docs/schemas/replay-line.schema.json` documents it.
+    package func json() -> JSONValue {
+        let accepted = rejection == nil
+        var members: [(String, JSONValue)] = [
+            ("token", .string(label)),
+            ("verdict", .string(accepted ? "accepted" : "rejected")),
+            ("reason", rejection.map { .string($0.reason.rawValue) } ?? .null),
+            ("detail", rejection.map { .string($0.detail) } ?? .null),
+            (
+                "header",
+                .object([("alg", alg.map(JSONValue.string) ?? .null), ("kid", kid.map(JSONValue.string) ?? .null)])
+            ),
+        ]
+        if let result, accepted, case .object(let body) = result.json() {
+            members += body
+            members.append(("warnings", .array(result.warnings.map(JSONValue.string))))
+        } else {
+            members += [
+                ("variables", .null), ("participantData", .null), ("route", .null), ("guards", .null),
+                ("warnings", .array([])),
+            ]
+        }
+        return .object(members)
+    }
+
+    static func show(_ value: Value?) -> String {
+        guard let value else { return "NOT_SET" }
+        return value.json.compact()
+    }
+
+    /// The explanation for people: the key chosen, each check, each variable and why, each rule tried.
+    package func text() -> String {
+        var out = ""
+        let header = [alg, kid.map { "key \"\($0)\"" }].compactMap { $0 }.joined(separator: ", ")
+        if let rejection {
+            out += "\(label): rejected — \(rejection.reason.rawValue)\n"
+            out += "  \(rejection.detail)\n"
+            if !header.isEmpty { out += "  header: \(header)\n" }
+            out += "  help: \(Self.help(rejection.reason))\n"
+            return out
+        }
+        guard let result else { return out }
+        if label == "guest" {
+            out +=
+                "guest: an unauthenticated conversation (no token; every token-derived value is NOT_SET unless it has a default)\n"
+        } else {
+            out += "\(label): accepted — \(header)\n"
+            out +=
+                "  checks passed: size, segments, base64url, header, alg, key, signature, iss, aud, exp, nbf, iat, maxAge, nonce, typ, claim contract\n"
+        }
+        out += "  variables:\n"
+        let width = result.variables.map(\.name.count).max() ?? 0
+        for variable in result.variables {
+            let name = variable.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            out +=
+                "    \(name) = \(Self.show(variable.value))  [\(variable.type), \(variable.source), \(variable.trusted ? "trusted" : "untrusted")]\n"
+        }
+        if !result.participantData.isEmpty {
+            out += "  participant data:\n"
+            for datum in result.participantData {
+                out +=
+                    "    \(datum.key) = \(datum.value.map { JSONValue.quoted($0) } ?? "(not set: the variable is NOT_SET)")\n"
+            }
+        }
+        out += "  routing:\n"
+        for tried in result.rulesTried {
+            out += "    \(tried.rule): \(tried.matched ? "matches" : "no")\n"
+        }
+        if let route = result.route {
+            var facts = ["queue \(route.queue)"]
+            if let priority = route.priority { facts.append("priority \(priority)") }
+            if !route.skills.isEmpty { facts.append("skills \(route.skills.joined(separator: ", "))") }
+            out += "    → \(route.rule): \(facts.joined(separator: ", "))\n"
+        }
+        if !result.guards.isEmpty {
+            out += "  guards:\n"
+            for decision in result.guards {
+                out += "    \(decision.name): \(decision.allowed ? "allowed" : "denied (\(decision.reason ?? ""))")\n"
+            }
+        }
+        for warning in result.warnings { out += "  warning: \(warning)\n" }
+        return out
+    }
+
+    static func help(_ reason: Rejection.Reason) -> String {
+        switch reason {
+        case .keyNotFound: "refresh the JWKS from the IdP's jwks_uri (keys rotate), or pass --jwks"
+        case .expired, .notYetValid, .iatInFuture, .tokenTooOld:
+            "check --now (replay uses the current time by default) and the IdP's clock"
+        case .issuerMismatch:
+            "identity.issuer must equal the token's iss byte for byte (no trailing-slash or case normalisation)"
+        case .audienceMismatch, .azpMismatch: "identity.audience must list the client id the IdP puts in aud (and azp)"
+        case .nonceMismatch:
+            "the nonce must be the one the page sent in the authorize request and resolved in getAuthCode"
+        case .algNotAllowed: "identity.algorithms lists what the IdP may sign with; never HS* or none"
+        case .signatureInvalid: "the token was altered or signed by another key"
+        case .claimMissing, .claimTypeInvalid, .claimValueRejected, .claimTooLong:
+            "the IdP must send claims as claims.json describes"
+        case .jwksUnavailable: "fix the JWKS file: public RSA keys only, one kid each"
+        default: "the token is malformed or uses a JOSE feature ClaimMap never accepts"
+        }
+    }
+}
+
+extension Driver {
+    /// Streams `replay`: each token's line goes to `write` as soon as it is verified, so a million tokens stream
+    /// through one process in constant memory. Returns the exit code (0 all accepted, 1 any rejected, 2 usage).
+    package func runReplay(
+        _ options: ReplayOptions, write: (String) -> Void, writeError: (String) -> Void, readLine: () -> String?
+    ) -> Int32 {
+        let json = options.format == "json"
+        guard options.format == "json" || options.format == "text" else {
+            writeError("error: --format must be text or json\n")
+            return 2
+        }
+        let session: ReplaySession
+        do {
+            session = try ReplaySession(options: options, driver: self)
+        } catch {
+            writeError("error: \(error)\n")
+            return 2
+        }
+        if options.guest {
+            let outcome = session.replayGuest()
+            write(json ? outcome.json().compact() + "\n" : outcome.text())
+            if options.tokens.isEmpty { return 0 }
+        }
+        if options.tokens.isEmpty {
+            writeError("error: give at least one TOKEN (a file, or - for standard input), or --guest\n")
+            return 2
+        }
+        for path in options.tokens where path != "-" && !fileSystem.fileExists(path) {
+            writeError("error: cannot read token file \(path): no such file\n")
+            return 2
+        }
+        var rejected = false
+        func emit(_ outcome: ReplaySession.Outcome) {
+            if outcome.rejection != nil { rejected = true }
+            write(json ? outcome.json().compact() + "\n" : outcome.text())
+        }
+        for path in options.tokens {
+            if path == "-" {
+                var number = 0
+                while let line = readLine() {
+                    number += 1
+                    let token = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if token.isEmpty { continue }
+                    emit(session.replay(token: Substring(token), label: "stdin:\(number)"))
+                }
+                continue
+            }
+            guard let bytes = try? fileSystem.readFile(path) else {
+                writeError("error: cannot read token file \(path)\n")
+                return 2
+            }
+            let token = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            emit(session.replay(token: Substring(token), label: path))
+        }
+        return rejected ? 1 : 0
+    }
+}
+
+extension ReplaySession {
+    /// A token file is read up to this many bytes; anything larger is `token_too_large` anyway.
+    static let maxFileBytes = 1 << 20
+}

@@ -1,0 +1,334 @@
+import ClaimMapDiagnostics
+import ClaimMapEvaluator
+import ClaimMapJOSE
+import ClaimMapJSON
+import ClaimMapSyntax
+import Foundation
+
+/// `claimmap test`: runs `Mappings/*.tests.yaml` (DESIGN §6, §10.10). Claims are minted and signed on the fly
+/// with a key made for this run and added to the spec's JWKS; token files are replayed as they are.
+extension Driver {
+    package func runTests(_ paths: [String]) -> CommandOutput {
+        var files = paths
+        if files.isEmpty {
+            files = ((try? fileSystem.listDirectory("Mappings")) ?? []).filter { $0.hasSuffix(".tests.yaml") }.map {
+                "Mappings/\($0)"
+            }
+            if files.isEmpty {
+                return CommandOutput(stderr: "error: no Mappings/*.tests.yaml here; name a tests file\n", exitCode: 2)
+            }
+        }
+        let runKey: RSAPrivateJWK
+        do {
+            runKey = try RSAPrivateJWK.generate(kid: "claimmap-test-\(UInt32.random(in: 0...UInt32.max))")
+        } catch {
+            return CommandOutput(stderr: "error: cannot generate the run's key: \(error)\n", exitCode: 2)
+        }
+        var out = CommandOutput()
+        var passed = 0
+        var failed = 0
+        for file in files {
+            switch runTestsFile(file, runKey: runKey) {
+            case .failure(let problem):
+                out.stderr += problem.text
+                out.exitCode = 2
+            case .success(let report):
+                out.stdout += report.text
+                passed += report.passed
+                failed += report.failed
+            }
+        }
+        out.stdout += "\(passed) passed, \(failed) failed\n"
+        if out.exitCode == 0 && failed > 0 { out.exitCode = 1 }
+        return out
+    }
+
+    struct TestsFileProblem: Error {
+        var text: String
+    }
+
+    struct TestsReport {
+        var text = ""
+        var passed = 0
+        var failed = 0
+    }
+
+    private func runTestsFile(_ path: String, runKey: RSAPrivateJWK) -> Result<TestsReport, TestsFileProblem> {
+        guard let bytes = try? fileSystem.readFile(path) else {
+            return .failure(TestsFileProblem(text: "error: cannot read tests file \(path)\n"))
+        }
+        var reader = YAMLReader()
+        let read = reader.read(bytes)
+        let source = SourceText(path: path, text: read.text)
+        func fail(_ diagnostics: [Diagnostic]) -> Result<TestsReport, TestsFileProblem> {
+            let located = diagnostics.map { d -> Diagnostic in
+                var d = d
+                d.file = path
+                return d
+            }
+            return .failure(TestsFileProblem(text: DiagnosticRenderer.text(located, sources: [path: source])))
+        }
+        guard let root = read.root, !read.hasErrors else { return fail(read.diagnostics) }
+        let (parsed, problems) = TestsFileParser.parse(root: root)
+        guard let document = parsed, !problems.contains(where: \.isError) else { return fail(problems) }
+        let directory = (path as NSString).deletingLastPathComponent
+        func relative(_ name: String) -> String {
+            name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+        }
+        let specPath = relative(document.spec.value)
+        let program: EvaluatorProgram
+        let jwksBase: String?
+        do {
+            (program, jwksBase) = try ReplaySession.program(specPath, driver: self)
+        } catch {
+            return .failure(TestsFileProblem(text: "\(path): \(error)\n"))
+        }
+        var now = Int64(Date().timeIntervalSince1970)
+        if let text = document.now?.value {
+            guard let time = try? ReplaySession.time(text) else {
+                return .failure(TestsFileProblem(text: "\(path): `now: \(text)` is not RFC 3339 or epoch seconds\n"))
+            }
+            now = time
+        }
+        var report = TestsReport(text: "\(path) (\(program.spec)):\n")
+        for testCase in document.cases {
+            let failures: [String]
+            do {
+                failures = try run(
+                    testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase)
+            } catch {
+                failures = ["\(error)"]
+            }
+            if failures.isEmpty {
+                report.passed += 1
+                report.text += "  ✔ \(testCase.name.value)\n"
+            } else {
+                report.failed += 1
+                report.text += "  ✘ \(testCase.name.value) (\(path):\(testCase.range.start.line))\n"
+                for failure in failures { report.text += "      \(failure)\n" }
+            }
+        }
+        return .success(report)
+    }
+
+    private func keySet(_ jwksPath: String?, extra: JSONValue) throws -> JWKS {
+        var keys: [JSONValue] = []
+        if let jwksPath, fileSystem.fileExists(jwksPath) {
+            let document = try StrictJSONReader(maxDepth: 16).parse(try fileSystem.readFile(jwksPath))
+            if case .array(let existing)? = document[member: "keys"] { keys = existing }
+        }
+        return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
+    }
+
+    private func run(
+        _ testCase: TestCaseDecl, program: EvaluatorProgram, runKey: RSAPrivateJWK, now: Int64,
+        relative: (String) -> String,
+        jwksBase: String?
+    ) throws -> [String] {
+        var jwksPath = testCase.jwks.map { relative($0.value) }
+        if jwksPath == nil, let configured = program.identity.jwks, let jwksBase {
+            jwksPath =
+                configured.hasPrefix("/") ? configured : (jwksBase as NSString).appendingPathComponent(configured)
+        }
+        let keys = try keySet(jwksPath, extra: runKey.publicJSON())
+        var input = EvaluationInput(claims: nil)
+        for (name, value) in testCase.attributes { input.attributes[name.text] = value.text }
+        for (name, value) in testCase.enrichment {
+            let result: EvaluationInput.DataActionResult
+            if case .scalar(let scalar) = value, scalar.text == "fail" {
+                result = .fail
+            } else {
+                result = .response(TestValues.json(value, enrichmentOf: name.text, program: program))
+            }
+            if program.guards.contains(where: { $0.name == name.text }) {
+                input.actions[name.text] = result
+            } else if program.enrichments.contains(where: { $0.name == name.text }) {
+                input.enrichments[name.text] = result
+            } else {
+                return ["`enrichment: \(name.text)`: the spec has no enrichment or guarded action of that name"]
+            }
+        }
+        let session = ReplaySession(program: program, keys: keys, now: now, nonce: testCase.nonce?.value, input: input)
+        let outcome: ReplaySession.Outcome
+        if testCase.guest {
+            outcome = session.replayGuest()
+        } else if let token = testCase.token {
+            let path = relative(token.value)
+            guard let bytes = try? fileSystem.readFile(path) else { return ["cannot read token file \(path)"] }
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            outcome = session.replay(token: Substring(text), label: token.value)
+        } else {
+            let payload = TestValues.payload(testCase, program: program, now: now)
+            let header = JSONValue.object([
+                ("alg", .string("RS256")), ("kid", .string(runKey.kid)), ("typ", .string("JWT")),
+            ])
+            let token = try runKey.sign(header: header, payload: Array(payload.compact().utf8))
+            outcome = session.replay(token: Substring(token), label: testCase.name.value)
+        }
+        return TestValues.compare(testCase.expect, outcome, program: program)
+    }
+}
+
+/// Typing of test values by the spec, and the comparison of expectations.
+enum TestValues {
+    /// A YAML value as JSON, typed by a claim type when there is one, else by its spelling.
+    static func json(_ node: YAMLNode, type: ClaimTypeSpec?) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            switch type?.kind {
+            case "string"?: return .string(scalar.text)
+            case "integer"?, "number"?:
+                return SpecScalars.isDecimalText(scalar.text) || Double(scalar.text) != nil
+                    ? .number(scalar.text) : .string(scalar.text)
+            case "boolean"?:
+                return scalar.text == "true"
+                    ? .bool(true) : scalar.text == "false" ? .bool(false) : .string(scalar.text)
+            default:
+                if scalar.style != .plain { return .string(scalar.text) }
+                if scalar.text == "null" { return .null }
+                if scalar.text == "true" || scalar.text == "false" { return .bool(scalar.text == "true") }
+                if SpecScalars.isDecimalText(scalar.text) { return .number(scalar.text) }
+                return .string(scalar.text)
+            }
+        case .sequence(let sequence):
+            return .array(sequence.items.map { json($0, type: type?.items.first) })
+        case .mapping(let mapping):
+            return .object(mapping.entries.map { ($0.key.text, json($0.value, type: type?.properties[$0.key.text])) })
+        }
+    }
+
+    static func json(_ node: YAMLNode, enrichmentOf name: String, program: EvaluatorProgram) -> JSONValue {
+        guard case .mapping(let mapping) = node else { return json(node, type: nil) }
+        return .object(
+            mapping.entries.map { entry in
+                let claim = program.claims.first { $0.name == entry.key.text }
+                return (entry.key.text, json(entry.value, type: claim?.type))
+            })
+    }
+
+    /// The payload of a minted token: `claims:` by local name at each claim's path, `iss`, `aud`, `iat`, `exp`
+    /// and `nonce` filled from the spec, `now` and the case unless given, then `raw:` members on top.
+    static func payload(_ testCase: TestCaseDecl, program: EvaluatorProgram, now: Int64) -> JSONValue {
+        var payload = JSONValue.object([])
+        func set(_ path: [String], _ value: JSONValue) { payload = inserting(value, at: path, into: payload) }
+        for (name, value) in testCase.claims ?? [] {
+            if let claim = program.claims.first(where: { $0.name == name.text }) {
+                set(claim.path, json(value, type: claim.type))
+            } else {
+                set([name.text], json(value, type: nil))
+            }
+        }
+        func has(_ name: String) -> Bool { payload[member: name] != nil }
+        if !has("iss") { set(["iss"], .string(program.identity.issuer)) }
+        if !has("aud") { set(["aud"], .string(program.identity.audience.first ?? "")) }
+        if !has("iat") { set(["iat"], .number(String(now))) }
+        if !has("exp") { set(["exp"], .number(String(now + 3600))) }
+        if !has("nonce"), let nonce = testCase.nonce?.value { set(["nonce"], .string(nonce)) }
+        for (name, value) in testCase.raw ?? [] {
+            if case .scalar(let scalar) = value, scalar.style == .plain, scalar.text == "~" {
+                if case .object(var members) = payload {
+                    members.removeAll { $0.0 == name.text }
+                    payload = .object(members)
+                }
+                continue
+            }
+            set([name.text], json(value, type: nil))
+        }
+        return payload
+    }
+
+    static func inserting(_ value: JSONValue, at path: [String], into object: JSONValue) -> JSONValue {
+        guard let first = path.first else { return value }
+        var members: [(String, JSONValue)] = []
+        if case .object(let existing) = object { members = existing }
+        if let index = members.firstIndex(where: { $0.0 == first }) {
+            members[index].1 = inserting(value, at: Array(path.dropFirst()), into: members[index].1)
+        } else {
+            members.append((first, inserting(value, at: Array(path.dropFirst()), into: .object([]))))
+        }
+        return .object(members)
+    }
+
+    /// An expected variable value, read by the variable's type.
+    static func expected(_ node: YAMLNode, type: ValueType) -> Value?? {
+        if case .scalar(let scalar) = node, scalar.style == .plain, ["null", "NOT_SET", "~"].contains(scalar.text) {
+            return .some(nil)
+        }
+        guard let value = Value(json: json(node, type: claimType(for: type)), type: type) else { return nil }
+        return .some(value)
+    }
+
+    static func claimType(for type: ValueType) -> ClaimTypeSpec? {
+        switch type {
+        case .string, .dateTime: ClaimTypeSpec(kind: "string")
+        case .integer: ClaimTypeSpec(kind: "integer")
+        case .decimal: ClaimTypeSpec(kind: "number")
+        case .boolean: ClaimTypeSpec(kind: "boolean")
+        case .collection(let element): ClaimTypeSpec(kind: "array", items: claimType(for: element).map { [$0] } ?? [])
+        default: nil
+        }
+    }
+
+    static func show(_ value: Value?) -> String { value.map { $0.json.compact() } ?? "NOT_SET" }
+
+    static func compare(_ expect: TestExpectationDecl, _ outcome: ReplaySession.Outcome, program: EvaluatorProgram)
+        -> [String]
+    {
+        var failures: [String] = []
+        if let rejected = expect.rejected?.value {
+            if outcome.rejection?.reason.rawValue != rejected {
+                let actual = outcome.rejection.map { "rejected: \($0.reason.rawValue) (\($0.detail))" } ?? "accepted"
+                failures.append("expected rejected: \(rejected), got \(actual)")
+            }
+            return failures
+        }
+        guard let result = outcome.result else {
+            return [
+                "expected the token to be accepted, got rejected: \(outcome.rejection?.reason.rawValue ?? "") (\(outcome.rejection?.detail ?? ""))"
+            ]
+        }
+        if let route = expect.route, result.route?.rule != route.value {
+            failures.append("expected route \(route.value), got \(result.route?.rule ?? "none")")
+        }
+        for (name, node) in expect.variables {
+            guard let variable = result.variable(name.text) else {
+                failures.append("\(name.text): the spec has no such variable")
+                continue
+            }
+            guard let want = expected(node, type: variable.type) else {
+                failures.append("\(name.text): the expected value does not fit its type \(variable.type)")
+                continue
+            }
+            if want != variable.value {
+                failures.append(
+                    "expected \(name.text) = \(show(want)), got \(show(variable.value)) (\(variable.source))")
+            }
+        }
+        for (name, value) in expect.guards {
+            guard let decision = result.guards.first(where: { $0.name == name.text }) else {
+                failures.append("guard \(name.text): the spec has no such guarded action")
+                continue
+            }
+            let actual = decision.allowed ? "allowed" : "denied"
+            let ok = value.text == actual || (!decision.allowed && value.text == decision.reason)
+            if !ok {
+                failures.append(
+                    "expected guard \(name.text) \(value.text), got \(actual)\(decision.reason.map { " (\($0))" } ?? "")"
+                )
+            }
+        }
+        for (key, node) in expect.participantData {
+            let actual = result.participantData.first { $0.key == key.text }?.value
+            var want: String?
+            if case .scalar(let scalar) = node, !(scalar.style == .plain && scalar.text == "null") {
+                want = scalar.text
+            }
+            if want != actual {
+                failures.append(
+                    "expected participant data \(key.text) = \(want.map { "\"\($0)\"" } ?? "not set"), got \(actual.map { "\"\($0)\"" } ?? "not set")"
+                )
+            }
+        }
+        return failures
+    }
+}

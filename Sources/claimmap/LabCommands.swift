@@ -1,0 +1,77 @@
+import ArgumentParser
+import ClaimMapDriver
+import Foundation
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run Mappings/*.tests.yaml: mint, sign and replay each case; print \"N passed, N failed\".")
+
+    @Argument(help: "Tests files (default: Mappings/*.tests.yaml).")
+    var tests: [String] = []
+
+    func run() throws {
+        try emit(Driver().runTests(tests))
+    }
+}
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Key lab for tests and replay.", subcommands: [GenerateKey.self])
+
+    struct GenerateKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate",
+            abstract: "Generate an RSA-2048 key: DIR/KID.private.jwk.json (0600) and its public key in the JWKS.")
+
+        @Option(help: "The key id.")
+        var kid: String
+
+        @Option(help: "The folder for the private key.")
+        var out: String
+
+        @Option(help: "The JWKS to create or add the public key to (default: DIR/jwks.json).")
+        var jwks: String?
+
+        func run() throws {
+            try emit(Driver().runKeysGenerate(kid: kid, out: out, jwks: jwks))
+        }
+    }
+}
+
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Token lab for tests and replay.", subcommands: [Mint.self])
+
+    struct Mint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mint", abstract: "Sign claims (a JSON object) into a compact JWS with a private JWK.")
+
+        @Option(help: "The private JWK file.")
+        var key: String
+
+        @Option(help: "The claims: a JSON file, or - for standard input.")
+        var claims: String
+
+        @Option(
+            name: .customLong("header"),
+            help: "NAME=VALUE: set or override a header parameter (JSON values are kept as JSON).")
+        var headers: [String] = []
+
+        @Option(help: "iat (and exp = iat + 1h) unless the claims give them: RFC 3339 or epoch seconds.")
+        var now: String?
+
+        func run() throws {
+            let bytes: [UInt8]
+            if claims == "-" {
+                bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            } else {
+                guard let data = FileManager.default.contents(atPath: claims) else {
+                    throw ValidationError("cannot read claims file \(claims)")
+                }
+                bytes = [UInt8](data)
+            }
+            try emit(Driver().runTokenMint(key: key, claims: bytes, headers: headers, now: now))
+        }
+    }
+}
