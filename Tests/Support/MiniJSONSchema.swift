@@ -38,6 +38,14 @@ public struct MiniJSONSchema {
             problems.append("\(path): expected \(type)")
             return
         }
+        if case .array(let types)? = schema[member: "type"] {
+            let names = types.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+            guard names.contains(where: Self.typeName(value).contains) else {
+                problems.append("\(path): expected one of \(names)")
+                return
+            }
+            if value == .null { return }
+        }
         if case .array(let allowed)? = schema[member: "enum"], !allowed.contains(value) {
             problems.append("\(path): not one of the allowed values")
         }
