@@ -14,9 +14,10 @@ final class OutputBuffer {
     func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let written = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
+                let written = Foundation.write(1, base + offset, raw.count - offset)
                 if written <= 0 { break }
                 offset += written
             }
