@@ -28,6 +28,7 @@ package enum Emitter {
             GeneratedFile(path: "deployment.json", contents: ManifestEmitter.deployment(spec).rendered()),
             GeneratedFile(path: "claims.json", contents: ManifestEmitter.claims(spec).rendered()),
             GeneratedFile(path: "evaluator.json", contents: ProgramLowering.program(spec).json().rendered()),
+            GeneratedFile(path: "messenger.js", contents: MessengerScriptEmitter.emit(spec)),
             GeneratedFile(
                 path: "Evaluator.swift",
                 contents: SwiftEvaluatorEmitter.emit(ProgramLowering.program(spec), specPath: spec.path)),
