@@ -27,7 +27,7 @@ public struct RSAPrivateJWK: Sendable {
         try RSAPrivateJWK(kid: kid, privateKey: _RSA.Signing.PrivateKey(keySize: .bits2048))
     }
 
-    init(kid: String, privateKey: _RSA.Signing.PrivateKey) throws {
+    public init(kid: String, privateKey: _RSA.Signing.PrivateKey) throws {
         self.kid = kid
         self.privateKey = privateKey
         let der = Array(privateKey.derRepresentation)
