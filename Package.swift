@@ -87,7 +87,11 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(
-            name: "ClaimMapDriverTests", dependencies: ["ClaimMapDriver", "ClaimMapTestSupport", "claimmap"]),
+            name: "ClaimMapDriverTests",
+            dependencies: [
+                "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapSyntax",
+                "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,80 @@
+import ClaimMapDriver
+import ClaimMapEmitters
+import ClaimMapEvaluator
+import ClaimMapJOSE
+import ClaimMapJSON
+import ClaimMapTestSupport
+import Foundation
+import Testing
+
+/// "Nothing lost" (security.md §7.3): a claim that maps to a variable arrives exactly — strings byte-identical,
+/// integers beyond 2^53 exact, booleans, arrays in order, absent optional claims NOT_SET (never "" or a literal
+/// placeholder) — and participant data holds exactly the string Architect would write.
+@Suite("nothing lost between the token and the variables")
+struct NothingLostTests {
+    static let now: Int64 = 1_795_608_000
+
+    static func session() throws -> (ReplaySession, RSAPrivateJWK) {
+        let url = Corpora.repository.appendingPathComponent(
+            "Tests/ClaimMapEmittersTests/Fixtures/features/features.mapping.yaml")
+        let result = Driver(fileSystem: InMemoryFileSystem()).check(
+            path: "features.mapping.yaml", bytes: [UInt8](try Data(contentsOf: url)))
+        let checked = try #require(result.checked)
+        let key = try RSAPrivateJWK.generate(kid: "lost-1")
+        let keys = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
+        let session = ReplaySession(
+            program: ProgramLowering.program(checked), keys: keys, now: now, nonce: "n",
+            input: EvaluationInput(claims: nil))
+        return (session, key)
+    }
+
+    @Test("every mapped claim arrives exactly, through signing, verification and evaluation")
+    func exact() throws {
+        let (session, key) = try Self.session()
+        let name = "Zoë \u{202E}ǅ 👋 \"quoted\" \\ back"
+        let payload = """
+            {"iss":"https://id.features.example","aud":["features-a","features-b"],"azp":"features-a","iat":\(Self.now - 5),"exp":\(Self.now + 600),"nonce":"n",
+             "sub":"user-1","name":\(JSONValue.quoted(name)),
+             "https://features.example/level":9,"https://features.example/score":12345.678901234567890123,
+             "https://features.example/active":true,"https://features.example/tags":["zeta","alpha","mu"],
+             "https://features.example/codes":[9007199254740993,-9223372036854775808,0],
+             "https://features.example/since":"2026-01-02T03:04:05.678+01:00","https://features.example/joined":1700000000,
+             "https://features.example/profile":{"plan":"pro"},"address":{"region":"south"},"plan":"basic"}
+            """
+        let token = try key.sign(
+            header: .object([("alg", .string("RS256")), ("kid", .string("lost-1"))]), payload: Array(payload.utf8))
+        let outcome = session.replay(token: Substring(token), label: "lost")
+        #expect(outcome.rejection == nil, "\(String(describing: outcome.rejection))")
+        let result = try #require(outcome.result)
+        func value(_ name: String) -> Value? { result.variable(name)?.value }
+        #expect(value("Flow.Name") == .string(name))
+        #expect(
+            Array((value("Flow.Name").map { if case .string(let s) = $0 { s } else { "" } } ?? "").utf8)
+                == Array(name.utf8))
+        #expect(value("Flow.Level") == .integer(9))
+        #expect(value("Flow.LevelS") == .string("9"))
+        #expect(value("Flow.Score") == .decimal(Decimal(string: "12345.678901234567890123")!))
+        #expect(value("Flow.Active") == .boolean(true))
+        #expect(value("Flow.Tags") == .collection([.string("zeta"), .string("alpha"), .string("mu")]))
+        #expect(
+            value("Flow.Codes") == .collection([.integer(9_007_199_254_740_993), .integer(Int64.min), .integer(0)]))
+        #expect(value("Flow.Since") == .dateTime(Value.parseRFC3339("2026-01-02T02:04:05.678Z")!))
+        #expect(value("Flow.Joined") == .dateTime(1_700_000_000_000))
+        #expect(value("Flow.Profile") == .json(.object([("plan", .string("pro"))])))
+        #expect(value("Flow.Region") == .string("south"))
+        // Absent optional claims are NOT_SET: never "" and never a template placeholder.
+        #expect(value("Flow.Email") == nil)
+        #expect(result.variable("Flow.Email")?.source == "builtin:email")
+        #expect(value("Flow.Ref") == nil)
+        // Participant data: exactly what Set Participant Data writes.
+        let data = Dictionary(uniqueKeysWithValues: result.participantData.map { ($0.key, $0.value) })
+        #expect(data["member.level"] == .some("9"))
+        #expect(data["member.label"] == .some("SOUTH-9"))
+        #expect(data["member.gold"] == .some("true"))
+        #expect(data["member.email"] == .some(nil), "a NOT_SET variable sets no participant data")
+        // The replay line prints the big integer and the decimal exactly.
+        let line = outcome.json().compact()
+        #expect(line.contains("9007199254740993,-9223372036854775808,0"))
+        #expect(line.contains("12345.678901234567890123"))
+    }
+}
