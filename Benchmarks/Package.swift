@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Benchmarks, outside CI's build (DESIGN §10.15). The project's runtime modules are included through symlinks in
+// Sources/. Run everything with scripts/bench.
+let package = Package(
+    name: "ClaimMapBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+    ],
+    targets: [
+        .target(name: "ClaimMapJSON"),
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
+        .target(
+            name: "ClaimMapJOSE",
+            dependencies: [
+                "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
+        .executableTarget(name: "EvaluateBench", dependencies: ["ClaimMapEvaluator", "ClaimMapJSON"]),
+        .executableTarget(name: "ComposeBench", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .executableTarget(name: "VerifyBench", dependencies: ["ClaimMapJOSE", "ClaimMapJSON"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

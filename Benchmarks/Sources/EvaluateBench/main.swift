@@ -1,0 +1,47 @@
+import ClaimMapEvaluator
+import ClaimMapJSON
+import Foundation
+
+// Evaluate only: claims already decoded → variables, participant data, route, guards. Prints ns per token
+// (median of 7 runs) for each Generated/<spec>/evaluator.json given on the command line.
+for path in CommandLine.arguments.dropFirst() {
+    let data = FileManager.default.contents(atPath: path) ?? Data()
+    guard let json = try? StrictJSONReader(maxDepth: 64).parse([UInt8](data)), let program = try? EvaluatorProgram(json: json) else {
+        print("cannot read \(path)")
+        continue
+    }
+    let interpreter = Interpreter(program: program)
+    var payload: [(String, JSONValue)] = []
+    for claim in program.claims {
+        let value: JSONValue =
+            switch claim.type.kind {
+            case "string": .string(claim.type.enumValues?.last ?? "0123456789")
+            case "integer": .number(claim.type.enumValues?.last ?? "42")
+            case "number": .number("12345.5")
+            case "boolean": .bool(true)
+            case "array": .array([.string("0123456789")])
+            default: .object([])
+            }
+        var object = JSONValue.object(payload)
+        var path = claim.path
+        let last = path.removeLast()
+        if path.isEmpty {
+            payload.append((last, value))
+        } else {
+            object = .object(payload + [(path[0], .object([(last, value)]))])
+            if case .object(let members) = object { payload = members }
+        }
+    }
+    let input = EvaluationInput(claims: .object(payload), attributes: Dictionary(uniqueKeysWithValues: program.attributes.map { ($0.name, $0.enumValues?.first ?? "x") }))
+    var runs: [Double] = []
+    let iterations = 200_000
+    var sink = 0
+    for _ in 0..<7 {
+        let start = ContinuousClock.now
+        for _ in 0..<iterations { sink &+= interpreter.evaluate(input).variables.count }
+        let elapsed = ContinuousClock.now - start
+        runs.append(Double(elapsed.components.attoseconds) / 1e9 / Double(iterations) + Double(elapsed.components.seconds) * 1e9 / Double(iterations))
+    }
+    runs.sort()
+    print("\(program.spec) \(String(format: "%.0f", runs[3])) ns/token (sink \(sink % 7))")
+}
