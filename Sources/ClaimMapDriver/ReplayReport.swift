@@ -4,7 +4,8 @@ import ClaimMapJSON
 import Foundation
 
 extension ReplaySession.Outcome {
-    /// One line of `replay --format json` (DESIGN §5, §10.9); `docs/schemas/replay-line.schema.json` documents it.
+    /// One line of `replay --format json` (DESIGN §5, §10.9), exactly the members DESIGN lists;
+    /// `docs/schemas/replay-line.schema.json` documents it. Data warnings appear in the text form only.
     package func json() -> JSONValue {
         let accepted = rejection == nil
         var members: [(String, JSONValue)] = [
@@ -19,12 +20,8 @@ extension ReplaySession.Outcome {
         ]
         if let result, accepted, case .object(let body) = result.json() {
             members += body
-            members.append(("warnings", .array(result.warnings.map(JSONValue.string))))
         } else {
-            members += [
-                ("variables", .null), ("participantData", .null), ("route", .null), ("guards", .null),
-                ("warnings", .array([])),
-            ]
+            members += [("variables", .null), ("participantData", .null), ("route", .null), ("guards", .null)]
         }
         return .object(members)
     }
