@@ -594,6 +594,99 @@ struct AttackCorpusTests {
             "J-28", "a token from another tenant of the same IdP",
             try sign(header(k), claims([("iss", .string("https://issuer.example/tenant-2"))])), .issuerMismatch)
         add("J-15", "a 1 MB string claim", String(repeating: "A", count: 1 << 20), .tokenTooLarge)
+
+        // The proportions of security.md §7.2: more time boundaries, structure, duplicates, rotation, Unicode.
+        for offset in [61, 120, 3600, 86400, 31_536_000] {
+            add(
+                "J-08", "exp \(offset)s ago",
+                try sign(header(k), claims([("exp", .number(String(now - Int64(offset))))])), .expired)
+            add(
+                "J-08", "nbf \(offset)s ahead",
+                try sign(header(k), claims([("nbf", .number(String(now + Int64(offset))))])), .notYetValid)
+            add(
+                "J-08", "iat \(offset)s ahead",
+                try sign(
+                    header(k),
+                    claims([("iat", .number(String(now + Int64(offset)))), ("exp", .number(String(now + 40_000_000)))])),
+                .iatInFuture)
+        }
+        for fraction in ["0.1", "0.5", "0.999"] {
+            add(
+                "J-08", "fractional exp \(fraction)s past the leeway",
+                try sign(header(k), claims([("exp", .number("\(now - 60).\(fraction.dropFirst(2))"))])), .expired)
+        }
+        for (label, token) in [
+            ("three dots", valid.replacingOccurrences(of: ".", with: "..")), ("header only with dots", parts[0] + ".."),
+            ("signature only", ".." + parts[2]), ("spaces around", " " + valid + " "),
+            ("tab inside", parts[0] + ".\t" + parts[1] + "." + parts[2]),
+            ("ten segments", Array(repeating: parts[0], count: 10).joined(separator: ".")),
+        ] {
+            add(
+                "J-14", label, token,
+                [" " + valid + " ", parts[0] + ".\t" + parts[1] + "." + parts[2]].contains(token)
+                    ? .badBase64URL : .malformedSegments)
+        }
+        for (index, name) in [(0, "header"), (1, "payload"), (2, "signature")] {
+            var copy = parts
+            copy[index] = copy[index] + "="
+            add("J-13", "padding on the \(name)", copy.joined(separator: "."), .badBase64URL)
+            copy = parts
+            copy[index] = "/" + copy[index].dropFirst()
+            add("J-13", "`/` in the \(name)", copy.joined(separator: "."), .badBase64URL)
+        }
+        add(
+            "J-12", "duplicate kid in the header",
+            try signRaw(k, header: #"{"alg":"RS256","kid":"\#(k.kid)","kid":"other"}"#, payload: payload),
+            .duplicateMember)
+        add(
+            "J-12", "duplicate nonce",
+            try signRaw(k, header: header(k).compact(), payload: String(payload.dropLast()) + #","nonce":"n-1"}"#),
+            .duplicateMember)
+        add(
+            "J-12", "duplicate sub",
+            try signRaw(k, header: header(k).compact(), payload: String(payload.dropLast()) + #","sub":"admin"}"#),
+            .duplicateMember)
+        for (label, value) in [
+            ("1e3", JSONValue.number("1e3")), ("-0", .number("-0")),
+            ("9223372036854775808", .number("9223372036854775808")), ("0.0", .number("0.0")),
+        ] {
+            add(
+                "J-09", "exp \(label)", try sign(header(k), claims([("exp", value)])),
+                label == "9223372036854775808" ? .claimTypeInvalid : .expired)
+        }
+        for kid in [
+            "rotated-2025", "rotated-2028", "bilbo", "bilbo.baggins", "hobbiton.example", "*", "%", "kid\u{301}",
+        ] {
+            add(
+                "J-20", "unknown kid \(kid.debugDescription) after a rotation",
+                try sign(header(k, [("kid", .string(kid))]), claims()), .keyNotFound)
+        }
+        for (label, value) in [
+            ("fullwidth sub is still a string", "ｕｓｅｒ-1"), ("RTL override", "\u{202E}n-1"),
+            ("zero-width joiner", "n\u{200D}-1"), ("combining mark", "n-1\u{0308}"),
+        ] {
+            add("J-25", "nonce with \(label)", try sign(header(k), claims([("nonce", .string(value))])), .nonceMismatch)
+        }
+        add(
+            "J-25", "issuer with a homoglyph",
+            try sign(header(k), claims([("iss", .string("https://issuer.exаmple"))])), .issuerMismatch)
+        add(
+            "J-25", "audience in NFD", try sign(header(k), claims([("aud", .string("cli\u{0065}\u{0301}nt"))])),
+            .audienceMismatch)
+        add(
+            "J-25", "an overlong UTF-8 encoding in the header",
+            try {
+                let input =
+                    Base64URL.encode([0x7B, 0x22, 0x61, 0x6C, 0x67, 0x22, 0x3A, 0x22, 0xC1, 0x92, 0x22, 0x7D]) + "."
+                    + b64(payload)
+                return input + "." + parts[2]
+            }(), .jsonNotUTF8)
+        add(
+            "J-19", "JWKS key with an 8,200-bit modulus", valid, .keyPolicyViolation,
+            keys: try set([publicJWK([("n", .string(Base64URL.encode([UInt8](repeating: 0xFF, count: 1025))))])]))
+        add(
+            "J-19", "JWKS key with n not in base64url", valid, .keyPolicyViolation,
+            keys: try set([publicJWK([("n", .string("not base64!"))])]))
         return attacks
     }
 
