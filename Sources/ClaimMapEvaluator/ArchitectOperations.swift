@@ -99,7 +99,7 @@ public enum ArchitectOperations {
         case ("ToDecimal", .string(let s)?):
             let trimmed = s.trimmingCharacters(in: .whitespaces)
             guard isDecimalText(trimmed) else { return nil }
-            return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")).map(Value.decimal)
+            return Decimal(string: trimmed, locale: POSIXLocale.shared).map(Value.decimal)
         case ("ToDecimal", let value?): return decimal(value).map(Value.decimal)
         case ("ToBool", .string(let s)?):
             switch s.lowercased() {

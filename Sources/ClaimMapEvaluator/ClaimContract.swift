@@ -104,7 +104,7 @@ public enum ClaimContract {
     }
 
     static func decimal(_ text: String) -> Decimal? {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        Decimal(string: text, locale: POSIXLocale.shared)
     }
 
     private static func formatMatches(_ format: String, _ text: String) -> Bool {
@@ -161,8 +161,41 @@ public enum ClaimContract {
     }
 }
 
-/// Compiled regular expressions, shared. JSON Schema `pattern` semantics: a search, not a whole-string match.
+/// Compiled regular expressions, shared. JSON Schema `pattern` semantics: a search, not a whole-string match,
+/// with ECMA-262's `$` (end of input only).
 final class PatternCache: @unchecked Sendable {
+    /// ICU's `$` also matches before a final line terminator, so `^[0-9]{10}$` would accept "0123456789\n" — a
+    /// CRLF injection past the claim's pattern. JSON Schema patterns are ECMA-262, where `$` (without the
+    /// multiline flag) is the end of input: every unescaped `$` outside a character class becomes `\z`.
+    static func ecmaPattern(_ pattern: String) -> String {
+        var out = ""
+        var escaped = false
+        var inClass = false
+        for character in pattern {
+            if escaped {
+                out.append(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\":
+                escaped = true
+                out.append(character)
+            case "[":
+                inClass = true
+                out.append(character)
+            case "]":
+                inClass = false
+                out.append(character)
+            case "$" where !inClass:
+                out += "\\z"
+            default:
+                out.append(character)
+            }
+        }
+        return out
+    }
+
     static let shared = PatternCache()
     private let lock = NSLock()
     private var compiled: [String: NSRegularExpression] = [:]
@@ -170,7 +203,7 @@ final class PatternCache: @unchecked Sendable {
     func matches(_ pattern: String, _ text: String) -> Bool {
         let regex: NSRegularExpression? = lock.withLock {
             if let cached = compiled[pattern] { return cached }
-            let made = try? NSRegularExpression(pattern: pattern)
+            let made = try? NSRegularExpression(pattern: Self.ecmaPattern(pattern))
             compiled[pattern] = made
             return made
         }

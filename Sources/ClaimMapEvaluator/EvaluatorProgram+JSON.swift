@@ -405,7 +405,7 @@ extension Value {
             guard json.isIntegerNumber, let value = Int64(text) else { return nil }
             self = .integer(value)
         case (.decimal, .number(let text)):
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            guard let value = Decimal(string: text, locale: POSIXLocale.shared) else { return nil }
             self = .decimal(value)
         case (.boolean, .bool(let b)): self = .boolean(b)
         case (.dateTime, .string(let s)):

@@ -132,7 +132,7 @@ public enum IDTokenVerifier {
             return nil
         }
         guard case .number(let text) = value,
-            let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+            let decimal = Decimal(string: text, locale: posixLocale),
             !decimal.isNaN
         else {
             throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")
@@ -146,3 +146,6 @@ public enum IDTokenVerifier {
         return NSDecimalNumber(decimal: floored).int64Value
     }
 }
+
+/// Creating a Locale per number parsed dominated replay's claim checks; one is enough.
+let posixLocale = Locale(identifier: "en_US_POSIX")

@@ -41,86 +41,132 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Pretty-printed text with a trailing newline.
     public func rendered() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, indent: 0, pretty: true)
-        out.append("\n")
-        return out
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Single-line text without a trailing newline (JSON Lines).
     public func compact() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, indent: 0, pretty: false)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: Int, pretty: Bool) {
+    /// Appends the compact form to a byte buffer (for streaming output without intermediate strings).
+    public func writeCompact(to out: inout [UInt8]) {
+        write(to: &out, indent: 0, pretty: false)
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    private func write(to out: inout [UInt8], indent: Int, pretty: Bool) {
         switch self {
-        case .null: out.append("null")
-        case .bool(let value): out.append(value ? "true" : "false")
-        case .number(let text): out.append(text)
+        case .null: JSONValue.append("null", to: &out)
+        case .bool(let value): value ? JSONValue.append("true", to: &out) : JSONValue.append("false", to: &out)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): JSONValue.appendQuoted(text, to: &out)
         case .array(let items):
             if items.isEmpty {
-                out.append("[]")
+                JSONValue.append("[]", to: &out)
                 return
             }
-            out.append("[")
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out.append(",") }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 if pretty { JSONValue.newline(&out, indent + 1) }
                 item.write(to: &out, indent: indent + 1, pretty: pretty)
             }
             if pretty { JSONValue.newline(&out, indent) }
-            out.append("]")
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                out.append("{}")
+                JSONValue.append("{}", to: &out)
                 return
             }
-            out.append("{")
+            out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out.append(",") }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 if pretty { JSONValue.newline(&out, indent + 1) }
                 JSONValue.appendQuoted(key, to: &out)
-                out.append(pretty ? ": " : ":")
+                pretty ? JSONValue.append(": ", to: &out) : out.append(UInt8(ascii: ":"))
                 value.write(to: &out, indent: indent + 1, pretty: pretty)
             }
             if pretty { JSONValue.newline(&out, indent) }
-            out.append("}")
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: Int) {
-        out.append("\n")
-        out.append(String(repeating: "  ", count: indent))
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0A)
+        for _ in 0..<(indent * 2) { out.append(0x20) }
     }
 
     /// Appends `text` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control characters are
-    /// escaped; U+2028 and U+2029 too, so the output is also safe inside JavaScript.
-    public static func appendQuoted(_ text: String, to out: inout String) {
-        out.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{08}": out.append("\\b")
-            case "\u{0C}": out.append("\\f")
-            case "\u{2028}": out.append("\\u2028")
-            case "\u{2029}": out.append("\\u2029")
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+    /// escaped; U+2028 and U+2029 too, so the output is also safe inside JavaScript. Runs of bytes that need no
+    /// escape are copied as they are.
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            func flush(_ upTo: Int) {
+                if runStart < upTo { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<upTo])) }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                var escape: StaticString?
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0x08: escape = "\\b"
+                case 0x0C: escape = "\\f"
+                case 0xE2
+                where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                default:
+                    if byte < 0x20 || byte == 0x7F {
+                        flush(index)
+                        let hex = Array("0123456789abcdef".utf8)
+                        out.append(contentsOf: Array("\\u00".utf8))
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0x0F)])
+                        index += 1
+                        runStart = index
+                        continue
+                    }
+                }
+                if let escape {
+                    flush(index)
+                    escape.withUTF8Buffer { out.append(contentsOf: $0) }
+                    index += width
+                    runStart = index
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    index += 1
                 }
             }
+            flush(bytes.count)
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `text` as a JSON string literal to a `String`.
+    public static func appendQuoted(_ text: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        appendQuoted(text, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     public static func quoted(_ text: String) -> String {

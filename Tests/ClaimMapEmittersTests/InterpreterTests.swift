@@ -78,6 +78,26 @@ struct InterpreterTests {
         #expect(result.warnings.count == 1)
     }
 
+    @Test("a trailing line break never slips past a pattern (ICU's `$` would allow it; ECMA-262's does not)")
+    func patternEndOfInput() throws {
+        for value in ["0123456789\n", "0123456789\r\n", "0123456789\u{2028}"] {
+            let result = try Self.retail().evaluate(
+                EvaluationInput(
+                    claims: try Self.claims(#"{"sub":"u-1"}"#),
+                    enrichments: ["Customer Profile": .response(.object([("accounts", .array([.string(value)]))]))]))
+            #expect(result.variable("Flow.Accounts")?.value == nil, "\(value.debugDescription) passed the pattern")
+            #expect(result.warnings.count == 1)
+        }
+        #expect(
+            ClaimContract.violation(.string("0123456789"), ClaimTypeSpec(kind: "string", pattern: "^[0-9]{10}$")) == nil
+        )
+        #expect(
+            ClaimContract.violation(.string("0123456789\n"), ClaimTypeSpec(kind: "string", pattern: "^[0-9]{10}$"))
+                != nil)
+        #expect(ClaimContract.violation(.string("a$b"), ClaimTypeSpec(kind: "string", pattern: "^a[$]b$")) == nil)
+        #expect(ClaimContract.violation(.string("a$"), ClaimTypeSpec(kind: "string", pattern: "^a\\$$")) == nil)
+    }
+
     @Test("guard outputs arrive only when the guard opens and the flow reaches the call")
     func actionOutputs() throws {
         let gold = try Self.claims(
