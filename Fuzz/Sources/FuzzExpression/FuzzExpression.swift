@@ -1,5 +1,5 @@
 import ClaimMapDiagnostics
-@testable import ClaimMapSyntax
+import ClaimMapSyntax
 
 /// The expression parser on arbitrary text.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-@testable import ClaimMapSyntax
+import ClaimMapSyntax
 
 /// The spec reader (YAML stage and spec parser) on arbitrary bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
