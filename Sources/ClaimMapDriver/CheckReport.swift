@@ -39,6 +39,7 @@ extension Driver {
                 return CommandOutput(stderr: "error: `Mappings/` holds no `*.mapping.yaml` spec\n", exitCode: 2)
             }
         }
+        paths = expandDirectories(paths)
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]
         var unreadable: [String] = []
@@ -76,6 +77,15 @@ extension Driver {
         output.stderr += unreadable.joined()
         output.exitCode = !unreadable.isEmpty ? 2 : errors > 0 ? 1 : 0
         return output
+    }
+
+    /// A folder given as a spec stands for the `*.mapping.yaml` files in it.
+    func expandDirectories(_ paths: [String]) -> [String] {
+        paths.flatMap { path -> [String] in
+            guard fileSystem.isDirectory(path) else { return [path] }
+            let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            return (try? discoverSpecs(in: folder)) ?? [path]
+        }
     }
 
     static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

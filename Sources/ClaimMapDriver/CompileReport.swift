@@ -16,6 +16,7 @@ extension Driver {
             }
             paths = discovered
         }
+        paths = expandDirectories(paths)
         var checked: [CheckedSpec] = []
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]

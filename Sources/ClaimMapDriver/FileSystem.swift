@@ -90,6 +90,7 @@ package struct LocalFileSystem: FileSystem {
     }
 
     package func readFile(_ path: String) throws -> [UInt8] {
+        if isDirectory(path) { throw FileSystemError(path: path, reason: "is a folder, not a file") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FileSystemError(path: path, reason: fileExists(path) ? "cannot be read" : "no such file")
         }
