@@ -206,3 +206,20 @@ test("patterns, lengths and the total size limit (features fixture)", async () =
   const sent = page.log.filter((entry) => entry.name === "Database.set").map((entry) => plain(entry.data.messaging.customAttributes));
   assert.deepEqual(sent, [{ ref: "AB1234", channel: "web", planHint: "pro" }]);
 });
+
+test("custom attributes stay under the 2,048-byte budget: a set that would exceed it is refused", async () => {
+  const config = { spec: "budget", guests: "route", nonceRequired: true, maxCustomAttributeBytes: 2048,
+    attributes: [{ name: "note", enum: null, pattern: null, maxLength: null }, { name: "extra", enum: null, pattern: null, maxLength: null }] };
+  const source = script("retail").replace(/var config = \{[\s\S]*?\n  \};/, `var config = ${JSON.stringify(config)};`);
+  assert.notEqual(source, script("retail"), "the configuration was replaced");
+  const page = createPage({ autoAuthenticate: false });
+  page.window.ClaimMapPage = pageFunctions().ClaimMapPage;
+  page.run(source);
+  page.load();
+  await page.settle();
+  const set = (values) => plain(page.window.ClaimMap.setAttributes(values));
+  assert.deepEqual(set({ note: "é".repeat(1000) }).accepted, ["note"], "4 + 2,000 bytes fit");
+  assert.deepEqual(set({ extra: "x".repeat(40) }).refused, ["extra"], "45 more bytes would exceed 2,048");
+  assert.deepEqual(set({ extra: "x".repeat(39) }).accepted, ["extra"], "exactly 2,048 bytes fit");
+  assert.ok(page.warnings.some((w) => w.includes("over 2048 bytes")));
+});
