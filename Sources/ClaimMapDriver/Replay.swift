@@ -217,7 +217,8 @@ package struct ReplaySession: Sendable {
 
     /// Best-effort `alg`/`kid` of a token's header, for the report (even when the token is rejected later).
     static func headerFacts(_ token: Substring) -> (String?, String?) {
-        guard let dot = token.firstIndex(of: "."), let bytes = try? Base64URL.decode(token[..<dot].utf8),
+        let utf8 = token.utf8
+        guard let dot = utf8.firstIndex(of: UInt8(ascii: ".")), let bytes = try? Base64URL.decode(utf8[..<dot]),
             let header = try? StrictJSONReader(maxDepth: 16).parse(bytes)
         else { return (nil, nil) }
         var alg: String?

@@ -155,8 +155,8 @@ extension Driver {
         } else if let token = testCase.token {
             let path = relative(token.value)
             guard let bytes = try? fileSystem.readFile(path) else { return ["cannot read token file \(path)"] }
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            outcome = session.replay(token: Substring(text), label: token.value)
+            let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
+            outcome = session.replay(token: Driver.trimmingLineWhitespace(Substring(text)), label: token.value)
         } else {
             let payload = TestValues.payload(testCase, program: program, now: now)
             let header = JSONValue.object([

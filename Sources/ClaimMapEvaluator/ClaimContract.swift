@@ -60,14 +60,14 @@ public enum ClaimContract {
                 guard value.isIntegerNumber else { return .type(expected: "an integer") }
                 guard Int64(text) != nil else { return .value("out of the 64-bit integer range") }
             }
-            guard let number = decimal(text) else { return .type(expected: "a finite number") }
-            if let values = type.enumValues, !values.contains(where: { decimal($0) == number }) {
+            guard let number = ExactNumber(text) else { return .type(expected: "a finite number") }
+            if let values = type.enumValues, !values.contains(where: { ExactNumber($0) == number }) {
                 return .value("not one of the declared values")
             }
-            if let minimum = type.minimum.flatMap(decimal), number < minimum {
+            if let minimum = type.minimum.flatMap(ExactNumber.init), number < minimum {
                 return .value("below the minimum \(type.minimum ?? "")")
             }
-            if let maximum = type.maximum.flatMap(decimal), number > maximum {
+            if let maximum = type.maximum.flatMap(ExactNumber.init), number > maximum {
                 return .value("above the maximum \(type.maximum ?? "")")
             }
         case "boolean":
@@ -107,12 +107,45 @@ public enum ClaimContract {
         Decimal(string: text, locale: POSIXLocale.shared)
     }
 
+    /// Unicode white space, with the ASCII answer computed without a property lookup.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
+
+    /// A JSON number compared exactly: as Int64 when the text is a plain integer in range (the common case, no
+    /// Foundation parse), otherwise as Decimal (38 significant digits, exact for every bound a spec can write).
+    struct ExactNumber: Comparable {
+        private let integer: Int64?
+        private let decimal: Decimal
+
+        init?(_ text: String) {
+            if let integer = Int64(text) {
+                self.integer = integer
+                self.decimal = Decimal(integer)
+            } else {
+                guard let decimal = ClaimContract.decimal(text), decimal.isFinite else { return nil }
+                self.integer = nil
+                self.decimal = decimal
+            }
+        }
+
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            if let left = lhs.integer, let right = rhs.integer { return left < right }
+            return lhs.decimal < rhs.decimal
+        }
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            if let left = lhs.integer, let right = rhs.integer { return left == right }
+            return lhs.decimal == rhs.decimal
+        }
+    }
+
     private static func formatMatches(_ format: String, _ text: String) -> Bool {
         switch format {
         case "email":
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-                && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains { $0.properties.isWhitespace }
+                && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains(where: isWhitespace)
         case "uri":
             guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
             return text[..<colon].unicodeScalars.allSatisfy {

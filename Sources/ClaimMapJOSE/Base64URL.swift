@@ -18,27 +18,43 @@ public enum Base64URL {
     }()
 
     public static func decode(_ text: Substring.UTF8View) throws(Failure) -> [UInt8] {
+        // Native strings are contiguous UTF-8: decode straight from their storage (indexing the view one byte at a
+        // time costs more than the decoding itself).
+        let result: Result<[UInt8], Failure>? = text.withContiguousStorageIfAvailable { decode(bytes: $0) }
+        switch result ?? Array(text).withUnsafeBufferPointer({ decode(bytes: $0) }) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw failure
+        }
+    }
+
+    public static func decode(_ text: ArraySlice<UInt8>) throws(Failure) -> [UInt8] {
+        try text.withUnsafeBufferPointer { decode(bytes: $0) }.get()
+    }
+
+    private static func decode(bytes text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Failure> {
         let count = text.count
-        if count % 4 == 1 { throw .invalid(offset: count - 1) }
+        if count % 4 == 1 { return .failure(.invalid(offset: count - 1)) }
         var out: [UInt8] = []
         out.reserveCapacity(count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        var offset = 0
-        for byte in text {
-            let value = table[Int(byte)]
-            if value < 0 { throw .invalid(offset: offset) }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        let invalid: Int? = table.withUnsafeBufferPointer { table in
+            for offset in 0..<count {
+                let value = table[Int(text[offset])]
+                if value < 0 { return offset }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                    accumulator &= (1 << UInt32(bits)) - 1
+                }
             }
-            offset += 1
+            return nil
         }
-        if accumulator != 0 { throw .noncanonical }
-        return out
+        if let invalid { return .failure(.invalid(offset: invalid)) }
+        if accumulator != 0 { return .failure(.noncanonical) }
+        return .success(out)
     }
 
     public static func decode(_ text: String) throws(Failure) -> [UInt8] {

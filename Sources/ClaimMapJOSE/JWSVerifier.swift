@@ -27,7 +27,15 @@ public enum JWSVerifier {
         guard utf8.count <= maxTokenBytes else {
             throw Rejection(.tokenTooLarge, "the token is \(utf8.count) bytes; at most \(maxTokenBytes) are accepted")
         }
-        let segments = utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
+        // One copy of the token's bytes; segments are ranges of it (the generic `split` over a UTF-8 view cost
+        // more than decoding them).
+        let bytes = utf8.withContiguousStorageIfAvailable(Array.init) ?? Array(utf8)
+        var dots: [Int] = []
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+            dots.append(index)
+            if dots.count > 4 { break }
+        }
+        let segments = zip([-1] + dots, dots + [bytes.count]).map { bytes[($0.0 + 1)..<$0.1] }
         guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty }) else {
             throw Rejection(
                 .malformedSegments,
@@ -84,7 +92,7 @@ public enum JWSVerifier {
             throw Rejection(
                 .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }
-        let signingInput = Array(utf8[segments[0].startIndex..<segments[1].endIndex])
+        let signingInput = Array(bytes[..<dots[1]])
         guard verifySignature(decoded[2], input: signingInput, alg: alg, key: key.publicKey) else {
             throw Rejection(
                 .signatureInvalid,

@@ -129,7 +129,9 @@ public struct StrictJSONReader: Sendable {
             guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
             index += 1
             var members: [(String, JSONValue)] = []
-            var names = Set<String>()
+            // Small objects (every token header and payload) check duplicates by a linear scan, which beats
+            // hashing; past 16 members a set keeps hostile objects with thousands of members linear.
+            var names: Set<String>? = nil
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -142,7 +144,13 @@ public struct StrictJSONReader: Sendable {
                 }
                 let name = try parseString()
                 // Names are compared after decoding escapes: "a" and "\u0061" are the same member.
-                guard names.insert(name).inserted else { throw .duplicateMember(name) }
+                if members.count < 16 {
+                    if members.contains(where: { $0.0 == name }) { throw .duplicateMember(name) }
+                } else {
+                    var seen = names.take() ?? Set(members.map(\.0))
+                    guard seen.insert(name).inserted else { throw .duplicateMember(name) }
+                    names = seen
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 index += 1
@@ -205,42 +213,39 @@ public struct StrictJSONReader: Sendable {
 
         mutating func parseString() throws(Failure) -> String {
             index += 1
-            var scalars = String.UnicodeScalarView()
+            // Unescaped runs are copied as bytes (already validated UTF-8); `decoded` exists only once an escape
+            // appears, so the common escape-free string is one slice-to-String conversion.
+            var decoded: [UInt8]? = nil
             var runStart = index
-            func flush(_ parser: Parser, into scalars: inout String.UnicodeScalarView) {
-                if runStart < parser.index {
-                    scalars.append(
-                        contentsOf: String(decoding: parser.bytes[runStart..<parser.index], as: UTF8.self)
-                            .unicodeScalars)
-                }
-            }
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    flush(self, into: &scalars)
+                    let run = bytes[runStart..<index]
                     index += 1
-                    return String(scalars)
+                    guard var decoded else { return String(decoding: run, as: UTF8.self) }
+                    decoded.append(contentsOf: run)
+                    return String(decoding: decoded, as: UTF8.self)
                 }
                 if byte < 0x20 { throw fail("control character in string") }
                 if byte != UInt8(ascii: "\\") {
                     index += 1
                     continue
                 }
-                flush(self, into: &scalars)
+                var buffer = decoded ?? []
+                decoded = nil  // `buffer` is now the only reference: appends never copy
+                buffer.append(contentsOf: bytes[runStart..<index])
                 index += 1
                 guard index < bytes.count else { throw fail("unterminated escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code) {
@@ -255,10 +260,11 @@ public struct StrictJSONReader: Sendable {
                         throw fail("lone surrogate")
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw fail("invalid code point") }
-                    scalars.append(scalar)
+                    UTF8.encode(scalar) { buffer.append($0) }
                 default:
                     throw fail("invalid escape")
                 }
+                decoded = buffer
                 runStart = index
             }
         }

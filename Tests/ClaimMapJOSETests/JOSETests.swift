@@ -23,6 +23,31 @@ struct JOSETests {
         }
     }
 
+    @Test("segment counting: two, four and five segments are malformed, and five names JWE")
+    func segmentCounts() throws {
+        let (token, jwks) = try Self.rfc7515()
+        let parts = token.split(separator: ".").map(String.init)
+        let cases: [(String, String)] = [
+            (parts[0] + "." + parts[1], "this one has 2"),
+            (token + ".e30", "this one has 4"),
+            (token + ".e30.e30", "5 segments: JWE is not accepted"),
+            (parts[0] + ".." + parts[2], "three non-empty segments"),
+        ]
+        for (candidate, detail) in cases {
+            do {
+                _ = try JWSVerifier.verify(Substring(candidate), keys: jwks, algorithms: ["RS256"])
+                Issue.record("accepted \(candidate)")
+            } catch {
+                #expect(error.reason == .malformedSegments)
+                #expect(error.detail.contains(detail), "\(error.detail)")
+            }
+        }
+        // The same token inside a larger string (a Substring with a non-zero start) still verifies.
+        let padded = "xx" + token + "yy"
+        let inner = padded.dropFirst(2).dropLast(2)
+        #expect(try JWSVerifier.verify(inner, keys: jwks, algorithms: ["RS256"]).alg == "RS256")
+    }
+
     static func rfc7515() throws -> (token: String, jwks: JWKS) {
         let data = try Data(contentsOf: Corpora.directory("rfc7515/rfc7515_appendixA.json"))
         let document = try StrictJSONReader(maxDepth: 32).parse([UInt8](data))

@@ -53,6 +53,10 @@ struct StrictJSONReaderTests {
             (#"{"exp":1,"exp":2}"#, .duplicateMember("exp")),
             (#"{"a":{"x":1,"x":2}}"#, .duplicateMember("x")),
             (#"{"a":1,"\u0061":2}"#, .duplicateMember("a")),
+            // Past 16 members duplicates are found by hashing: a name from before and after the switch.
+            (Self.object(count: 20, extra: "m2"), .duplicateMember("m2")),
+            (Self.object(count: 20, extra: "m18"), .duplicateMember("m18")),
+            (Self.object(count: 15, extra: "m0"), .duplicateMember("m0")),
         ]
         for (text, expected) in failures {
             #expect(throws: expected) { try reader.parse(text) }
@@ -68,5 +72,13 @@ struct StrictJSONReaderTests {
         #expect((try? reader.parse(#"{"a":"\ud800"}"#)) == nil)
         #expect((try? reader.parse(#"{"a":1,}"#)) == nil)
         #expect(throws: StrictJSONReader.Failure.notUTF8(offset: 0)) { try reader.parse([0xC0, 0x80]) }
+        #expect((try? reader.parse(Self.object(count: 40, extra: nil))) != nil)
+        #expect((try? reader.parse(#"{"a":"x\ty\u00e9\"z","b":"plain"}"#))?[member: "a"] == .string("x\ty\u{E9}\"z"))
+    }
+
+    /// `{"m0":0,...}` with `count` members, then `extra` again if given.
+    static func object(count: Int, extra: String?) -> String {
+        let members = (0..<count).map { "\"m\($0)\":\($0)" } + (extra.map { ["\"\($0)\":-1"] } ?? [])
+        return "{" + members.joined(separator: ",") + "}"
     }
 }
