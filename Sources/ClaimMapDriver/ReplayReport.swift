@@ -175,6 +175,7 @@ extension Driver {
 }
 
 extension ReplaySession {
-    /// A token file is read up to this many bytes; anything larger is `token_too_large` anyway.
-    static let maxFileBytes = 1 << 20
+    /// A token file, or a line of standard input, is read up to this many bytes; anything larger is
+    /// `token_too_large` anyway.
+    package static let maxFileBytes = 1 << 20
 }

@@ -131,6 +131,13 @@ public enum IDTokenVerifier {
             if required { throw Rejection(.claimMissing, name) }
             return nil
         }
+        // The usual plain integer needs no Decimal (whose parse cost as much as a SHA-256 of the token).
+        if case .number(let text) = value, let seconds = Int64(text) {
+            guard seconds >= 0, seconds <= maxNumericDate else {
+                throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... 253402300799")
+            }
+            return seconds
+        }
         guard case .number(let text) = value,
             let decimal = Decimal(string: text, locale: posixLocale),
             !decimal.isNaN
