@@ -94,7 +94,13 @@ struct ReplayTests {
                 #"{"iss":"https://auth.minimal.example/","aud":"minimal-messenger","sub":"m","nonce":"x"}"#, key: key,
                 in: directory, name: "m"), encoding: .utf8)
         let input = directory.appendingPathComponent("tokens.txt")
-        try (String(repeating: token, count: 3) + "not-a-token\n").write(to: input, atomically: true, encoding: .utf8)
+        // 100 tokens cross the reader's 64 KiB buffer; then a CRLF line, a blank line (skipped but counted), a
+        // 2 MiB line without a token in it, garbage, and a last token with no final newline.
+        let line = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stream =
+            String(repeating: line + "\n", count: 100) + line + "\r\n" + "\n"
+            + String(repeating: "a", count: 2 << 20) + "\n" + "not-a-token\n" + line
+        try stream.write(to: input, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = CLITests.binary
         process.arguments = [
@@ -107,9 +113,13 @@ struct ReplayTests {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        #expect(lines.count == 4)
-        #expect(lines[0].contains("\"token\":\"stdin:1\""))
-        #expect(lines[3].contains("\"token\":\"stdin:4\"") && lines[3].contains("malformed_segments"))
+        try #require(lines.count == 104)
+        for (index, line) in lines.prefix(101).enumerated() {
+            #expect(line.contains("\"token\":\"stdin:\(index + 1)\",\"verdict\":\"accepted\""))
+        }
+        #expect(lines[101].contains("\"token\":\"stdin:103\"") && lines[101].contains("token_too_large"))
+        #expect(lines[102].contains("\"token\":\"stdin:104\"") && lines[102].contains("malformed_segments"))
+        #expect(lines[103].contains("\"token\":\"stdin:105\",\"verdict\":\"accepted\""))
         #expect(process.terminationStatus == 1)
     }
 
