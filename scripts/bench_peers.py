@@ -15,9 +15,16 @@ if which == "pyjwt":
         claims = jwt.decode(token, key, algorithms=["RS256"], audience="0oa1retailmessenger", issuer="https://login.retail.example",
                             leeway=60, options={"require": ["exp", "iat", "iss", "aud", "nonce"], "verify_iat": True}, )
         return claims
-    import unittest.mock as mock
-    clock = mock.patch("time.time", return_value=now)
-    clock.start()
+    # PyJWT reads the clock with datetime.now(); freeze it at the benchmark's "now", as --now does for claimmap.
+    import jwt.api_jwt
+    from datetime import datetime as _datetime
+
+    class FrozenDateTime(_datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return _datetime.fromtimestamp(now, tz)
+
+    jwt.api_jwt.datetime = FrozenDateTime
 else:
     from joserfc import jwt
     from joserfc.jwk import RSAKey

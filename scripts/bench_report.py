@@ -20,6 +20,9 @@ print(f"| PyJWT | {pyjwt:,.0f} tokens/s | replay = {replay / pyjwt:.1f} × PyJWT
 print(f"| joserfc | {joserfc:,.0f} tokens/s | replay = {replay / joserfc:.1f} × joserfc | |")
 for line in evaluate:
     print(f"| evaluate only, {line.split()[0]} | {line.split()[1]} ns/token | | < 2,000 ns |")
+previous = None
 for r in rows:
-    print(f"| {int(r[0]):,} variables | compose {r[1]} ms, check {r[2]} ms, compile {r[3]} ms | compile = {float(r[3]) / max(float(r[1]), 0.01):.1f} × compose | ≤ 2 |")
+    growth = f", ×{float(r[3]) / max(float(previous[3]), 0.01):.2f} per doubling" if previous else ""
+    print(f"| {int(r[0]):,} variables | compose {r[1]} ms, check {r[2]} ms, compile {r[3]} ms | compile = {float(r[3]) / max(float(r[1]), 0.01):.1f} × compose{growth} | ≤ 2, ×2 per doubling |")
+    previous = r
 print(f"| peak memory | {int(mem50 or 0):,} KiB (50k tokens), {int(mem1m or 0):,} KiB (1M tokens) | | flat |")

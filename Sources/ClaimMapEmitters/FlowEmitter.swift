@@ -223,8 +223,10 @@ struct FlowEmitter {
     // MARK: Computed variables
 
     private func computedStatements() -> [ArchyUpdateStatement] {
-        spec.computationOrder.compactMap { name in
-            guard let variable = spec.variable(name), case .expression(let expression) = variable.source else {
+        // One lookup table, not a scan per computed variable (that scan made compile quadratic).
+        let variables = Dictionary(spec.variables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return spec.computationOrder.compactMap { name in
+            guard let variable = variables[name], case .expression(let expression) = variable.source else {
                 return nil
             }
             var text = ArchitectExpressionWriter.write(expression)

@@ -94,25 +94,30 @@ enum YAMLRenderer {
     }
 
     private static func needsQuotes(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
-        if reserved.contains(text.lowercased()) { return true }
-        if text.contains("{{") { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
-        if first == " " || last == " " || last == ":" { return true }
-        if text.contains(": ") || text.contains(" #") || text.contains("\t") || text.contains("[") || text.contains("]")
-        {
-            return true
-        }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value >= 0x80 }) {
-            return true
-        }
+        // One pass over the UTF-8 bytes (every rule below is about ASCII; any non-ASCII byte quotes the text).
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        if bytes.count <= 5 && reserved.contains(text.lowercased()) { return true }
+        if indicators.contains(first) || first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return true }
         // Anything that could read as a number, a date or a time.
-        if let firstDigit = text.unicodeScalars.first, ("0"..."9").contains(firstDigit) || first == "." || first == "+"
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".")
+            || first == UInt8(ascii: "+")
         {
             return true
+        }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            // Control characters (tab included), DEL and non-ASCII; flow indicators; `{{`, `: ` and ` #`.
+            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") { return true }
+            if previous == UInt8(ascii: "{") && byte == UInt8(ascii: "{") { return true }
+            if previous == UInt8(ascii: ":") && byte == 0x20 { return true }
+            if previous == 0x20 && byte == UInt8(ascii: "#") { return true }
+            previous = byte
         }
         return false
     }
+
+    private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".utf8)
 
     static func doubleQuoted(_ text: String) -> String {
         var out = "\""
