@@ -19,6 +19,8 @@ package protocol FileSystem: Sendable {
     func exchange(_ first: String, _ second: String) -> Bool
     /// Makes `to` another name of the file `from` (keeps its timestamps); false when that is not possible.
     func link(_ from: String, to: String) -> Bool
+    /// Flushes a folder's entries to stable storage (`fsync` on the folder), so a rename survives a power cut.
+    func synchronizeDirectory(_ path: String) throws
 }
 
 package struct FileSystemError: Error, CustomStringConvertible, Sendable {
@@ -60,10 +62,29 @@ package struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// Writes and `fsync`s the file: once `compile` swaps a folder in, its files are on disk, not just in the page
+    /// cache (a power cut after the swap must not leave empty files in `Generated/`).
     package func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw FileSystemError(path: path, reason: "cannot write file")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, reason: "cannot write file") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw FileSystemError(path: path, reason: "cannot write file") }
+            offset += written
         }
+        guard fsync(descriptor) == 0 else { throw FileSystemError(path: path, reason: "cannot flush file to disk") }
+    }
+
+    package func synchronizeDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, reason: "cannot open folder") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw FileSystemError(path: path, reason: "cannot flush folder to disk") }
     }
 
     package func removeItem(_ path: String) throws {
@@ -158,6 +179,8 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     package func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         lock.withLock { files[path] = bytes }
     }
+
+    package func synchronizeDirectory(_ path: String) throws {}
 
     package func removeItem(_ path: String) throws {
         let prefix = path + "/"

@@ -63,7 +63,17 @@ struct OutputFolder {
             if old[file.path] == bytes, fileSystem.link("\(target)/\(file.path)", to: path) { continue }
             try fileSystem.writeFile(path, bytes)
         }
+        for directory in Set(
+            files.map { file in
+                file.path.range(of: "/", options: .backwards).map { "\(staging)/\(file.path[..<$0.lowerBound])" }
+                    ?? staging
+            }
+        ).sorted() {
+            try fileSystem.synchronizeDirectory(directory)
+        }
+        try fileSystem.synchronizeDirectory(staging)
         Self.testPause()
+        defer { try? fileSystem.synchronizeDirectory(root) }
         if !fileSystem.fileExists(target) {
             try fileSystem.rename(staging, to: target)
         } else if fileSystem.exchange(staging, target) {

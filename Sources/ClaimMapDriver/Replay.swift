@@ -242,7 +242,7 @@ package struct ReplaySession: Sendable {
             conversation.claims = verified.claims
             outcome.result = interpreter.evaluate(conversation)
         } catch {
-            outcome.rejection = error as? Rejection ?? Rejection(.signatureInvalid, "\(error)")
+            outcome.rejection = error
         }
         return outcome
     }

@@ -1,3 +1,4 @@
+import ClaimMapDriver
 import ClaimMapTestSupport
 import Foundation
 import Testing
@@ -30,6 +31,22 @@ struct CompileDriftTests {
 
     static func modificationDate(_ url: URL) throws -> Date? {
         try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date
+    }
+
+    @Test("the local file system writes exact bytes, truncates on rewrite, and flushes folders")
+    func localFileSystemWrites() throws {
+        let directory = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fileSystem = LocalFileSystem()
+        let path = directory.appendingPathComponent("out.json").path
+        let large = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try fileSystem.writeFile(path, large)
+        #expect(try fileSystem.readFile(path) == large)
+        try fileSystem.writeFile(path, Array("short".utf8))
+        #expect(try fileSystem.readFile(path) == Array("short".utf8))
+        try fileSystem.synchronizeDirectory(directory.path)
+        #expect(throws: FileSystemError.self) { try fileSystem.writeFile(directory.path + "/missing/x", [1]) }
+        #expect(throws: FileSystemError.self) { try fileSystem.synchronizeDirectory(directory.path + "/missing") }
     }
 
     @Test("from a fresh clone drift exits 0; the committed Generated/ is what the specs produce")
