@@ -70,8 +70,8 @@ package struct LocalFileSystem: FileSystem {
         defer { close(descriptor) }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes {
-                Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+            let written = bytes.withUnsafeBytes { raw in
+                raw.baseAddress.map { Foundation.write(descriptor, $0 + offset, raw.count - offset) } ?? -1
             }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw FileSystemError(path: path, reason: "cannot write file") }
