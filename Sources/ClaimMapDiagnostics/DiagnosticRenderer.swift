@@ -40,10 +40,13 @@ public enum DiagnosticRenderer {
         return out
     }
 
+    /// At most this many characters of a source line are shown; a longer line (a 5,000-bracket nesting attack, a
+    /// minified value) is cut to a window around the range, marked with `…` where it was cut.
+    static let excerptWidth = 120
+
     /// The source line with tabs expanded to one space each, and a caret line under the range.
     static func excerpt(line: Substring, range: SourceRange) -> String {
-        let scalars = Array(line.unicodeScalars)
-        let shown = String(String.UnicodeScalarView(scalars.map { $0 == "\t" ? " " : $0 }))
+        let scalars = Array(line.unicodeScalars).map { $0 == "\t" ? " " : $0 }
         let startColumn = min(max(1, range.start.column), scalars.count + 1)
         var width = 1
         if range.end.line == range.start.line {
@@ -51,10 +54,21 @@ public enum DiagnosticRenderer {
         } else {
             width = max(1, scalars.count + 1 - startColumn)
         }
+        var windowStart = 0
+        var windowEnd = scalars.count
+        if scalars.count > excerptWidth {
+            windowStart = max(0, min(startColumn - 1 - excerptWidth / 3, scalars.count - excerptWidth))
+            windowEnd = windowStart + excerptWidth
+        }
+        let head = windowStart > 0 ? "…" : ""
+        let tail = windowEnd < scalars.count ? "…" : ""
+        let shown = head + String(String.UnicodeScalarView(scalars[windowStart..<windowEnd])) + tail
+        let caretOffset = startColumn - 1 - windowStart + (head.isEmpty ? 0 : 1)
+        width = max(1, min(width, windowEnd + 1 - (startColumn - 1) - 1 + (tail.isEmpty ? 1 : 0)))
         let gutter = String(range.start.line)
         let pad = String(repeating: " ", count: gutter.count)
         var out = " \(gutter) | \(shown)\n"
-        out += " \(pad) | " + String(repeating: " ", count: startColumn - 1) + String(repeating: "^", count: width)
+        out += " \(pad) | " + String(repeating: " ", count: caretOffset) + String(repeating: "^", count: width)
         out += "\n"
         return out
     }

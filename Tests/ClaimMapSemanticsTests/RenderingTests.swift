@@ -11,6 +11,26 @@ struct RenderingTests {
         return DiagnosticRenderer.text(result.diagnostics, sources: [result.path: result.source])
     }
 
+    @Test("a long source line is cut to a window around the error, and the caret still points at it")
+    func longLines() throws {
+        let deep = render("a: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n")
+        #expect(deep.contains(" 1 | a: " + String(repeating: "[", count: 117) + "…\n   |     ^\n"), "\(deep)")
+        #expect(deep.split(separator: "\n").allSatisfy { $0.count < 200 })
+
+        let keys = (0..<40).map { "k\($0): \($0)" }.joined(separator: ", ")
+        let wide = render("flow: { name: x, division: Home, language: en-us, \(keys) }\n")
+        let lines = wide.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for key in ["k0", "k20", "k39"] {
+            let index = try #require(lines.firstIndex { $0.hasSuffix("unknown key `\(key)` in `flow`") })
+            let (source, caret) = (Array(lines[index + 1]), Array(lines[index + 2]))
+            #expect(source.count <= 128 && source.contains("…"))
+            let column = try #require(caret.firstIndex(of: "^"))
+            #expect(
+                String(source[column..<(column + key.count + 1)]) == key + ":",
+                "\(lines[index + 1])\n\(lines[index + 2])")
+        }
+    }
+
     @Test("an unknown key with a suggestion")
     func unknownKey() {
         let text = SpecFixture.text(["routing": "  - rule: default\n    queu: General\n"])
