@@ -46,32 +46,33 @@ struct OutputFolder {
         try cleanStale()
         let old = try existing()
         var summary = Summary()
-        for file in files {
-            if old[file.path] == Array(file.contents.utf8) { summary.unchanged += 1 } else { summary.written += 1 }
+        let contents = files.map { Array($0.contents.utf8) }
+        for (file, bytes) in zip(files, contents) {
+            if old[file.path] == bytes { summary.unchanged += 1 } else { summary.written += 1 }
         }
         summary.removed = Set(old.keys).subtracting(files.map(\.path)).count
         if summary.upToDate { return summary }
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let staging = "\(root)/.\(name).staging-\(token)"
         try fileSystem.createDirectory(staging)
-        for file in files {
+        var folders: Set<String> = [staging]
+        for (file, bytes) in zip(files, contents) {
             let path = "\(staging)/\(file.path)"
-            if let directory = file.path.range(of: "/", options: .backwards) {
-                try fileSystem.createDirectory("\(staging)/\(file.path[..<directory.lowerBound])")
+            if let slash = file.path.range(of: "/", options: .backwards) {
+                try fileSystem.createDirectory("\(staging)/\(file.path[..<slash.lowerBound])")
+                // Every folder on the way holds a new entry to flush.
+                var folder = file.path[..<slash.lowerBound]
+                while !folder.isEmpty {
+                    folders.insert("\(staging)/\(folder)")
+                    folder = folder.range(of: "/", options: .backwards).map { folder[..<$0.lowerBound] } ?? ""
+                }
             }
-            let bytes = Array(file.contents.utf8)
             if old[file.path] == bytes, fileSystem.link("\(target)/\(file.path)", to: path) { continue }
             try fileSystem.writeFile(path, bytes)
         }
-        for directory in Set(
-            files.map { file in
-                file.path.range(of: "/", options: .backwards).map { "\(staging)/\(file.path[..<$0.lowerBound])" }
-                    ?? staging
-            }
-        ).sorted() {
-            try fileSystem.synchronizeDirectory(directory)
-        }
-        try fileSystem.synchronizeDirectory(staging)
+        // Files and folder entries reach the disk before the swap makes them Generated/ (the files were fsynced as
+        // they were written).
+        for folder in folders.sorted(by: >) { try fileSystem.synchronizeDirectory(folder) }
         Self.testPause()
         defer { try? fileSystem.synchronizeDirectory(root) }
         if !fileSystem.fileExists(target) {

@@ -229,19 +229,18 @@ package struct ReplaySession: Sendable {
     }
 
     package func replay(token: Substring, label: String) -> Outcome {
-        let (alg, kid) = Self.headerFacts(token)
-        var outcome = Outcome(label: label, alg: alg, kid: kid)
-        guard let keys else {
-            outcome.rejection = keysProblem ?? Rejection(.jwksUnavailable, "no JWKS")
-            return outcome
-        }
-        do {
+        var outcome = Outcome(label: label, alg: nil, kid: nil)
+        do throws(Rejection) {
+            guard let keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
             let verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
+            (outcome.alg, outcome.kid) = (verified.jws.alg, verified.jws.kid)
             try checkContract(verified.claims)
             var conversation = input
             conversation.claims = verified.claims
             outcome.result = interpreter.evaluate(conversation)
         } catch {
+            // The verifier stopped before (or without) handing back the header: read it once more, best effort.
+            if outcome.alg == nil { (outcome.alg, outcome.kid) = Self.headerFacts(token) }
             outcome.rejection = error
         }
         return outcome
