@@ -128,4 +128,69 @@ public struct EvaluationResult: Sendable, Hashable {
             ),
         ])
     }
+
+    /// Streams the four members of `json()` — `"variables":…,"participantData":…,"route":…,"guards":…`, without
+    /// the enclosing braces — byte for byte as `json().compact()` prints them, without building the tree (replay
+    /// writes one such line per token).
+    public func writeJSONMembers(to out: inout [UInt8]) {
+        JSONValue.appendRaw("\"variables\":{", to: &out)
+        for (index, variable) in variables.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.appendQuoted(variable.name, to: &out)
+            JSONValue.appendRaw(":{\"type\":", to: &out)
+            JSONValue.appendQuoted(variable.type.description, to: &out)
+            JSONValue.appendRaw(",\"value\":", to: &out)
+            if let value = variable.value { value.writeJSON(to: &out) } else { JSONValue.appendRaw("null", to: &out) }
+            JSONValue.appendRaw(variable.trusted ? ",\"trusted\":true" : ",\"trusted\":false", to: &out)
+            JSONValue.appendRaw(",\"source\":", to: &out)
+            JSONValue.appendQuoted(variable.source, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        JSONValue.appendRaw("},\"participantData\":{", to: &out)
+        for (index, datum) in participantData.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.appendQuoted(datum.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if let value = datum.value {
+                JSONValue.appendQuoted(value, to: &out)
+            } else {
+                JSONValue.appendRaw("null", to: &out)
+            }
+        }
+        JSONValue.appendRaw("},\"route\":", to: &out)
+        if let route {
+            JSONValue.appendRaw("{\"rule\":", to: &out)
+            JSONValue.appendQuoted(route.rule, to: &out)
+            JSONValue.appendRaw(",\"queue\":", to: &out)
+            JSONValue.appendQuoted(route.queue, to: &out)
+            JSONValue.appendRaw(",\"priority\":", to: &out)
+            if let priority = route.priority {
+                out.append(contentsOf: String(priority).utf8)
+            } else {
+                JSONValue.appendRaw("null", to: &out)
+            }
+            JSONValue.appendRaw(",\"skills\":[", to: &out)
+            for (index, skill) in route.skills.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(skill, to: &out)
+            }
+            JSONValue.appendRaw("]}", to: &out)
+        } else {
+            JSONValue.appendRaw("null", to: &out)
+        }
+        JSONValue.appendRaw(",\"guards\":{", to: &out)
+        for (index, decision) in guards.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.appendQuoted(decision.name, to: &out)
+            JSONValue.appendRaw(
+                decision.allowed ? ":{\"allowed\":true,\"reason\":" : ":{\"allowed\":false,\"reason\":", to: &out)
+            if let reason = decision.reason {
+                JSONValue.appendQuoted(reason, to: &out)
+            } else {
+                JSONValue.appendRaw("null", to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "}"))
+    }
 }

@@ -63,6 +63,26 @@ public indirect enum Value: Hashable, Sendable {
         }
     }
 
+    /// Appends `json.compact()` to a byte buffer without building the `JSONValue`.
+    public func writeJSON(to out: inout [UInt8]) {
+        switch self {
+        case .string(let s): JSONValue.appendQuoted(s, to: &out)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .decimal(let d): out.append(contentsOf: Value.decimalText(d).utf8)
+        case .boolean(let b): JSONValue.appendRaw(b ? "true" : "false", to: &out)
+        case .dateTime(let ms): JSONValue.appendQuoted(Value.rfc3339(ms), to: &out)
+        case .duration(let ms): JSONValue.appendQuoted(Value.isoDuration(ms), to: &out)
+        case .json(let value): value.writeCompact(to: &out)
+        case .collection(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.writeJSON(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+
     /// Decimal text without exponent, as Foundation prints it (`10000`, `0.5`, `-12.25`).
     public static func decimalText(_ value: Decimal) -> String {
         var value = value

@@ -6,8 +6,8 @@ import Foundation
 final class OutputBuffer {
     private var buffer: [UInt8] = []
 
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }
 

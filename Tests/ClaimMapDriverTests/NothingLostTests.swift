@@ -76,5 +76,40 @@ struct NothingLostTests {
         let line = outcome.json().compact()
         #expect(line.contains("9007199254740993,-9223372036854775808,0"))
         #expect(line.contains("12345.678901234567890123"))
+        // replay streams the line without the tree; it must be the same bytes.
+        var streamed: [UInt8] = []
+        outcome.writeJSONLine(to: &streamed)
+        #expect(String(decoding: streamed, as: UTF8.self) == line + "\n")
+    }
+
+    @Test("replay's streamed JSON line is byte for byte the JSON document, for accepted, rejected and guest outcomes")
+    func streamedLine() throws {
+        let (session, key) = try Self.session()
+        let header = JSONValue.object([("alg", .string("RS256")), ("kid", .string("lost-1"))])
+        func token(_ claims: String) throws -> String {
+            let payload = """
+                {"iss":"https://id.features.example","aud":"features-a","iat":\(Self.now - 5),"exp":\(Self.now + 600),"nonce":"n","sub":"u-1","name":"Zo\\u2028\\"ë",\(claims)}
+                """
+            return try key.sign(header: header, payload: Array(payload.utf8))
+        }
+        let accepted = try token(#""https://features.example/level":5,"https://features.example/tags":[],"plan":"pro""#)
+        let tampered = String(accepted.dropLast(4)) + "AAAA"
+        let wrongType = try token(#""https://features.example/level":"3""#)
+        var outcomes = [
+            session.replay(token: Substring(accepted), label: "a\tb"),
+            session.replay(token: Substring(tampered), label: "tampered"),
+            session.replay(token: Substring(wrongType), label: "type"),
+            session.replay(token: "not.a token", label: "malformed"),
+            session.replayGuest(),
+        ]
+        #expect(outcomes.map { $0.rejection == nil } == [true, false, false, false, true])
+        var unrouted = outcomes[0]
+        unrouted.result?.route = nil
+        outcomes.append(unrouted)
+        for outcome in outcomes {
+            var streamed: [UInt8] = []
+            outcome.writeJSONLine(to: &streamed)
+            #expect(String(decoding: streamed, as: UTF8.self) == outcome.json().compact() + "\n")
+        }
     }
 }
