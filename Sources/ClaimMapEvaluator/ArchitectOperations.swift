@@ -12,42 +12,55 @@ public enum ArchitectOperations {
         }
     }
 
-    public static func binary(_ op: String, _ lhs: Value?, _ rhs: Value?) -> Value? {
+    /// The binary operators besides `and`/`or` (which short-circuit and are evaluated by the caller).
+    public enum Operator: String, Sendable {
+        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case plus = "+", minus = "-", times = "*", divide = "/"
+    }
+
+    /// The functions of the expression language besides `If` (which evaluates only the branch it takes).
+    public enum Function: String, Sendable {
+        case isSet = "IsSet", isNotSetOrEmpty = "IsNotSetOrEmpty", toString = "ToString", toInt = "ToInt"
+        case toDecimal = "ToDecimal", toBool = "ToBool", toDateTime = "ToDateTime", lower = "Lower", upper = "Upper"
+        case contains = "Contains", startsWith = "StartsWith", endsWith = "EndsWith", count = "Count"
+        case substring = "Substring", getAt = "GetAt"
+    }
+
+    public static func binary(_ op: Operator, _ lhs: Value?, _ rhs: Value?) -> Value? {
         guard let lhs, let rhs else { return nil }
         switch op {
-        case "==": return equal(lhs, rhs).map(Value.boolean)
-        case "!=": return equal(lhs, rhs).map { .boolean(!$0) }
-        case "<", "<=", ">", ">=":
+        case .equal: return equal(lhs, rhs).map(Value.boolean)
+        case .notEqual: return equal(lhs, rhs).map { .boolean(!$0) }
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let order = compare(lhs, rhs) else { return nil }
             switch op {
-            case "<": return .boolean(order < 0)
-            case "<=": return .boolean(order <= 0)
-            case ">": return .boolean(order > 0)
+            case .less: return .boolean(order < 0)
+            case .lessOrEqual: return .boolean(order <= 0)
+            case .greater: return .boolean(order > 0)
             default: return .boolean(order >= 0)
             }
-        case "+":
+        case .plus:
             if case .string(let a) = lhs, case .string(let b) = rhs { return .string(a + b) }
             return arithmetic(op, lhs, rhs)
-        case "-", "*", "/": return arithmetic(op, lhs, rhs)
-        default: return nil
+        case .minus, .times, .divide: return arithmetic(op, lhs, rhs)
         }
     }
 
-    private static func arithmetic(_ op: String, _ lhs: Value, _ rhs: Value) -> Value? {
-        if op != "/", case .integer(let a) = lhs, case .integer(let b) = rhs {
+    private static func arithmetic(_ op: Operator, _ lhs: Value, _ rhs: Value) -> Value? {
+        if op != .divide, case .integer(let a) = lhs, case .integer(let b) = rhs {
             let (result, overflow): (Int64, Bool) =
                 switch op {
-                case "+": a.addingReportingOverflow(b)
-                case "-": a.subtractingReportingOverflow(b)
+                case .plus: a.addingReportingOverflow(b)
+                case .minus: a.subtractingReportingOverflow(b)
                 default: a.multipliedReportingOverflow(by: b)
                 }
             return overflow ? nil : .integer(result)
         }
         guard let a = decimal(lhs), let b = decimal(rhs) else { return nil }
         switch op {
-        case "+": return .decimal(a + b)
-        case "-": return .decimal(a - b)
-        case "*": return .decimal(a * b)
+        case .plus: return .decimal(a + b)
+        case .minus: return .decimal(a - b)
+        case .times: return .decimal(a * b)
         default: return b == 0 ? nil : .decimal(a / b)
         }
     }
@@ -70,10 +83,10 @@ public enum ArchitectOperations {
         }
     }
 
-    public static func call(_ name: String, _ arguments: [Value?]) -> Value? {
-        switch name {
-        case "IsSet": return .boolean(arguments.first.map { $0 != nil } ?? false)
-        case "IsNotSetOrEmpty":
+    public static func call(_ function: Function, _ arguments: [Value?]) -> Value? {
+        switch function {
+        case .isSet: return .boolean(arguments.first.map { $0 != nil } ?? false)
+        case .isNotSetOrEmpty:
             switch arguments.first ?? nil {
             case nil: return .boolean(true)
             case .string(let s)?: return .boolean(s.isEmpty)
@@ -84,45 +97,45 @@ public enum ArchitectOperations {
         }
         let values = arguments.compactMap { $0 }
         guard values.count == arguments.count else { return nil }
-        switch (name, values.first) {
-        case ("ToString", let value?): return .string(toString(value))
-        case ("ToInt", .string(let s)?):
+        switch (function, values.first) {
+        case (.toString, let value?): return .string(toString(value))
+        case (.toInt, .string(let s)?):
             return Int64(s.trimmingCharacters(in: .whitespaces)).map(Value.integer)
-        case ("ToInt", .integer(let i)?): return .integer(i)
-        case ("ToInt", .decimal(let d)?):
+        case (.toInt, .integer(let i)?): return .integer(i)
+        case (.toInt, .decimal(let d)?):
             var input = d
             var truncated = Decimal()
             NSDecimalRound(&truncated, &input, 0, d < 0 ? .up : .down)
             let number = NSDecimalNumber(decimal: truncated)
             guard truncated.magnitude < Decimal(Int64.max) else { return nil }
             return .integer(number.int64Value)
-        case ("ToDecimal", .string(let s)?):
+        case (.toDecimal, .string(let s)?):
             let trimmed = s.trimmingCharacters(in: .whitespaces)
             guard isDecimalText(trimmed) else { return nil }
             return Decimal(string: trimmed, locale: POSIXLocale.shared).map(Value.decimal)
-        case ("ToDecimal", let value?): return decimal(value).map(Value.decimal)
-        case ("ToBool", .string(let s)?):
+        case (.toDecimal, let value?): return decimal(value).map(Value.decimal)
+        case (.toBool, .string(let s)?):
             switch s.lowercased() {
             case "true": return .boolean(true)
             case "false": return .boolean(false)
             default: return nil
             }
-        case ("ToDateTime", .string(let s)?): return Value.parseRFC3339(s).map(Value.dateTime)
-        case ("Lower", .string(let s)?): return .string(s.lowercased())
-        case ("Upper", .string(let s)?): return .string(s.uppercased())
-        case ("Contains", .string(let s)?):
+        case (.toDateTime, .string(let s)?): return Value.parseRFC3339(s).map(Value.dateTime)
+        case (.lower, .string(let s)?): return .string(s.lowercased())
+        case (.upper, .string(let s)?): return .string(s.uppercased())
+        case (.contains, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
             return .boolean(part.isEmpty || s.contains(part))
-        case ("Contains", .collection(let items)?):
+        case (.contains, .collection(let items)?):
             return .boolean(items.contains { equal($0, values[1]) == true })
-        case ("StartsWith", .string(let s)?):
+        case (.startsWith, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
             return .boolean(s.hasPrefix(part))
-        case ("EndsWith", .string(let s)?):
+        case (.endsWith, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
             return .boolean(s.hasSuffix(part))
-        case ("Count", .collection(let items)?): return .integer(Int64(items.count))
-        case ("Substring", .string(let s)?):
+        case (.count, .collection(let items)?): return .integer(Int64(items.count))
+        case (.substring, .string(let s)?):
             guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0
             else {
                 return nil
@@ -130,7 +143,7 @@ public enum ArchitectOperations {
             let characters = Array(s)
             guard start + length <= Int64(characters.count) else { return nil }
             return .string(String(characters[Int(start)..<Int(start + length)]))
-        case ("GetAt", .collection(let items)?):
+        case (.getAt, .collection(let items)?):
             guard case .integer(let index) = values[1], index >= 0, index < Int64(items.count) else { return nil }
             return items[Int(index)]
         default:

@@ -103,8 +103,34 @@ public enum ClaimContract {
         }
     }
 
+    /// The exact value of a JSON number's text. Plain decimals of up to 18 digits (`12345.5`, `-0.25`: every
+    /// amount a token carries in practice) are built from their digits directly; anything else — exponents,
+    /// longer mantissas — goes through Foundation's parser, which cost a tenth of an evaluation.
     static func decimal(_ text: String) -> Decimal? {
-        Decimal(string: text, locale: POSIXLocale.shared)
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var negative = false
+        var seenPoint = false
+        var plain = true
+        for (offset, byte) in text.utf8.enumerated() {
+            if offset == 0 && byte == UInt8(ascii: "-") {
+                negative = true
+            } else if byte == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
+                digits += 1
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if seenPoint { fractionDigits += 1 }
+            } else {
+                plain = false
+                break
+            }
+        }
+        guard plain, digits > 0 else { return Decimal(string: text, locale: POSIXLocale.shared) }
+        // Foundation's negative zero is NaN; `-0.0` is zero.
+        if mantissa == 0 { return Decimal.zero }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(mantissa))
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.
@@ -231,16 +257,233 @@ final class PatternCache: @unchecked Sendable {
 
     static let shared = PatternCache()
     private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression] = [:]
+    private var compiled: [String: Compiled] = [:]
+
+    private enum Compiled {
+        case simple(SimplePattern)
+        case regex(NSRegularExpression)
+        case invalid
+    }
 
     func matches(_ pattern: String, _ text: String) -> Bool {
-        let regex: NSRegularExpression? = lock.withLock {
-            if let cached = compiled[pattern] { return cached }
-            let made = try? NSRegularExpression(pattern: Self.ecmaPattern(pattern))
-            compiled[pattern] = made
+        let compiled: Compiled = lock.withLock {
+            if let cached = self.compiled[pattern] { return cached }
+            let made: Compiled =
+                if let simple = SimplePattern(pattern) {
+                    .simple(simple)
+                } else if let regex = try? NSRegularExpression(pattern: Self.ecmaPattern(pattern)) {
+                    .regex(regex)
+                } else {
+                    .invalid
+                }
+            self.compiled[pattern] = made
             return made
         }
-        guard let regex else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        switch compiled {
+        case .simple(let simple): return simple.matches(text)
+        case .regex(let regex): return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        case .invalid: return false
+        }
+    }
+}
+
+/// The patterns specs actually write — `^[0-9]{10}$`, `^[A-Z]{2}[0-9]+$`, `^[a-z0-9-]+$` — matched without ICU:
+/// a sequence of single-character atoms (an ASCII literal, an escaped ASCII punctuation mark, or a bracket class
+/// of ASCII characters and ranges, possibly negated), each with a greedy quantifier (`?`, `*`, `+`, `{n}`,
+/// `{n,}`, `{n,m}`), optionally anchored by a leading `^` and a trailing `$` (ECMA-262: end of input). Anything
+/// else (`.`, `\d`, groups, alternation, lazy or possessive quantifiers, non-ASCII) returns nil and is left to
+/// `NSRegularExpression`, so semantics never depend on which path runs; a differential test holds the two equal.
+///
+/// Matching is a search (JSON Schema `pattern`): the set of text positions reachable after each atom is carried
+/// forward in O(atoms × length), with no backtracking.
+struct SimplePattern: Sendable {
+    struct Atom: Sendable {
+        /// 128 bits: which ASCII characters the atom accepts.
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        /// A negated class accepts every character outside the set, non-ASCII included.
+        var negated = false
+        var minimum = 1
+        var maximum = 1
+
+        mutating func insert(_ byte: UInt8) {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+
+        func accepts(_ scalar: UInt32) -> Bool {
+            let member: Bool =
+                scalar < 64
+                ? low & (1 << UInt64(scalar)) != 0 : scalar < 128 ? high & (1 << UInt64(scalar - 64)) != 0 : false
+            return member != negated
+        }
+    }
+
+    let atoms: [Atom]
+    let anchoredStart: Bool
+    let anchoredEnd: Bool
+
+    init?(_ pattern: String) {
+        let bytes = Array(pattern.utf8)
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        func isPunctuation(_ byte: UInt8) -> Bool {
+            (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
+                || (0x7B...0x7E).contains(byte)
+        }
+        var index = 0
+        var end = bytes.count
+        anchoredStart = bytes.first == UInt8(ascii: "^")
+        if anchoredStart { index = 1 }
+        // A final `$` is an anchor unless it is escaped (an odd run of backslashes before it).
+        var trailingBackslashes = 0
+        if end > index, bytes[end - 1] == UInt8(ascii: "$") {
+            var k = end - 2
+            while k >= index, bytes[k] == UInt8(ascii: "\\") {
+                trailingBackslashes += 1
+                k -= 1
+            }
+        }
+        anchoredEnd = end > index && bytes[end - 1] == UInt8(ascii: "$") && trailingBackslashes % 2 == 0
+        if anchoredEnd { end -= 1 }
+        var atoms: [Atom] = []
+        while index < end {
+            var atom = Atom()
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\\"):
+                guard index + 1 < end, isPunctuation(bytes[index + 1]) else { return nil }
+                atom.insert(bytes[index + 1])
+                index += 2
+            case UInt8(ascii: "["):
+                index += 1
+                if index < end, bytes[index] == UInt8(ascii: "^") {
+                    atom.negated = true
+                    index += 1
+                }
+                var members: [UInt8] = []
+                var closed = false
+                while index < end {
+                    var member = bytes[index]
+                    if member == UInt8(ascii: "]") {
+                        closed = true
+                        index += 1
+                        break
+                    }
+                    // ICU gives `[`, `&&` and the rest their set-operation meanings inside a class.
+                    guard member != UInt8(ascii: "["), member != UInt8(ascii: "&") else { return nil }
+                    if member == UInt8(ascii: "\\") {
+                        guard index + 1 < end, isPunctuation(bytes[index + 1]) else { return nil }
+                        member = bytes[index + 1]
+                        index += 2
+                        members.append(member)
+                        continue
+                    }
+                    if member == UInt8(ascii: "-"), let low = members.last, index + 1 < end,
+                        bytes[index + 1] != UInt8(ascii: "]")
+                    {
+                        let high = bytes[index + 1]
+                        guard high != UInt8(ascii: "\\"), high != UInt8(ascii: "["), high != UInt8(ascii: "-"),
+                            high != UInt8(ascii: "&"), low <= high, low != UInt8(ascii: "-")
+                        else { return nil }
+                        for scalar in low...high { members.append(scalar) }
+                        index += 2
+                        continue
+                    }
+                    guard
+                        member != UInt8(ascii: "-") || members.isEmpty
+                            || (index + 1 < end && bytes[index + 1] == UInt8(ascii: "]"))
+                    else { return nil }
+                    members.append(member)
+                    index += 1
+                }
+                guard closed, !members.isEmpty else { return nil }
+                for member in members { atom.insert(member) }
+            case UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "{"),
+                UInt8(ascii: "}"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "]"),
+                UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "#"):
+                return nil
+            default:
+                atom.insert(byte)
+                index += 1
+            }
+            if index < end {
+                switch bytes[index] {
+                case UInt8(ascii: "?"): (atom.minimum, atom.maximum, index) = (0, 1, index + 1)
+                case UInt8(ascii: "*"): (atom.minimum, atom.maximum, index) = (0, Int.max, index + 1)
+                case UInt8(ascii: "+"): (atom.minimum, atom.maximum, index) = (1, Int.max, index + 1)
+                case UInt8(ascii: "{"):
+                    var numbers: [Int?] = [nil]
+                    index += 1
+                    while index < end, bytes[index] != UInt8(ascii: "}") {
+                        let digit = bytes[index]
+                        if digit == UInt8(ascii: ","), numbers.count == 1, numbers[0] != nil {
+                            numbers.append(nil)
+                        } else if (0x30...0x39).contains(digit) {
+                            let value = (numbers[numbers.count - 1] ?? 0) * 10 + Int(digit - 0x30)
+                            guard value <= 10_000 else { return nil }
+                            numbers[numbers.count - 1] = value
+                        } else {
+                            return nil
+                        }
+                        index += 1
+                    }
+                    guard index < end, let minimum = numbers[0] else { return nil }
+                    index += 1
+                    atom.minimum = minimum
+                    atom.maximum = numbers.count == 1 ? minimum : numbers[1] ?? Int.max
+                    guard atom.minimum <= atom.maximum else { return nil }
+                default: break
+                }
+                // Lazy (`*?`) and possessive (`*+`) forms, or a quantifier on a quantifier: left to ICU.
+                if index < end,
+                    [UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "{")]
+                        .contains(bytes[index])
+                {
+                    return nil
+                }
+            }
+            atoms.append(atom)
+        }
+        self.atoms = atoms
+    }
+
+    func matches(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            var text = text
+            return text.withUTF8 { bytes in matches(bytes.lazy.map(UInt32.init)) }
+        }
+        return matches(text.unicodeScalars.map(\.value))
+    }
+
+    private func matches<Units: RandomAccessCollection>(_ units: Units) -> Bool
+    where Units.Element == UInt32, Units.Index == Int {
+        let count = units.count
+        var reachable = [Bool](repeating: !anchoredStart, count: count + 1)
+        reachable[0] = true
+        var runs = [Int](repeating: 0, count: count + 1)
+        var marks = [Int](repeating: 0, count: count + 2)
+        for atom in atoms {
+            // runs[p]: how many characters from p on the atom accepts in a row.
+            runs[count] = 0
+            var position = count - 1
+            while position >= 0 {
+                runs[position] = atom.accepts(units[units.startIndex + position]) ? runs[position + 1] + 1 : 0
+                position -= 1
+            }
+            for p in 0...count + 1 { marks[p] = 0 }
+            var any = false
+            for p in 0...count where reachable[p] && runs[p] >= atom.minimum {
+                marks[p + atom.minimum] += 1
+                marks[p + min(atom.maximum, runs[p]) + 1] -= 1
+                any = true
+            }
+            guard any else { return false }
+            var open = 0
+            for p in 0...count {
+                open += marks[p]
+                reachable[p] = open > 0
+            }
+        }
+        return anchoredEnd ? reachable[count] : reachable.contains(true)
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+@testable import ClaimMapEvaluator
+
+/// The claim contract's fast paths (a pattern matcher for the subset specs write, plain decimals built from their
+/// digits) must decide exactly what the slow paths they replace decide: ICU through `NSRegularExpression` with
+/// ECMA `$`, and Foundation's `Decimal(string:)`.
+@Suite("claim contract fast paths agree with ICU and Foundation")
+struct ContractFastPathTests {
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    }
+
+    static func icu(_ pattern: String, _ text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: PatternCache.ecmaPattern(pattern)) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// A random pattern of the subset: anchors, literals, escaped punctuation, classes (ranges, negation, a literal
+    /// `-`), and every quantifier form.
+    static func pattern(_ rng: inout SplitMix) -> String {
+        var out = rng.below(3) == 0 ? "" : "^"
+        for _ in 0..<(1 + rng.below(4)) {
+            switch rng.below(6) {
+            case 0: out += rng.pick(["a", "B", "0", "-", "_", " ", "@", "/", "z"])
+            case 1: out += rng.pick(["\\.", "\\-", "\\$", "\\[", "\\\\", "\\+", "\\/"])
+            case 2: out += rng.pick(["[0-9]", "[a-z]", "[A-Z0-9]", "[a-z0-9-]", "[-_.]", "[^0-9]", "[^a-z ]", "[.]"])
+            default: out += rng.pick(["[0-9]", "[a-f]", "x"])
+            }
+            out += rng.pick(["", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "{2,}", "{10}"])
+        }
+        if rng.below(3) != 0 { out += "$" }
+        return out
+    }
+
+    static func text(_ rng: inout SplitMix) -> String {
+        let alphabet: [String] = [
+            "0", "1", "9", "a", "f", "z", "B", "Z", "-", "_", ".", " ", "@", "/", "$", "[", "\\", "+", "x",
+            "\n", "\r\n", "é", "👋", "\u{2028}", "٣",
+        ]
+        var out = ""
+        for _ in 0..<rng.below(14) { out += rng.pick(alphabet) }
+        return out
+    }
+
+    @Test("5,000 random subset patterns × 40 texts: the compiled matcher decides as ICU does")
+    func patternsAgree() throws {
+        var rng = SplitMix(state: 20_261_125)
+        var compared = 0
+        for _ in 0..<5_000 {
+            let pattern = Self.pattern(&rng)
+            let simple = try #require(SimplePattern(pattern), "\(pattern) should take the fast path")
+            for _ in 0..<40 {
+                let text = Self.text(&rng)
+                #expect(
+                    simple.matches(text) == Self.icu(pattern, text), "pattern \(pattern) on \(text.debugDescription)")
+                compared += 1
+            }
+        }
+        #expect(compared == 200_000)
+    }
+
+    @Test("the patterns specs write take the fast path and keep the ECMA end-of-input rule")
+    func examples() throws {
+        let account = try #require(SimplePattern("^[0-9]{10}$"))
+        #expect(account.matches("0123456789"))
+        #expect(!account.matches("0123456789\n"), "ICU's `$` would accept a trailing line break")
+        #expect(!account.matches("012345678"))
+        #expect(!account.matches("٠١٢٣٤٥٦٧٨٩"), "Arabic-Indic digits are not [0-9]")
+        let sub = try #require(SimplePattern("^[a-z0-9-]+$"))
+        #expect(sub.matches("user-3") && !sub.matches("User-3") && !sub.matches(""))
+        #expect(try #require(SimplePattern("web")).matches("a web page"), "a pattern is a search")
+        #expect(try #require(SimplePattern("")).matches("anything"))
+    }
+
+    @Test("anything outside the subset is left to ICU")
+    func fallbacks() {
+        for pattern in [
+            "\\d+", "^.+$", "(ab)+", "a|b", "a*?", "a++", "[[a-z]]", "[a-z&&[^aeiou]]", "é", "^a$b", "a{,3}", "\\w",
+            "[\\d]", "a{3,1}", "[]a]", "[z-a]", "^*", "\\p{L}",
+        ] {
+            #expect(SimplePattern(pattern) == nil, "\(pattern)")
+        }
+        // The fallback still decides: the cache answers through NSRegularExpression.
+        #expect(PatternCache.shared.matches("^\\d{3}$", "123"))
+        #expect(!PatternCache.shared.matches("^\\d{3}$", "123\n"))
+    }
+
+    @Test("plain decimals built from their digits equal Foundation's parse, value and printed text")
+    func decimalsAgree() throws {
+        var rng = SplitMix(state: 7)
+        var samples = ["0", "-0", "-0.0", "0.5", "12345.5", "10000", "0.50", "100.000", "999999999999999999", "-12.25"]
+        samples += ["1e3", "1E-2", "0.0000000000000000001", "12345678901234567890.5", "99999999999999999999.5"]
+        for _ in 0..<20_000 {
+            var text = String(rng.next() % 1_000_000_000_000)
+            let point = rng.below(9)
+            if point > 0 && point < text.count { text.insert(".", at: text.index(text.endIndex, offsetBy: -point)) }
+            if rng.below(2) == 0 { text = "-" + text }
+            samples.append(text)
+        }
+        for text in samples {
+            let fast = try #require(ClaimContract.decimal(text), "\(text)")
+            let foundation = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+            #expect(fast == foundation, "\(text)")
+            #expect(Value.decimalText(fast) == Value.decimalText(foundation), "\(text)")
+        }
+    }
+}
