@@ -45,6 +45,8 @@ package struct ReplayUsageError: Error, CustomStringConvertible {
 package struct ReplaySession: Sendable {
     package let program: EvaluatorProgram
     package let interpreter: Interpreter
+    /// Each declared claim's contract, compiled once, in `program.claims` order.
+    let contracts: [ClaimContract.Compiled]
     /// nil when the JWKS itself is unusable: every token is then rejected with `jwks_unavailable`.
     package let keys: JWKS?
     package let keysProblem: Rejection?
@@ -126,6 +128,7 @@ package struct ReplaySession: Sendable {
         let (program, base) = try Self.program(options.target, driver: driver)
         self.program = program
         self.interpreter = Interpreter(program: program)
+        self.contracts = program.claims.map { ClaimContract.Compiled($0.type) }
         now = try Self.time(options.now)
         var attributes: [String: String] = [:]
         for option in options.attributes {
@@ -194,6 +197,7 @@ package struct ReplaySession: Sendable {
     package init(program: EvaluatorProgram, keys: JWKS, now: Int64, nonce: String?, input: EvaluationInput) {
         self.program = program
         self.interpreter = Interpreter(program: program)
+        self.contracts = program.claims.map { ClaimContract.Compiled($0.type) }
         self.keys = keys
         self.keysProblem = nil
         self.now = now
@@ -254,14 +258,14 @@ package struct ReplaySession: Sendable {
 
     /// The declared claims, in spec order (DESIGN §10.1): required ones present, every carried one within its contract.
     func checkContract(_ claims: JSONValue) throws(Rejection) {
-        for claim in program.claims {
+        for (claim, contract) in zip(program.claims, contracts) {
             guard let value = ClaimContract.member(at: claim.path, in: claims) else {
                 if claim.required {
                     throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
                 }
                 continue
             }
-            if let violation = ClaimContract.violation(value, claim.type) {
+            if let violation = contract.violation(value) {
                 let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
                 throw Rejection(reason, "\(claim.name): \(violation)")
             }

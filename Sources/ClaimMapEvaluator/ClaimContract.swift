@@ -34,65 +34,119 @@ public enum ClaimContract {
     public static func member(at path: [String], in payload: JSONValue) -> JSONValue? {
         var current = payload
         for segment in path {
-            guard case .object(let members) = current, let next = members.first(where: { $0.0 == segment })?.1 else {
-                return nil
+            guard case .object(let members) = current else { return nil }
+            var next: JSONValue?
+            for index in members.indices where members[index].0 == segment {
+                next = members[index].1
+                break
             }
+            guard let next else { return nil }
             current = next
         }
         return current
     }
 
+    /// Why `value` breaks the contract `type`, or nil when it keeps it. Callers that check many values against
+    /// the same contract hold a `Compiled` instead (bounds parsed and the pattern compiled once).
     public static func violation(_ value: JSONValue, _ type: ClaimTypeSpec) -> Violation? {
-        switch type.kind {
-        case "string":
-            guard case .string(let text) = value else { return .type(expected: "a string") }
-            if let maxLength = type.maxLength, text.unicodeScalars.count > maxLength {
-                return .tooLong("\(text.unicodeScalars.count) characters, at most \(maxLength) allowed")
-            }
-            if let values = type.enumValues, !values.contains(text) { return .value("not one of the declared values") }
-            if let pattern = type.pattern, !PatternCache.shared.matches(pattern, text) {
-                return .value("does not match the pattern \(pattern)")
-            }
-            if let format = type.format, !formatMatches(format, text) { return .value("not a valid \(format)") }
-        case "integer", "number":
-            guard case .number(let text) = value else { return .type(expected: "a JSON number") }
-            if type.kind == "integer" {
-                guard value.isIntegerNumber else { return .type(expected: "an integer") }
-                guard Int64(text) != nil else { return .value("out of the 64-bit integer range") }
-            }
-            guard let number = ExactNumber(text) else { return .type(expected: "a finite number") }
-            if let values = type.enumValues, !values.contains(where: { ExactNumber($0) == number }) {
-                return .value("not one of the declared values")
-            }
-            if let minimum = type.minimum.flatMap(ExactNumber.init), number < minimum {
-                return .value("below the minimum \(type.minimum ?? "")")
-            }
-            if let maximum = type.maximum.flatMap(ExactNumber.init), number > maximum {
-                return .value("above the maximum \(type.maximum ?? "")")
-            }
-        case "boolean":
-            guard case .bool = value else { return .type(expected: "a boolean") }
-        case "array":
-            guard case .array(let items) = value else { return .type(expected: "an array") }
-            if let maxItems = type.maxItems, items.count > maxItems {
-                return .tooLong("\(items.count) items, at most \(maxItems) allowed")
-            }
-            if let item = type.items.first {
-                for (index, element) in items.enumerated() {
-                    if let problem = violation(element, item) { return prefixed(problem, "item \(index)") }
-                }
-            }
-        case "object":
-            guard case .object(let members) = value else { return .type(expected: "an object") }
-            for (name, spec) in type.properties {
-                if let member = members.first(where: { $0.0 == name })?.1, let problem = violation(member, spec) {
-                    return prefixed(problem, "member \(name)")
-                }
-            }
-        default:
-            return .type(expected: type.kind)
+        Compiled(type).violation(value)
+    }
+
+    /// A claim contract prepared for checking many values: numeric bounds and enum values parsed, the pattern
+    /// compiled, nested item and member contracts resolved.
+    public final class Compiled: Sendable {
+        enum Kind {
+            case string, integer, number, boolean, array, object
+            case unknown(String)
         }
-        return nil
+
+        let kind: Kind
+        let maxLength: Int?
+        let enumValues: [String]?
+        let enumNumbers: [ExactNumber]?
+        let pattern: (text: String, matcher: CompiledPattern)?
+        let format: String?
+        let minimum: (text: String, value: ExactNumber)?
+        let maximum: (text: String, value: ExactNumber)?
+        let maxItems: Int?
+        let item: Compiled?
+        /// In declaration order, so the member reported first is always the same one.
+        let properties: [(name: String, contract: Compiled)]
+
+        public init(_ type: ClaimTypeSpec) {
+            kind =
+                switch type.kind {
+                case "string": .string
+                case "integer": .integer
+                case "number": .number
+                case "boolean": .boolean
+                case "array": .array
+                case "object": .object
+                default: .unknown(type.kind)
+                }
+            maxLength = type.maxLength
+            enumValues = type.enumValues
+            enumNumbers = type.enumValues.map { $0.compactMap(ExactNumber.init) }
+            pattern = type.pattern.map { ($0, PatternCache.shared.compiled($0)) }
+            format = type.format
+            minimum = type.minimum.flatMap { text in ExactNumber(text).map { (text, $0) } }
+            maximum = type.maximum.flatMap { text in ExactNumber(text).map { (text, $0) } }
+            maxItems = type.maxItems
+            item = type.items.first.map(Compiled.init)
+            let order = type.propertyOrder + type.properties.keys.filter { !type.propertyOrder.contains($0) }.sorted()
+            properties = order.compactMap { name in type.properties[name].map { (name, Compiled($0)) } }
+        }
+
+        public func violation(_ value: JSONValue) -> Violation? {
+            switch kind {
+            case .string:
+                guard case .string(let text) = value else { return .type(expected: "a string") }
+                if let maxLength {
+                    let length = text.unicodeScalars.count
+                    if length > maxLength { return .tooLong("\(length) characters, at most \(maxLength) allowed") }
+                }
+                if let enumValues, !enumValues.contains(text) { return .value("not one of the declared values") }
+                if let pattern, !pattern.matcher.matches(text) {
+                    return .value("does not match the pattern \(pattern.text)")
+                }
+                if let format, !ClaimContract.formatMatches(format, text) { return .value("not a valid \(format)") }
+            case .integer, .number:
+                guard case .number(let text) = value else { return .type(expected: "a JSON number") }
+                if case .integer = kind {
+                    guard value.isIntegerNumber else { return .type(expected: "an integer") }
+                    guard Int64(text) != nil else { return .value("out of the 64-bit integer range") }
+                }
+                guard let number = ExactNumber(text) else { return .type(expected: "a finite number") }
+                if let enumNumbers, !enumNumbers.contains(number) { return .value("not one of the declared values") }
+                if let minimum, number < minimum.value { return .value("below the minimum \(minimum.text)") }
+                if let maximum, number > maximum.value { return .value("above the maximum \(maximum.text)") }
+            case .boolean:
+                guard case .bool = value else { return .type(expected: "a boolean") }
+            case .array:
+                guard case .array(let items) = value else { return .type(expected: "an array") }
+                if let maxItems, items.count > maxItems {
+                    return .tooLong("\(items.count) items, at most \(maxItems) allowed")
+                }
+                if let item {
+                    for index in items.indices {
+                        if let problem = item.violation(items[index]) {
+                            return ClaimContract.prefixed(problem, "item \(index)")
+                        }
+                    }
+                }
+            case .object:
+                guard case .object(let members) = value else { return .type(expected: "an object") }
+                for property in properties {
+                    guard let index = members.firstIndex(where: { $0.0 == property.name }) else { continue }
+                    if let problem = property.contract.violation(members[index].1) {
+                        return ClaimContract.prefixed(problem, "member \(property.name)")
+                    }
+                }
+            case .unknown(let kind):
+                return .type(expected: kind)
+            }
+            return nil
+        }
     }
 
     private static func prefixed(_ violation: Violation, _ prefix: String) -> Violation {
@@ -166,7 +220,7 @@ public enum ClaimContract {
         }
     }
 
-    private static func formatMatches(_ format: String, _ text: String) -> Bool {
+    static func formatMatches(_ format: String, _ text: String) -> Bool {
         switch format {
         case "email":
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
@@ -186,6 +240,11 @@ public enum ClaimContract {
 
     /// Converts a contract-valid claim value to `target`; nil when it cannot be represented.
     public static func convert(_ value: JSONValue, claim: ClaimTypeSpec, to target: ValueType) -> Value? {
+        convert(value, to: target)
+    }
+
+    /// Converts a contract-valid JSON value to `target` (the conversion depends on the value and the target only).
+    public static func convert(_ value: JSONValue, to target: ValueType) -> Value? {
         switch (target, value) {
         case (.string, .string(let s)): return .string(s)
         case (.string, .number(let text)):
@@ -211,7 +270,7 @@ public enum ClaimContract {
         case (.collection(let element), .array(let items)):
             var out: [Value] = []
             for item in items {
-                guard let converted = convert(item, claim: claim.items.first ?? claim, to: element) else { return nil }
+                guard let converted = convert(item, to: element) else { return nil }
                 out.append(converted)
             }
             return .collection(out)
@@ -257,18 +316,13 @@ final class PatternCache: @unchecked Sendable {
 
     static let shared = PatternCache()
     private let lock = NSLock()
-    private var compiled: [String: Compiled] = [:]
+    private var compiled: [String: CompiledPattern] = [:]
 
-    private enum Compiled {
-        case simple(SimplePattern)
-        case regex(NSRegularExpression)
-        case invalid
-    }
-
-    func matches(_ pattern: String, _ text: String) -> Bool {
-        let compiled: Compiled = lock.withLock {
-            if let cached = self.compiled[pattern] { return cached }
-            let made: Compiled =
+    /// The matcher for `pattern`, compiled on first use and shared.
+    func compiled(_ pattern: String) -> CompiledPattern {
+        lock.withLock {
+            if let cached = compiled[pattern] { return cached }
+            let made: CompiledPattern =
                 if let simple = SimplePattern(pattern) {
                     .simple(simple)
                 } else if let regex = try? NSRegularExpression(pattern: Self.ecmaPattern(pattern)) {
@@ -276,13 +330,28 @@ final class PatternCache: @unchecked Sendable {
                 } else {
                     .invalid
                 }
-            self.compiled[pattern] = made
+            compiled[pattern] = made
             return made
         }
-        switch compiled {
-        case .simple(let simple): return simple.matches(text)
-        case .regex(let regex): return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-        case .invalid: return false
+    }
+
+    func matches(_ pattern: String, _ text: String) -> Bool {
+        compiled(pattern).matches(text)
+    }
+}
+
+/// A compiled claim or attribute pattern: the ICU-free matcher when the pattern is in its subset, else ICU. An
+/// invalid pattern matches nothing (the checker rejects such specs; a hand-edited evaluator.json fails closed).
+enum CompiledPattern: @unchecked Sendable {
+    case simple(SimplePattern)
+    case regex(NSRegularExpression)
+    case invalid
+
+    func matches(_ text: String) -> Bool {
+        switch self {
+        case .simple(let simple): simple.matches(text)
+        case .regex(let regex): regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        case .invalid: false
         }
     }
 }
@@ -321,6 +390,8 @@ struct SimplePattern: Sendable {
     let atoms: [Atom]
     let anchoredStart: Bool
     let anchoredEnd: Bool
+    /// The length every match has when the pattern is anchored at both ends and every quantifier is `{n}`.
+    let fixedLength: Int?
 
     init?(_ pattern: String) {
         let bytes = Array(pattern.utf8)
@@ -444,6 +515,9 @@ struct SimplePattern: Sendable {
             atoms.append(atom)
         }
         self.atoms = atoms
+        fixedLength =
+            anchoredStart && anchoredEnd && atoms.allSatisfy { $0.minimum == $0.maximum && $0.minimum <= 1_000 }
+            ? atoms.reduce(0) { $0 + $1.minimum } : nil
     }
 
     func matches(_ text: String) -> Bool {
@@ -458,32 +532,47 @@ struct SimplePattern: Sendable {
     private func matches<Units: RandomAccessCollection>(_ units: Units) -> Bool
     where Units.Element == UInt32, Units.Index == Int {
         let count = units.count
-        var reachable = [Bool](repeating: !anchoredStart, count: count + 1)
-        reachable[0] = true
-        var runs = [Int](repeating: 0, count: count + 1)
-        var marks = [Int](repeating: 0, count: count + 2)
-        for atom in atoms {
-            // runs[p]: how many characters from p on the atom accepts in a row.
-            runs[count] = 0
-            var position = count - 1
-            while position >= 0 {
-                runs[position] = atom.accepts(units[units.startIndex + position]) ? runs[position + 1] + 1 : 0
-                position -= 1
+        if let length = fixedLength {
+            // `^[0-9]{10}$` and the like: one comparison per character, no position sets.
+            guard count == length else { return false }
+            var position = units.startIndex
+            for atom in atoms {
+                for _ in 0..<atom.minimum {
+                    guard atom.accepts(units[position]) else { return false }
+                    position += 1
+                }
             }
-            for p in 0...count + 1 { marks[p] = 0 }
-            var any = false
-            for p in 0...count where reachable[p] && runs[p] >= atom.minimum {
-                marks[p + atom.minimum] += 1
-                marks[p + min(atom.maximum, runs[p]) + 1] -= 1
-                any = true
-            }
-            guard any else { return false }
-            var open = 0
-            for p in 0...count {
-                open += marks[p]
-                reachable[p] = open > 0
-            }
+            return true
         }
-        return anchoredEnd ? reachable[count] : reachable.contains(true)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (count + 2)) { buffer in
+            // reachable[p] (0 or 1), runs[p]: how many characters from p on the atom accepts in a row, and the
+            // interval marks of the next reachable set.
+            let reachable = UnsafeMutableBufferPointer(rebasing: buffer[0..<count + 2])
+            let runs = UnsafeMutableBufferPointer(rebasing: buffer[count + 2..<2 * (count + 2)])
+            let marks = UnsafeMutableBufferPointer(rebasing: buffer[2 * (count + 2)..<3 * (count + 2)])
+            for p in 0...count { reachable[p] = anchoredStart && p > 0 ? 0 : 1 }
+            for atom in atoms {
+                runs[count] = 0
+                var position = count - 1
+                while position >= 0 {
+                    runs[position] = atom.accepts(units[units.startIndex + position]) ? runs[position + 1] + 1 : 0
+                    position -= 1
+                }
+                for p in 0...count + 1 { marks[p] = 0 }
+                var any = false
+                for p in 0...count where reachable[p] == 1 && runs[p] >= atom.minimum {
+                    marks[p + atom.minimum] += 1
+                    marks[p + min(atom.maximum, runs[p]) + 1] -= 1
+                    any = true
+                }
+                guard any else { return false }
+                var open = 0
+                for p in 0...count {
+                    open += marks[p]
+                    reachable[p] = open > 0 ? 1 : 0
+                }
+            }
+            return anchoredEnd ? reachable[count] == 1 : reachable[0...count].contains(1)
+        }
     }
 }

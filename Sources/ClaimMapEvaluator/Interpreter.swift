@@ -52,14 +52,14 @@ public struct Interpreter: Sendable {
                         raw = ClaimContract.member(at: target.path, in: claims)
                     }
                     guard let raw, raw != .null else { continue }
-                    if let violation = ClaimContract.violation(raw, target.claimType) {
+                    if let violation = target.contract.violation(raw) {
                         warnings.append(
                             "enrichment `\(enrichment.name)` returned \(target.claimName) that breaks its contract (\(violation)); \(target.variableName) keeps its default"
                         )
                         continue
                     }
                     state.assign(
-                        target.slot, ClaimContract.convert(raw, claim: target.claimType, to: target.type),
+                        target.slot, ClaimContract.convert(raw, to: target.type),
                         source: target.label)
                 }
             }
@@ -71,7 +71,7 @@ public struct Interpreter: Sendable {
             {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
             }
-            guard let text, Self.attributeAccepts(attribute.spec, text) else { continue }
+            guard let text, attribute.accepts(text) else { continue }
             for target in attribute.targets { state.assign(target.slot, .string(text), source: target.label) }
         }
         for computation in plan.computations {
@@ -117,13 +117,6 @@ public struct Interpreter: Sendable {
             route: route, guards: decisions, warnings: warnings)
         result.rulesTried = rulesTried
         return result
-    }
-
-    static func attributeAccepts(_ attribute: AttributeSpec, _ text: String) -> Bool {
-        if let values = attribute.enumValues, !values.contains(text) { return false }
-        if let maxLength = attribute.maxLength, text.unicodeScalars.count > maxLength { return false }
-        if let pattern = attribute.pattern, !PatternCache.shared.matches(pattern, text) { return false }
-        return !text.isEmpty
     }
 
     private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> EvaluationResult.GuardDecision {
@@ -172,14 +165,27 @@ private final class Plan: Sendable {
         let label: Int
     }
 
-    struct EnrichmentTarget {
+    final class EnrichmentTarget: Sendable {
         let slot: Int
         let variableName: String
         let claimName: String
         let path: [String]
-        let claimType: ClaimTypeSpec
+        let contract: ClaimContract.Compiled
         let type: ValueType
         let label: Int
+
+        init(
+            slot: Int, variableName: String, claimName: String, path: [String], contract: ClaimContract.Compiled,
+            type: ValueType, label: Int
+        ) {
+            self.slot = slot
+            self.variableName = variableName
+            self.claimName = claimName
+            self.path = path
+            self.contract = contract
+            self.type = type
+            self.label = label
+        }
     }
 
     struct Enrichment {
@@ -192,10 +198,27 @@ private final class Plan: Sendable {
         let label: Int
     }
 
-    struct Attribute {
+    final class Attribute: Sendable {
         let spec: AttributeSpec
         let mirrorPath: [String]?
         let targets: [Target]
+
+        let pattern: CompiledPattern?
+
+        init(spec: AttributeSpec, mirrorPath: [String]?, targets: [Target]) {
+            self.spec = spec
+            self.mirrorPath = mirrorPath
+            self.targets = targets
+            self.pattern = spec.pattern.map { PatternCache.shared.compiled($0) }
+        }
+
+        /// A page value within the attribute's enum, length and pattern (and not empty).
+        func accepts(_ text: String) -> Bool {
+            if let values = spec.enumValues, !values.contains(text) { return false }
+            if let maxLength = spec.maxLength, text.unicodeScalars.count > maxLength { return false }
+            if let pattern, !pattern.matches(text) { return false }
+            return !text.isEmpty
+        }
     }
 
     struct Computation {
@@ -204,7 +227,7 @@ private final class Plan: Sendable {
         let widensToDecimal: Bool
     }
 
-    struct Guard {
+    final class Guard: Sendable {
         struct Input {
             let slot: Int?
             let pickFirst: Bool
@@ -220,13 +243,27 @@ private final class Plan: Sendable {
         let outputs: [Output]
         /// The label of values its action writes: `action:<name>`.
         let label: Int
+
+        init(name: String, inputs: [Input], when: Code?, outputs: [Output], label: Int) {
+            self.name = name
+            self.inputs = inputs
+            self.when = when
+            self.outputs = outputs
+            self.label = label
+        }
     }
 
-    struct Rule {
+    final class Rule: Sendable {
         let when: Code?
         let route: EvaluationResult.Route
         /// Indexes into `guards` of the actions called before this rule's transfer.
         let guardsBefore: [Int]
+
+        init(when: Code?, route: EvaluationResult.Route, guardsBefore: [Int]) {
+            self.when = when
+            self.route = route
+            self.guardsBefore = guardsBefore
+        }
     }
 
     let names: [String]
@@ -250,6 +287,7 @@ private final class Plan: Sendable {
         let variables = program.variables
         let slots = Dictionary(variables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let claims = Dictionary(program.claims.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let contracts = claims.mapValues { ClaimContract.Compiled($0.type) }
         var labels = ["default", "expr"]
         var labelIndex = ["default": 0, "expr": 1]
         func label(_ text: String) -> Int {
@@ -282,7 +320,8 @@ private final class Plan: Sendable {
                 targets.append(
                     EnrichmentTarget(
                         slot: slot, variableName: variable.name, claimName: claimName, path: claim.path,
-                        claimType: claim.type, type: variable.type, label: label(variable.source.label)))
+                        contract: contracts[claimName] ?? ClaimContract.Compiled(claim.type), type: variable.type,
+                        label: label(variable.source.label)))
             }
             return Enrichment(name: enrichment.name, targets: targets)
         }

@@ -12,16 +12,24 @@ for path in CommandLine.arguments.dropFirst() {
     }
     let interpreter = Interpreter(program: program)
     var payload: [(String, JSONValue)] = []
+    // Claims as replay hands them to the evaluator: verified and within their contracts. Each claim gets the first
+    // candidate its contract accepts (enum values first), so the evaluator's checks pass as they do in replay.
+    func candidates(_ type: ClaimTypeSpec) -> [JSONValue] {
+        switch type.kind {
+        case "string":
+            return (type.enumValues ?? []).reversed().map(JSONValue.string)
+                + ["0123456789", "FR", "user-1", "user1@retail.example", "2026-11-25T12:00:00Z", "x"].map(JSONValue.string)
+        case "integer": return ((type.enumValues ?? []).reversed() + ["42", "1", "0", "1764072000"]).map(JSONValue.number)
+        case "number": return ["12345.5", "42", "0.5", "0"].map(JSONValue.number)
+        case "boolean": return [.bool(true)]
+        case "array":
+            let items = type.items.first.map(candidates) ?? [.string("0123456789")]
+            return items.map { .array([$0, $0]) } + [.array([])]
+        default: return [.object([])]
+        }
+    }
     for claim in program.claims {
-        let value: JSONValue =
-            switch claim.type.kind {
-            case "string": .string(claim.type.enumValues?.last ?? "0123456789")
-            case "integer": .number(claim.type.enumValues?.last ?? "42")
-            case "number": .number("12345.5")
-            case "boolean": .bool(true)
-            case "array": .array([.string("0123456789")])
-            default: .object([])
-            }
+        let value = candidates(claim.type).first { ClaimContract.violation($0, claim.type) == nil } ?? .null
         var object = JSONValue.object(payload)
         var path = claim.path
         let last = path.removeLast()
