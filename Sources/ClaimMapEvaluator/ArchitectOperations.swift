@@ -66,6 +66,8 @@ public enum ArchitectOperations {
     }
 
     static func equal(_ lhs: Value, _ rhs: Value) -> Bool? {
+        // Integers compare as integers (the same answer as through Decimal, without building two Decimals).
+        if case .integer(let a) = lhs, case .integer(let b) = rhs { return a == b }
         if let a = decimal(lhs), let b = decimal(rhs) { return a == b }
         switch (lhs, rhs) {
         case let (.string(a), .string(b)): return a == b
@@ -76,6 +78,7 @@ public enum ArchitectOperations {
     }
 
     static func compare(_ lhs: Value, _ rhs: Value) -> Int? {
+        if case .integer(let a) = lhs, case .integer(let b) = rhs { return a < b ? -1 : a == b ? 0 : 1 }
         if let a = decimal(lhs), let b = decimal(rhs) { return a < b ? -1 : a == b ? 0 : 1 }
         switch (lhs, rhs) {
         case let (.dateTime(a), .dateTime(b)), let (.duration(a), .duration(b)): return a < b ? -1 : a == b ? 0 : 1

@@ -32,18 +32,22 @@ public enum ClaimContract {
 
     /// The member at `path` of a JSON object, or nil when any segment is missing.
     public static func member(at path: [String], in payload: JSONValue) -> JSONValue? {
-        var current = payload
-        for segment in path {
-            guard case .object(let members) = current else { return nil }
-            var next: JSONValue?
-            for index in members.indices where members[index].0 == segment {
-                next = members[index].1
-                break
-            }
-            guard let next else { return nil }
+        guard var current = member(path.first, in: payload) else { return path.isEmpty ? payload : nil }
+        for segment in path.dropFirst() {
+            guard let next = member(segment, in: current) else { return nil }
             current = next
         }
         return current
+    }
+
+    /// One member of an object, compared in place: iterating the (name, value) pairs would retain and release
+    /// both per member.
+    private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
+        guard let name, case .object(let members) = object else { return nil }
+        return members.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].0 == name { return buffer[index].1 }
+            return nil
+        }
     }
 
     /// Why `value` breaks the contract `type`, or nil when it keeps it. Callers that check many values against
@@ -269,6 +273,7 @@ public enum ClaimContract {
         case (.json, _): return .json(value)
         case (.collection(let element), .array(let items)):
             var out: [Value] = []
+            out.reserveCapacity(items.count)
             for item in items {
                 guard let converted = convert(item, to: element) else { return nil }
                 out.append(converted)

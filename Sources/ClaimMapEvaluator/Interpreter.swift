@@ -23,16 +23,21 @@ public struct Interpreter: Sendable {
         self.plan = Plan(program)
     }
 
+    struct Slot {
+        var value: Value?
+        var source: Int
+    }
+
     struct State {
-        var values: [Value?]
-        /// Index into `Plan.labels` of where each value came from.
-        var sources: [Int]
+        /// Each variable's value and the index into `Plan.labels` of where it came from (one array: one copy of
+        /// the defaults per conversation).
+        var slots: [Slot]
         let authenticated: Bool
     }
 
     public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
         let plan = self.plan
-        var state = State(values: plan.initialValues, sources: plan.initialSources, authenticated: input.claims != nil)
+        var state = State(slots: plan.initialSlots, authenticated: input.claims != nil)
         var warnings: [String] = []
         if let claims = input.claims {
             for builtin in plan.builtins {
@@ -42,7 +47,8 @@ public struct Interpreter: Sendable {
                 }
             }
             for enrichment in plan.enrichments {
-                let result = input.enrichments[enrichment.name]
+                // (Replay without --enrichment passes none: skip hashing the name.)
+                let result = input.enrichments.isEmpty ? nil : input.enrichments[enrichment.name]
                 if result == .fail { continue }
                 for target in enrichment.targets {
                     let raw: JSONValue?
@@ -65,7 +71,7 @@ public struct Interpreter: Sendable {
             }
         }
         for attribute in plan.attributes {
-            var text = input.attributes[attribute.spec.name]
+            var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
             if text == nil, let path = attribute.mirrorPath, let claims = input.claims,
                 let raw = ClaimContract.member(at: path, in: claims)
             {
@@ -106,13 +112,13 @@ public struct Interpreter: Sendable {
         for slot in plan.names.indices {
             variables.append(
                 EvaluationResult.Variable(
-                    name: plan.names[slot], type: plan.types[slot], value: state.values[slot],
-                    trusted: plan.trusted[slot], source: plan.labels[state.sources[slot]]))
+                    name: plan.names[slot], type: plan.types[slot], value: state.slots[slot].value,
+                    trusted: plan.trusted[slot], source: plan.labels[state.slots[slot].source]))
         }
         var result = EvaluationResult(
             variables: variables,
             participantData: plan.participantData.map { datum in
-                (datum.key, datum.slot.flatMap { state.values[$0] }.map(Self.architectString))
+                (datum.key, datum.slot.flatMap { state.slots[$0].value }.map(Self.architectString))
             },
             route: route, guards: decisions, warnings: warnings)
         result.rulesTried = rulesTried
@@ -124,7 +130,7 @@ public struct Interpreter: Sendable {
             return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "not_authenticated")
         }
         for input in guardPlan.inputs {
-            let value = input.slot.flatMap { state.values[$0] }
+            let value = input.slot.flatMap { state.slots[$0].value }
             var present = value != nil
             if input.pickFirst, case .collection(let items)? = value { present = !items.isEmpty }
             guard present else {
@@ -147,8 +153,7 @@ extension Interpreter.State {
     /// A NOT_SET result leaves the variable as it was (its default, or an earlier source's value).
     mutating func assign(_ slot: Int, _ value: Value?, source: Int) {
         guard let value else { return }
-        values[slot] = value
-        sources[slot] = source
+        slots[slot] = Interpreter.Slot(value: value, source: source)
     }
 }
 
@@ -271,8 +276,7 @@ private final class Plan: Sendable {
     let trusted: [Bool]
     /// Every source label a variable can report; `State.sources` indexes it.
     let labels: [String]
-    let initialValues: [Value?]
-    let initialSources: [Int]
+    let initialSlots: [Interpreter.Slot]
     let builtins: [Builtin]
     let enrichments: [Enrichment]
     let attributes: [Attribute]
@@ -299,8 +303,10 @@ private final class Plan: Sendable {
         names = variables.map(\.name)
         types = variables.map(\.type)
         trusted = variables.map(\.trusted)
-        initialValues = variables.map(\.defaultValue)
-        initialSources = variables.map { $0.defaultValue == nil ? label($0.source.label) : Self.defaultLabel }
+        initialSlots = variables.map {
+            Interpreter.Slot(
+                value: $0.defaultValue, source: $0.defaultValue == nil ? label($0.source.label) : Self.defaultLabel)
+        }
 
         var builtins: [Builtin] = []
         for variable in variables {
@@ -411,7 +417,7 @@ private indirect enum Code: Sendable {
     func run(_ state: inout Interpreter.State) -> Value? {
         switch self {
         case .constant(let value): return value
-        case .slot(let slot): return state.values[slot]
+        case .slot(let slot): return state.slots[slot].value
         case .isAuthenticated: return .boolean(state.authenticated)
         case .not(let operand):
             guard case .boolean(let b)? = operand.run(&state) else { return nil }
