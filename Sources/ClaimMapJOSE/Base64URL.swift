@@ -34,26 +34,67 @@ public enum Base64URL {
     private static func decode(bytes text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Failure> {
         let count = text.count
         if count % 4 == 1 { return .failure(.invalid(offset: count - 1)) }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        let invalid: Int? = table.withUnsafeBufferPointer { table in
-            for offset in 0..<count {
-                let value = table[Int(text[offset])]
-                if value < 0 { return offset }
-                accumulator = accumulator << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                    accumulator &= (1 << UInt32(bits)) - 1
+        let quads = count / 4
+        let tail = count % 4
+        let outCount = quads * 3 + (tail == 0 ? 0 : tail - 1)
+        var failure: Failure?
+        let out = table.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+                /// The offset of the first character outside the alphabet in `offset..<offset + width`.
+                func firstInvalid(_ offset: Int, _ width: Int) -> Int {
+                    (offset..<offset + width).first { table[Int(text[$0])] < 0 } ?? offset
                 }
+                // Four characters → three bytes; a negative table entry in any of them marks the quad invalid.
+                var written = 0
+                for quad in 0..<quads {
+                    let offset = quad * 4
+                    let a = table[Int(text[offset])]
+                    let b = table[Int(text[offset + 1])]
+                    let c = table[Int(text[offset + 2])]
+                    let d = table[Int(text[offset + 3])]
+                    guard a | b | c | d >= 0 else {
+                        failure = .invalid(offset: firstInvalid(offset, 4))
+                        initialized = written
+                        return
+                    }
+                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    out[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    out[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    out[written + 2] = UInt8(truncatingIfNeeded: chunk)
+                    written += 3
+                }
+                // Two or three characters left: one or two bytes, and the unused low bits must be zero.
+                if tail > 0 {
+                    let offset = quads * 4
+                    var chunk: UInt32 = 0
+                    for index in 0..<tail {
+                        let value = table[Int(text[offset + index])]
+                        guard value >= 0 else {
+                            failure = .invalid(offset: offset + index)
+                            initialized = written
+                            return
+                        }
+                        chunk = chunk << 6 | UInt32(value)
+                    }
+                    let unusedBits = UInt32(tail * 6 - (tail - 1) * 8)
+                    guard chunk & ((1 << unusedBits) - 1) == 0 else {
+                        failure = .noncanonical
+                        initialized = written
+                        return
+                    }
+                    chunk >>= unusedBits
+                    if tail == 3 {
+                        out[written] = UInt8(truncatingIfNeeded: chunk >> 8)
+                        out[written + 1] = UInt8(truncatingIfNeeded: chunk)
+                    } else {
+                        out[written] = UInt8(truncatingIfNeeded: chunk)
+                    }
+                    written += tail - 1
+                }
+                initialized = written
             }
-            return nil
         }
-        if let invalid { return .failure(.invalid(offset: invalid)) }
-        if accumulator != 0 { return .failure(.noncanonical) }
+        if let failure { return .failure(failure) }
         return .success(out)
     }
 

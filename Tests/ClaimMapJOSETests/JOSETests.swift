@@ -23,6 +23,52 @@ struct JOSETests {
         }
     }
 
+    /// The decoder works four characters at a time; this one bit at a time, as RFC 4648 describes it.
+    static func referenceDecode(_ text: [UInt8]) -> Result<[UInt8], Base64URL.Failure> {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        if text.count % 4 == 1 { return .failure(.invalid(offset: text.count - 1)) }
+        var out: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for (offset, byte) in text.enumerated() {
+            guard let value = alphabet.firstIndex(of: byte) else { return .failure(.invalid(offset: offset)) }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return accumulator == 0 ? .success(out) : .failure(.noncanonical)
+    }
+
+    @Test("base64url decoding agrees with a bit-at-a-time reference on 20,000 random inputs, valid and not")
+    func base64urlReference() {
+        var state: UInt64 = 42
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let hostile = Array("=+/ .\n\u{0}é".utf8)
+        var outcomes: [String: Int] = [:]
+        for _ in 0..<20_000 {
+            var text = (0..<next() % 48).map { _ in characters[next() % characters.count] }
+            if next() % 4 == 0, !text.isEmpty { text[next() % text.count] = hostile[next() % hostile.count] }
+            let decoded = Result { () throws(Base64URL.Failure) in try Base64URL.decode(text[...]) }
+            let expected = Self.referenceDecode(text)
+            #expect(decoded == expected, "\(String(decoding: text, as: UTF8.self))")
+            switch expected {
+            case .success: outcomes["valid", default: 0] += 1
+            case .failure(.noncanonical): outcomes["noncanonical", default: 0] += 1
+            case .failure: outcomes["invalid", default: 0] += 1
+            }
+        }
+        // All three outcomes are exercised.
+        #expect(outcomes.count == 3 && outcomes.values.allSatisfy { $0 > 1_000 }, "\(outcomes)")
+    }
+
     @Test("segment counting: two, four and five segments are malformed, and five names JWE")
     func segmentCounts() throws {
         let (token, jwks) = try Self.rfc7515()
