@@ -85,10 +85,38 @@ public indirect enum Value: Hashable, Sendable {
 
     /// Decimal text without exponent, as Foundation prints it (`10000`, `0.5`, `-12.25`).
     public static func decimalText(_ value: Decimal) -> String {
+        if let text = plainDecimalText(value) { return text }
         var value = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 38, .plain)
         return rounded.description
+    }
+
+    /// `decimalText` for the common case — a normalised mantissa below 10^18 and at most 38 fraction digits, where
+    /// rounding changes nothing — printed from the digits. Foundation's `description` cost ~0.7 µs per value; a
+    /// differential test holds the two equal. nil for anything else.
+    static func plainDecimalText(_ value: Decimal) -> String? {
+        guard value.isFinite, value.exponent >= -38, value.exponent <= 20 else { return nil }
+        let significand = value.significand
+        guard significand < Decimal(1_000_000_000_000_000_000) else { return nil }
+        let mantissa = NSDecimalNumber(decimal: significand).uint64Value
+        if mantissa == 0 { return "0" }
+        let exponent = value.exponent
+        // A mantissa with trailing zeros and a negative exponent is not normalised: leave it to Foundation.
+        guard exponent >= 0 || mantissa % 10 != 0 else { return nil }
+        var digits = Array(String(mantissa).utf8)
+        if exponent >= 0 {
+            digits += repeatElement(UInt8(ascii: "0"), count: exponent)
+        } else {
+            let fraction = -exponent
+            if digits.count <= fraction {
+                digits = Array("0.".utf8) + repeatElement(UInt8(ascii: "0"), count: fraction - digits.count) + digits
+            } else {
+                digits.insert(UInt8(ascii: "."), at: digits.count - fraction)
+            }
+        }
+        if value.sign == .minus { digits.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// `2026-11-25T12:00:00Z`, with `.SSS` only when there are milliseconds.

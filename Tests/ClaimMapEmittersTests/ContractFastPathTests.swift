@@ -96,6 +96,50 @@ struct ContractFastPathTests {
         #expect(!PatternCache.shared.matches("^\\d{3}$", "123\n"))
     }
 
+    @Test("the email format decided on bytes agrees with the grapheme rule on 20,000 random addresses")
+    func emailAgrees() {
+        func graphemeRule(_ text: String) -> Bool {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+                && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains(where: \.properties.isWhitespace)
+        }
+        var rng = SplitMix(state: 3)
+        let pieces = ["a", "b", "@", ".", "x.y", "@ex.com", " ", "\t", "-", "+", "é", "@\u{301}", "\u{3000}"]
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let text = (0..<rng.below(8)).map { _ in rng.pick(pieces) }.joined()
+            let decided = ClaimContract.formatMatches("email", text)
+            #expect(decided == graphemeRule(text), "\(text.debugDescription)")
+            if decided { accepted += 1 }
+        }
+        #expect(accepted > 500, "valid addresses are exercised (\(accepted))")
+    }
+
+    @Test("decimals printed from their digits read as Foundation prints them, for parsed and computed values")
+    func decimalTextAgrees() throws {
+        var rng = SplitMix(state: 99)
+        var values: [Decimal] = [0, 1, -1, Decimal(1) / Decimal(3), Decimal(2) / Decimal(3), Decimal(10_000)]
+        values += [
+            Decimal(sign: .plus, exponent: -40, significand: 5), Decimal(sign: .minus, exponent: 20, significand: 7),
+        ]
+        for _ in 0..<20_000 {
+            let mantissa = Decimal(rng.next() % (rng.below(2) == 0 ? 1_000 : 10_000_000_000_000_000_000))
+            let value = Decimal(
+                sign: rng.below(2) == 0 ? .minus : .plus, exponent: rng.below(50) - 40, significand: mantissa)
+            values.append(value)
+            values.append(value * Decimal(rng.below(1_000)) / Decimal(rng.below(999) + 1))
+        }
+        var fast = 0
+        for value in values {
+            var input = value
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &input, 38, .plain)
+            #expect(Value.decimalText(value) == rounded.description, "\(value)")
+            if Value.plainDecimalText(value) != nil { fast += 1 }
+        }
+        #expect(fast > 10_000, "most values take the digit path (\(fast))")
+    }
+
     @Test("plain decimals built from their digits equal Foundation's parse, value and printed text")
     func decimalsAgree() throws {
         var rng = SplitMix(state: 7)
