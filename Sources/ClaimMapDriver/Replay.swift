@@ -45,8 +45,22 @@ package struct ReplayUsageError: Error, CustomStringConvertible {
 package struct ReplaySession: Sendable {
     package let program: EvaluatorProgram
     package let interpreter: Interpreter
-    /// Each declared claim's contract, compiled once, in `program.claims` order.
-    let contracts: [ClaimContract.Compiled]
+    /// What checkContract needs of each declared claim, in spec order, prepared once.
+    let claimChecks: [ClaimCheck]
+
+    final class ClaimCheck: Sendable {
+        let name: String
+        let path: [String]
+        let required: Bool
+        let contract: ClaimContract.Compiled
+
+        init(_ claim: ClaimSpec) {
+            name = claim.name
+            path = claim.path
+            required = claim.required
+            contract = ClaimContract.Compiled(claim.type)
+        }
+    }
     /// nil when the JWKS itself is unusable: every token is then rejected with `jwks_unavailable`.
     package let keys: JWKS?
     package let keysProblem: Rejection?
@@ -128,7 +142,7 @@ package struct ReplaySession: Sendable {
         let (program, base) = try Self.program(options.target, driver: driver)
         self.program = program
         self.interpreter = Interpreter(program: program)
-        self.contracts = program.claims.map { ClaimContract.Compiled($0.type) }
+        self.claimChecks = program.claims.map(ClaimCheck.init)
         now = try Self.time(options.now)
         var attributes: [String: String] = [:]
         for option in options.attributes {
@@ -197,7 +211,7 @@ package struct ReplaySession: Sendable {
     package init(program: EvaluatorProgram, keys: JWKS, now: Int64, nonce: String?, input: EvaluationInput) {
         self.program = program
         self.interpreter = Interpreter(program: program)
-        self.contracts = program.claims.map { ClaimContract.Compiled($0.type) }
+        self.claimChecks = program.claims.map(ClaimCheck.init)
         self.keys = keys
         self.keysProblem = nil
         self.now = now
@@ -258,14 +272,14 @@ package struct ReplaySession: Sendable {
 
     /// The declared claims, in spec order (DESIGN §10.1): required ones present, every carried one within its contract.
     func checkContract(_ claims: JSONValue) throws(Rejection) {
-        for (claim, contract) in zip(program.claims, contracts) {
+        for claim in claimChecks {
             guard let value = ClaimContract.member(at: claim.path, in: claims) else {
                 if claim.required {
                     throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
                 }
                 continue
             }
-            if let violation = contract.violation(value) {
+            if let violation = claim.contract.violation(value) {
                 let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
                 throw Rejection(reason, "\(claim.name): \(violation)")
             }

@@ -40,14 +40,9 @@ public enum ClaimContract {
         return current
     }
 
-    /// One member of an object, compared in place: iterating the (name, value) pairs would retain and release
-    /// both per member.
     private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
-        guard let name, case .object(let members) = object else { return nil }
-        return members.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices where buffer[index].0 == name { return buffer[index].1 }
-            return nil
-        }
+        guard let name else { return nil }
+        return object[member: name]
     }
 
     /// Why `value` breaks the contract `type`, or nil when it keeps it. Callers that check many values against

@@ -133,28 +133,39 @@ public struct EvaluationResult: Sendable, Hashable {
     /// the enclosing braces — byte for byte as `json().compact()` prints them, without building the tree (replay
     /// writes one such line per token).
     public func writeJSONMembers(to out: inout [UInt8]) {
+        // Elements are read in place through buffer pointers: iterating would copy (retain and release) each
+        // struct's strings, which cost a fifth of the line.
         JSONValue.appendRaw("\"variables\":{", to: &out)
-        for (index, variable) in variables.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.appendQuoted(variable.name, to: &out)
-            JSONValue.appendRaw(":{\"type\":", to: &out)
-            JSONValue.appendQuoted(variable.type.description, to: &out)
-            JSONValue.appendRaw(",\"value\":", to: &out)
-            if let value = variable.value { value.writeJSON(to: &out) } else { JSONValue.appendRaw("null", to: &out) }
-            JSONValue.appendRaw(variable.trusted ? ",\"trusted\":true" : ",\"trusted\":false", to: &out)
-            JSONValue.appendRaw(",\"source\":", to: &out)
-            JSONValue.appendQuoted(variable.source, to: &out)
-            out.append(UInt8(ascii: "}"))
+        variables.withUnsafeBufferPointer { variables in
+            for index in variables.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(variables[index].name, to: &out)
+                JSONValue.appendRaw(":{\"type\":", to: &out)
+                variables[index].type.writeQuotedName(to: &out)
+                JSONValue.appendRaw(",\"value\":", to: &out)
+                if let value = variables[index].value {
+                    value.writeJSON(to: &out)
+                } else {
+                    JSONValue.appendRaw("null", to: &out)
+                }
+                JSONValue.appendRaw(
+                    variables[index].trusted ? ",\"trusted\":true,\"source\":" : ",\"trusted\":false,\"source\":",
+                    to: &out)
+                JSONValue.appendQuoted(variables[index].source, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
         }
         JSONValue.appendRaw("},\"participantData\":{", to: &out)
-        for (index, datum) in participantData.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.appendQuoted(datum.key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            if let value = datum.value {
-                JSONValue.appendQuoted(value, to: &out)
-            } else {
-                JSONValue.appendRaw("null", to: &out)
+        participantData.withUnsafeBufferPointer { data in
+            for index in data.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(data[index].key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if let value = data[index].value {
+                    JSONValue.appendQuoted(value, to: &out)
+                } else {
+                    JSONValue.appendRaw("null", to: &out)
+                }
             }
         }
         JSONValue.appendRaw("},\"route\":", to: &out)
@@ -179,17 +190,20 @@ public struct EvaluationResult: Sendable, Hashable {
             JSONValue.appendRaw("null", to: &out)
         }
         JSONValue.appendRaw(",\"guards\":{", to: &out)
-        for (index, decision) in guards.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.appendQuoted(decision.name, to: &out)
-            JSONValue.appendRaw(
-                decision.allowed ? ":{\"allowed\":true,\"reason\":" : ":{\"allowed\":false,\"reason\":", to: &out)
-            if let reason = decision.reason {
-                JSONValue.appendQuoted(reason, to: &out)
-            } else {
-                JSONValue.appendRaw("null", to: &out)
+        guards.withUnsafeBufferPointer { guards in
+            for index in guards.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(guards[index].name, to: &out)
+                JSONValue.appendRaw(
+                    guards[index].allowed ? ":{\"allowed\":true,\"reason\":" : ":{\"allowed\":false,\"reason\":",
+                    to: &out)
+                if let reason = guards[index].reason {
+                    JSONValue.appendQuoted(reason, to: &out)
+                } else {
+                    JSONValue.appendRaw("null", to: &out)
+                }
+                out.append(UInt8(ascii: "}"))
             }
-            out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "}"))
     }

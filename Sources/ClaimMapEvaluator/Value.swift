@@ -19,6 +19,22 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `"String"`, `"DecimalCollection"`…: the quoted name, for JSON writers (no escaping is ever needed).
+    public func writeQuotedName(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        switch self {
+        case .string: JSONValue.appendRaw("String", to: &out)
+        case .integer: JSONValue.appendRaw("Integer", to: &out)
+        case .decimal: JSONValue.appendRaw("Decimal", to: &out)
+        case .boolean: JSONValue.appendRaw("Boolean", to: &out)
+        case .dateTime: JSONValue.appendRaw("DateTime", to: &out)
+        case .duration: JSONValue.appendRaw("Duration", to: &out)
+        case .json: JSONValue.appendRaw("JSON", to: &out)
+        case .collection: out.append(contentsOf: description.utf8)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     public init?(name: String) {
         let scalars: [ValueType] = [.string, .integer, .decimal, .boolean, .dateTime, .duration, .json]
         if let match = scalars.first(where: { $0.description == name }) {
@@ -92,14 +108,15 @@ public indirect enum Value: Hashable, Sendable {
         return rounded.description
     }
 
-    /// `decimalText` for the common case — a normalised mantissa below 10^18 and at most 38 fraction digits, where
+    /// `decimalText` for the common case — a normalised mantissa below 10^17 and at most 38 fraction digits, where
     /// rounding changes nothing — printed from the digits. Foundation's `description` cost ~0.7 µs per value; a
     /// differential test holds the two equal. nil for anything else.
     static func plainDecimalText(_ value: Decimal) -> String? {
         guard value.isFinite, value.exponent >= -38, value.exponent <= 20 else { return nil }
-        let significand = value.significand
-        guard significand < Decimal(1_000_000_000_000_000_000) else { return nil }
-        let mantissa = NSDecimalNumber(decimal: significand).uint64Value
+        // The significand as an integer; its double tells whether it fits (comparing Decimals costs more).
+        let significand = NSDecimalNumber(decimal: value.significand)
+        guard significand.doubleValue < 1e17 else { return nil }
+        let mantissa = significand.uint64Value
         if mantissa == 0 { return "0" }
         let exponent = value.exponent
         // A mantissa with trailing zeros and a negative exponent is not normalised: leave it to Foundation.

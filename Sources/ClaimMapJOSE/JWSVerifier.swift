@@ -92,8 +92,7 @@ public enum JWSVerifier {
             throw Rejection(
                 .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }
-        let signingInput = Array(bytes[..<dots[1]])
-        guard verifySignature(decoded[2], input: signingInput, alg: alg, key: key.publicKey) else {
+        guard verifySignature(decoded[2], input: bytes[..<dots[1]], alg: alg, key: key.publicKey) else {
             throw Rejection(
                 .signatureInvalid,
                 "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
@@ -101,8 +100,9 @@ public enum JWSVerifier {
         return VerifiedJWS(alg: alg, kid: kid, typ: typ, payload: decoded[1])
     }
 
-    static func verifySignature(_ signature: [UInt8], input: [UInt8], alg: String, key: _RSA.Signing.PublicKey) -> Bool
-    {
+    static func verifySignature(
+        _ signature: [UInt8], input: ArraySlice<UInt8>, alg: String, key: _RSA.Signing.PublicKey
+    ) -> Bool {
         // The signature must be exactly the modulus length (RFC 8017 §8.2.2 step 1).
         guard signature.count == (key.keySizeInBits + 7) / 8 else { return false }
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)

@@ -102,12 +102,13 @@ public struct StrictJSONReader: Sendable {
 
         func fail(_ message: String) -> Failure { .syntax(offset: index, message: message) }
 
-        mutating func expect(_ literal: String, _ value: JSONValue) throws(Failure) -> JSONValue {
-            let utf8 = Array(literal.utf8)
-            guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
-                throw fail("invalid literal")
+        mutating func expect(_ literal: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
+            let count = literal.utf8CodeUnitCount
+            let matches = literal.withUTF8Buffer { utf8 in
+                index + count <= bytes.count && (0..<count).allSatisfy { bytes[index + $0] == utf8[$0] }
             }
-            index += utf8.count
+            guard matches else { throw fail("invalid literal") }
+            index += count
             return value
         }
 
@@ -137,6 +138,7 @@ public struct StrictJSONReader: Sendable {
                 index += 1
                 return .object(members)
             }
+            members.reserveCapacity(8)
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -145,7 +147,11 @@ public struct StrictJSONReader: Sendable {
                 let name = try parseString()
                 // Names are compared after decoding escapes: "a" and "\u0061" are the same member.
                 if members.count < 16 {
-                    if members.contains(where: { $0.0 == name }) { throw .duplicateMember(name) }
+                    // Compared in place: `contains(where:)` copied (retained) every pair it looked at.
+                    let duplicate = members.withUnsafeBufferPointer { seen in
+                        seen.indices.contains { seen[$0].0 == name }
+                    }
+                    if duplicate { throw .duplicateMember(name) }
                 } else {
                     var seen = names.take() ?? Set(members.map(\.0))
                     guard seen.insert(name).inserted else { throw .duplicateMember(name) }
@@ -303,13 +309,19 @@ public struct StrictJSONReader: Sendable {
 extension JSONValue {
     /// Whether this is a number written without fraction or exponent (a JSON integer).
     public var isIntegerNumber: Bool {
-        if case .number(let text) = self { return !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
+        if case .number(let text) = self {
+            return !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        }
         return false
     }
 
-    /// The member `name` of an object, or nil.
+    /// The member `name` of an object, or nil. Names are compared in place: `first(where:)` copied (retained and
+    /// released) every (name, value) pair it passed, and replay looks up a dozen members per token.
     public subscript(member name: String) -> JSONValue? {
-        if case .object(let members) = self { return members.first { $0.0 == name }?.1 }
-        return nil
+        guard case .object(let members) = self else { return nil }
+        return members.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].0 == name { return buffer[index].1 }
+            return nil
+        }
     }
 }

@@ -67,7 +67,7 @@ struct WycheproofTests {
                     && key.map {
                         JWSVerifier.verifySignature(
                             Self.hex(Self.string(test[member: "sig"])),
-                            input: Self.hex(Self.string(test[member: "msg"])),
+                            input: Self.hex(Self.string(test[member: "msg"]))[...],
                             alg: "RS256", key: $0)
                     } ?? false
                 if ok {
