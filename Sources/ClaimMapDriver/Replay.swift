@@ -255,6 +255,7 @@ package struct ReplaySession: Sendable {
             try checkContract(verified.claims)
             var conversation = input
             conversation.claims = verified.claims
+            conversation.claimsConformToContracts = true
             outcome.result = interpreter.evaluate(conversation)
         } catch {
             // The verifier stopped before (or without) handing back the header: read it once more, best effort.

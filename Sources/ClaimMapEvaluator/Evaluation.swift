@@ -19,6 +19,10 @@ public struct EvaluationInput: Sendable {
     public var enrichments: [String: DataActionResult]
     /// Per guarded action, used when the guard opens and the flow reaches the call.
     public var actions: [String: DataActionResult]
+    /// True when every declared claim in `claims` has already passed its contract (replay sets it after its
+    /// claim-contract check). The evaluator then does not check token claims a second time; data-action
+    /// responses are always checked.
+    public var claimsConformToContracts = false
 
     public init(
         claims: JSONValue?, attributes: [String: String] = [:], enrichments: [String: DataActionResult] = [:],

@@ -33,11 +33,13 @@ public struct Interpreter: Sendable {
         /// the defaults per conversation).
         var slots: [Slot]
         let authenticated: Bool
+        /// The program's expressions (shared, read-only).
+        let code: CodeTable
     }
 
     public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
         let plan = self.plan
-        var state = State(slots: plan.initialSlots, authenticated: input.claims != nil)
+        var state = State(slots: plan.initialSlots, authenticated: input.claims != nil, code: plan.code)
         var warnings: [String] = []
         if let claims = input.claims {
             for builtin in plan.builtins {
@@ -52,13 +54,15 @@ public struct Interpreter: Sendable {
                 if result == .fail { continue }
                 for target in enrichment.targets {
                     let raw: JSONValue?
+                    var checked = false
                     if case .response(let object)? = result {
                         raw = object[member: target.claimName]
                     } else {
                         raw = ClaimContract.member(at: target.path, in: claims)
+                        checked = input.claimsConformToContracts
                     }
                     guard let raw, raw != .null else { continue }
-                    if let violation = target.contract.violation(raw) {
+                    if !checked, let violation = target.contract.violation(raw) {
                         warnings.append(
                             "enrichment `\(enrichment.name)` returned \(target.claimName) that breaks its contract (\(violation)); \(target.variableName) keeps its default"
                         )
@@ -81,7 +85,7 @@ public struct Interpreter: Sendable {
             for target in attribute.targets { state.assign(target.slot, .string(text), source: target.label) }
         }
         for computation in plan.computations {
-            var value = computation.code.run(&state)
+            var value = state.run(computation.code)
             if computation.widensToDecimal, case .integer(let i)? = value { value = .decimal(Decimal(i)) }
             state.assign(computation.slot, value, source: Plan.exprLabel)
         }
@@ -99,7 +103,7 @@ public struct Interpreter: Sendable {
         var rulesTried: [(rule: String, matched: Bool)] = []
         rulesTried.reserveCapacity(plan.rules.count)
         for rule in plan.rules {
-            let matches = rule.when.map { $0.run(&state) == .boolean(true) } ?? true
+            let matches = rule.when.map { state.run($0) == .boolean(true) } ?? true
             rulesTried.append((rule.route.rule, matches))
             if matches {
                 route = rule.route
@@ -115,14 +119,12 @@ public struct Interpreter: Sendable {
                     name: plan.names[slot], type: plan.types[slot], value: state.slots[slot].value,
                     trusted: plan.trusted[slot], source: plan.labels[state.slots[slot].source]))
         }
-        var result = EvaluationResult(
+        return EvaluationResult(
             variables: variables,
             participantData: plan.participantData.map { datum in
                 (datum.key, datum.slot.flatMap { state.slots[$0].value }.map(Self.architectString))
             },
-            route: route, guards: decisions, warnings: warnings)
-        result.rulesTried = rulesTried
-        return result
+            route: route, rulesTried: rulesTried, guards: decisions, warnings: warnings)
     }
 
     private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> EvaluationResult.GuardDecision {
@@ -137,7 +139,7 @@ public struct Interpreter: Sendable {
                 return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "input_not_set")
             }
         }
-        if let when = guardPlan.when, when.run(&state) != .boolean(true) {
+        if let when = guardPlan.when, state.run(when) != .boolean(true) {
             return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "condition_false")
         }
         return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: true, reason: nil)
@@ -228,7 +230,8 @@ private final class Plan: Sendable {
 
     struct Computation {
         let slot: Int
-        let code: Code
+        /// Root instruction in `Plan.code`.
+        let code: Int
         let widensToDecimal: Bool
     }
 
@@ -244,12 +247,12 @@ private final class Plan: Sendable {
         }
         let name: String
         let inputs: [Input]
-        let when: Code?
+        let when: Int?
         let outputs: [Output]
         /// The label of values its action writes: `action:<name>`.
         let label: Int
 
-        init(name: String, inputs: [Input], when: Code?, outputs: [Output], label: Int) {
+        init(name: String, inputs: [Input], when: Int?, outputs: [Output], label: Int) {
             self.name = name
             self.inputs = inputs
             self.when = when
@@ -259,12 +262,12 @@ private final class Plan: Sendable {
     }
 
     final class Rule: Sendable {
-        let when: Code?
+        let when: Int?
         let route: EvaluationResult.Route
         /// Indexes into `guards` of the actions called before this rule's transfer.
         let guardsBefore: [Int]
 
-        init(when: Code?, route: EvaluationResult.Route, guardsBefore: [Int]) {
+        init(when: Int?, route: EvaluationResult.Route, guardsBefore: [Int]) {
             self.when = when
             self.route = route
             self.guardsBefore = guardsBefore
@@ -286,6 +289,8 @@ private final class Plan: Sendable {
     let startGuards: [Int]
     let rules: [Rule]
     let participantData: [(key: String, slot: Int?)]
+    /// Every expression of the program: computed variables, guard conditions and rule conditions.
+    let code: CodeTable
 
     init(_ program: EvaluatorProgram) {
         let variables = program.variables
@@ -344,17 +349,18 @@ private final class Plan: Sendable {
                 spec: attribute, mirrorPath: attribute.mirrors.flatMap { claims[$0]?.path }, targets: targets)
         }
 
+        var code = CodeTable()
         computations = program.computationOrder.compactMap { name in
             guard let slot = slots[name], case .expression(let expr) = variables[slot].source else { return nil }
             return Computation(
-                slot: slot, code: Code(expr, slots: slots), widensToDecimal: variables[slot].type == .decimal)
+                slot: slot, code: code.add(expr, slots: slots), widensToDecimal: variables[slot].type == .decimal)
         }
 
         guards = program.guards.map { guardSpec in
             Guard(
                 name: guardSpec.name,
                 inputs: guardSpec.inputs.map { Guard.Input(slot: slots[$0.variable], pickFirst: $0.pickFirst) },
-                when: guardSpec.when.map { Code($0, slots: slots) },
+                when: guardSpec.when.map { code.add($0, slots: slots) },
                 outputs: guardSpec.outputs.map {
                     Guard.Output(slot: slots[$0.variable], field: $0.field, type: $0.type)
                 },
@@ -363,88 +369,122 @@ private final class Plan: Sendable {
         startGuards = program.guards.indices.filter { program.guards[$0].beforeRule == nil }
         rules = program.routing.map { rule in
             Rule(
-                when: rule.when.map { Code($0, slots: slots) },
+                when: rule.when.map { code.add($0, slots: slots) },
                 route: EvaluationResult.Route(
                     rule: rule.name, queue: rule.queue, priority: rule.priority, skills: rule.skills),
                 guardsBefore: program.guards.indices.filter { program.guards[$0].beforeRule == rule.name })
         }
         participantData = program.participantData.map { ($0.key, slots[$0.variable]) }
         self.labels = labels
+        self.code = code
     }
 }
 
-/// A typed expression with its variables resolved to slots and its operators and functions to cases.
-private indirect enum Code: Sendable {
-    case constant(Value?)
-    case slot(Int)
-    case isAuthenticated
-    case not(Code)
-    case negate(Code)
-    /// `and`/`or` are emitted as If(...): the right side is only evaluated when it decides the result.
-    case and(Code, Code)
-    case or(Code, Code)
-    case binary(ArchitectOperations.Operator, Code, Code)
-    case ifThenElse(Code, Code, Code)
-    case call(ArchitectOperations.Function, [Code])
+/// Every expression of a program, flattened into one table. An instruction's operands are indexes of other
+/// instructions (or of `constants` and `arguments`), so an instruction holds nothing reference-counted: running
+/// one retains only the values it produces. Variables are slots, operators and functions are cases.
+struct CodeTable: Sendable {
+    enum Instruction: Sendable {
+        case constant(Int)
+        case slot(Int)
+        case isAuthenticated
+        case not(Int)
+        case negate(Int)
+        /// `and`/`or` are emitted as If(...): the right side is only evaluated when it decides the result.
+        case and(Int, Int)
+        case or(Int, Int)
+        case binary(ArchitectOperations.Operator, Int, Int)
+        case ifThenElse(Int, Int, Int)
+        /// The operands are `arguments[first ..< first + count]`.
+        case call(ArchitectOperations.Function, first: Int, count: Int)
+    }
 
-    init(_ expr: TypedExpr, slots: [String: Int]) {
+    private(set) var instructions: [Instruction] = []
+    private(set) var constants: [Value?] = []
+    private(set) var arguments: [Int] = []
+
+    private mutating func emit(_ instruction: Instruction) -> Int {
+        instructions.append(instruction)
+        return instructions.count - 1
+    }
+
+    private mutating func constant(_ value: Value?) -> Int {
+        constants.append(value)
+        return emit(.constant(constants.count - 1))
+    }
+
+    /// Adds `expr` and returns the index of its root instruction.
+    mutating func add(_ expr: TypedExpr, slots: [String: Int]) -> Int {
         switch expr.kind {
-        case .literal(let value): self = .constant(value)
-        case .isAuthenticated: self = .isAuthenticated
-        case .variable(let name): self = slots[name].map(Code.slot) ?? .constant(nil)
-        case .not(let operand): self = .not(Code(operand, slots: slots))
-        case .negate(let operand): self = .negate(Code(operand, slots: slots))
+        case .literal(let value): return constant(value)
+        case .isAuthenticated: return emit(.isAuthenticated)
+        case .variable(let name): return slots[name].map { emit(.slot($0)) } ?? constant(nil)
+        case .not(let operand): return emit(.not(add(operand, slots: slots)))
+        case .negate(let operand): return emit(.negate(add(operand, slots: slots)))
         case .binary(let op, let lhs, let rhs):
-            let left = Code(lhs, slots: slots)
-            let right = Code(rhs, slots: slots)
+            let left = add(lhs, slots: slots)
+            let right = add(rhs, slots: slots)
             switch op {
-            case "and": self = .and(left, right)
-            case "or": self = .or(left, right)
+            case "and": return emit(.and(left, right))
+            case "or": return emit(.or(left, right))
             default:
                 // An operator Architect does not have yields NOT_SET, as `ArchitectOperations` always did.
-                self = ArchitectOperations.Operator(rawValue: op).map { .binary($0, left, right) } ?? .constant(nil)
+                guard let op = ArchitectOperations.Operator(rawValue: op) else { return constant(nil) }
+                return emit(.binary(op, widened(left, besides: rhs.type), widened(right, besides: lhs.type)))
             }
-        case .call(let name, let arguments):
-            let codes = arguments.map { Code($0, slots: slots) }
+        case .call(let name, let operands):
+            let indexes = operands.map { add($0, slots: slots) }
             if name == "If" {
-                self = codes.count == 3 ? .ifThenElse(codes[0], codes[1], codes[2]) : .constant(nil)
-            } else {
-                self = ArchitectOperations.Function(rawValue: name).map { .call($0, codes) } ?? .constant(nil)
+                return indexes.count == 3 ? emit(.ifThenElse(indexes[0], indexes[1], indexes[2])) : constant(nil)
             }
+            guard let function = ArchitectOperations.Function(rawValue: name) else { return constant(nil) }
+            arguments += indexes
+            return emit(.call(function, first: arguments.count - indexes.count, count: indexes.count))
         }
     }
 
-    func run(_ state: inout Interpreter.State) -> Value? {
-        switch self {
-        case .constant(let value): return value
-        case .slot(let slot): return state.slots[slot].value
-        case .isAuthenticated: return .boolean(state.authenticated)
+    /// An Integer literal against a Decimal operand is computed as a Decimal by every operator: convert it once
+    /// here rather than on every conversation.
+    private mutating func widened(_ index: Int, besides other: ValueType) -> Int {
+        guard other == .decimal, case .constant(let c) = instructions[index], case .integer(let i)? = constants[c]
+        else { return index }
+        return constant(.decimal(Decimal(i)))
+    }
+}
+
+extension Interpreter.State {
+    /// The value of instruction `index` (NOT_SET is nil).
+    func run(_ index: Int) -> Value? {
+        switch code.instructions[index] {
+        case .constant(let c): return code.constants[c]
+        case .slot(let slot): return slots[slot].value
+        case .isAuthenticated: return .boolean(authenticated)
         case .not(let operand):
-            guard case .boolean(let b)? = operand.run(&state) else { return nil }
+            guard case .boolean(let b)? = run(operand) else { return nil }
             return .boolean(!b)
         case .negate(let operand):
-            switch operand.run(&state) {
+            switch run(operand) {
             case .integer(let i)?: return i == .min ? nil : .integer(-i)
             case .decimal(let d)?: return .decimal(-d)
             default: return nil
             }
         case .and(let lhs, let rhs):
-            guard case .boolean(let left)? = lhs.run(&state) else { return nil }
+            guard case .boolean(let left)? = run(lhs) else { return nil }
             if !left { return .boolean(false) }
-            guard case .boolean(let right)? = rhs.run(&state) else { return nil }
+            guard case .boolean(let right)? = run(rhs) else { return nil }
             return .boolean(right)
         case .or(let lhs, let rhs):
-            guard case .boolean(let left)? = lhs.run(&state) else { return nil }
+            guard case .boolean(let left)? = run(lhs) else { return nil }
             if left { return .boolean(true) }
-            guard case .boolean(let right)? = rhs.run(&state) else { return nil }
+            guard case .boolean(let right)? = run(rhs) else { return nil }
             return .boolean(right)
         case .binary(let op, let lhs, let rhs):
-            return ArchitectOperations.binary(op, lhs.run(&state), rhs.run(&state))
+            return ArchitectOperations.binary(op, run(lhs), run(rhs))
         case .ifThenElse(let condition, let then, let otherwise):
-            guard case .boolean(let holds)? = condition.run(&state) else { return nil }
-            return holds ? then.run(&state) : otherwise.run(&state)
-        case .call(let function, let arguments):
-            return ArchitectOperations.call(function, arguments.map { $0.run(&state) })
+            guard case .boolean(let holds)? = run(condition) else { return nil }
+            return holds ? run(then) : run(otherwise)
+        case .call(let function, let first, let count):
+            return ArchitectOperations.call(function, (first..<first + count).map { run(code.arguments[$0]) })
         }
     }
 }
