@@ -10,7 +10,7 @@ package struct SpecParser {
 
     private init(path: String, text: String) {
         self.path = path
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
     }
 
     /// Parses `root` (read from `text`) into a document; the document is nil only when the root is not a mapping.

@@ -54,7 +54,7 @@ package struct YAMLReader {
             return Result(
                 root: nil, text: "", diagnostics: [SyntaxDiagnostics.notUTF8(at: Self.firstInvalidUTF8(bytes))])
         }
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
         if let problem = firstForbiddenCharacter() {
             return Result(root: nil, text: text, diagnostics: [problem])
         }

@@ -32,6 +32,25 @@ struct ExampleSpecTests {
         #expect(result.checked != nil)
     }
 
+    @Test("a spec saved with CRLF line breaks (a Windows editor) checks as the LF spec does", arguments: specFiles())
+    func crlfLineBreaks(file: String) throws {
+        let text = try String(contentsOf: Self.mappings.appendingPathComponent(file), encoding: .utf8)
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        let result = Driver(fileSystem: InMemoryFileSystem()).check(path: file, bytes: Array(crlf.utf8))
+        #expect(
+            result.diagnostics.isEmpty,
+            "\(result.diagnostics.map { "\($0.range?.start.description ?? ""): \($0.message)" })")
+        #expect(result.checked != nil)
+        // A mistake in a CRLF file is located on its own line and column.
+        let broken = crlf.replacingOccurrences(of: "claims:\r\n", with: "claims:\r\n  bogus: { typ: string }\r\n")
+        let diagnostics = Driver(fileSystem: InMemoryFileSystem()).check(path: file, bytes: Array(broken.utf8))
+            .diagnostics
+        let line = broken.components(separatedBy: "\r\n").firstIndex(of: "  bogus: { typ: string }").map { $0 + 1 }
+        #expect(
+            diagnostics.contains { $0.range?.start.line == line && $0.range?.start.column == 12 },
+            "\(diagnostics.map { "\($0.range?.start.description ?? ""): \($0.message)" })")
+    }
+
     @Test("the retail example resolves as DESIGN §2 describes")
     func retailFacts() throws {
         let result = try Driver().check(path: Self.mappings.appendingPathComponent("retail.mapping.yaml").path)
