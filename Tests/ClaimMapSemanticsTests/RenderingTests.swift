@@ -11,6 +11,14 @@ struct RenderingTests {
         return DiagnosticRenderer.text(result.diagnostics, sources: [result.path: result.source])
     }
 
+    @Test("source lines break at LF and CRLF only, without the break, as editors number them")
+    func sourceLines() {
+        let source = SourceText(path: "x", text: "a\nb\r\nc\rd\n\né\u{301}\r\n\r\nlast")
+        #expect(source.lines == ["a", "b", "c\rd", "", "é\u{301}", "", "last"])
+        #expect(SourceText(path: "x", text: "").lines == [""])
+        #expect(SourceText(path: "x", text: "end\n").lines == ["end", ""])
+    }
+
     @Test("a long source line is cut to a window around the error, and the caret still points at it")
     func longLines() throws {
         let deep = render("a: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n")
