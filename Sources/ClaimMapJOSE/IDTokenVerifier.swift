@@ -84,26 +84,30 @@ public enum IDTokenVerifier {
 
     static func checkAudience(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
         guard let aud = claims[member: "aud"] else { throw Rejection(.claimMissing, "aud") }
-        var audiences: [String] = []
+        var count = 0
+        var matched = false
         switch aud {
-        case .string(let single): audiences = [single]
+        case .string(let single):
+            count = 1
+            matched = policy.audiences.contains(single)
         case .array(let items):
             for item in items {
                 guard case .string(let value) = item else {
                     throw Rejection(.claimTypeInvalid, "aud holds a non-string")
                 }
-                audiences.append(value)
+                count += 1
+                if !matched && policy.audiences.contains(value) { matched = true }
             }
         default: throw Rejection(.claimTypeInvalid, "aud is neither a string nor an array of strings")
         }
-        guard audiences.contains(where: policy.audiences.contains) else {
+        guard matched else {
             throw Rejection(
                 .audienceMismatch,
                 "aud \(aud.compact()) does not contain \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))"
             )
         }
         let azp = claims[member: "azp"]
-        if audiences.count > 1 || azp != nil {
+        if count > 1 || azp != nil {
             guard let azp else { throw Rejection(.azpMismatch, "aud has several values, so azp must name the client") }
             guard case .string(let party) = azp, policy.audiences.contains(party) else {
                 throw Rejection(

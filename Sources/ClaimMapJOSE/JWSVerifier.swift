@@ -30,32 +30,36 @@ public enum JWSVerifier {
         // One copy of the token's bytes; segments are ranges of it (the generic `split` over a UTF-8 view cost
         // more than decoding them).
         let bytes = utf8.withContiguousStorageIfAvailable(Array.init) ?? Array(utf8)
-        var dots: [Int] = []
+        // The first two dots, and how many there are (counting stops at five segments).
+        var firstDot = -1
+        var secondDot = -1
+        var dotCount = 0
         for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
-            dots.append(index)
-            if dots.count > 4 { break }
+            if dotCount == 0 { firstDot = index } else if dotCount == 1 { secondDot = index }
+            dotCount += 1
+            if dotCount > 4 { break }
         }
-        let segments = zip([-1] + dots, dots + [bytes.count]).map { bytes[($0.0 + 1)..<$0.1] }
-        guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty }) else {
+        let segmentCount = dotCount + 1
+        guard segmentCount == 3, firstDot > 0, secondDot > firstDot + 1, secondDot < bytes.count - 1 else {
             throw Rejection(
                 .malformedSegments,
-                segments.count == 5
+                segmentCount == 5
                     ? "5 segments: JWE is not accepted"
-                    : "a compact JWS has exactly three non-empty segments; this one has \(segments.count)")
+                    : "a compact JWS has exactly three non-empty segments; this one has \(segmentCount)")
         }
-        let names = ["header", "payload", "signature"]
-        var decoded: [[UInt8]] = []
-        for (index, segment) in segments.enumerated() {
+        func decode(_ segment: ArraySlice<UInt8>, _ name: StaticString) throws(Rejection) -> [UInt8] {
             do throws(Base64URL.Failure) {
-                decoded.append(try Base64URL.decode(segment))
+                return try Base64URL.decode(segment)
             } catch .noncanonical {
-                throw Rejection(.noncanonicalBase64URL, "the \(names[index]) segment has non-zero unused bits")
+                throw Rejection(.noncanonicalBase64URL, "the \(name) segment has non-zero unused bits")
             } catch {
-                throw Rejection(
-                    .badBase64URL, "the \(names[index]) segment is not base64url (no padding, no `+` or `/`)")
+                throw Rejection(.badBase64URL, "the \(name) segment is not base64url (no padding, no `+` or `/`)")
             }
         }
-        let header = try parseObject(decoded[0], what: "header", notObject: .headerNotJSONObject)
+        let headerBytes = try decode(bytes[..<firstDot], "header")
+        let payloadBytes = try decode(bytes[(firstDot + 1)..<secondDot], "payload")
+        let signatureBytes = try decode(bytes[(secondDot + 1)...], "signature")
+        let header = try parseObject(headerBytes, what: "header", notObject: .headerNotJSONObject)
         guard case .object(let members) = header else {
             throw Rejection(.headerNotJSONObject, "the header is not a JSON object")
         }
@@ -92,12 +96,12 @@ public enum JWSVerifier {
             throw Rejection(
                 .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }
-        guard verifySignature(decoded[2], input: bytes[..<dots[1]], alg: alg, key: key.publicKey) else {
+        guard verifySignature(signatureBytes, input: bytes[..<secondDot], alg: alg, key: key.publicKey) else {
             throw Rejection(
                 .signatureInvalid,
                 "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
         }
-        return VerifiedJWS(alg: alg, kid: kid, typ: typ, payload: decoded[1])
+        return VerifiedJWS(alg: alg, kid: kid, typ: typ, payload: payloadBytes)
     }
 
     static func verifySignature(
