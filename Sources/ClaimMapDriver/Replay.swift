@@ -252,10 +252,10 @@ package struct ReplaySession: Sendable {
             guard let keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
             let verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
             (outcome.alg, outcome.kid) = (verified.jws.alg, verified.jws.kid)
-            try checkContract(verified.claims)
+            let checked = try checkContract(verified.claims)
             var conversation = input
             conversation.claims = verified.claims
-            conversation.claimsConformToContracts = true
+            conversation.checkedClaims = checked
             outcome.result = interpreter.evaluate(conversation)
         } catch {
             // The verifier stopped before (or without) handing back the header: read it once more, best effort.
@@ -272,9 +272,13 @@ package struct ReplaySession: Sendable {
     }
 
     /// The declared claims, in spec order (DESIGN §10.1): required ones present, every carried one within its contract.
-    func checkContract(_ claims: JSONValue) throws(Rejection) {
+    /// Returns each declared claim's value (nil when absent), for the evaluator to use as found and checked.
+    func checkContract(_ claims: JSONValue) throws(Rejection) -> [JSONValue?] {
+        var values: [JSONValue?] = []
+        values.reserveCapacity(claimChecks.count)
         for claim in claimChecks {
             guard let value = ClaimContract.member(at: claim.path, in: claims) else {
+                values.append(nil)
                 if claim.required {
                     throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
                 }
@@ -284,6 +288,8 @@ package struct ReplaySession: Sendable {
                 let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
                 throw Rejection(reason, "\(claim.name): \(violation)")
             }
+            values.append(value)
         }
+        return values
     }
 }

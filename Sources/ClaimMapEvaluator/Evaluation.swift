@@ -19,10 +19,11 @@ public struct EvaluationInput: Sendable {
     public var enrichments: [String: DataActionResult]
     /// Per guarded action, used when the guard opens and the flow reaches the call.
     public var actions: [String: DataActionResult]
-    /// True when every declared claim in `claims` has already passed its contract (replay sets it after its
-    /// claim-contract check). The evaluator then does not check token claims a second time; data-action
-    /// responses are always checked.
-    public var claimsConformToContracts = false
+    /// Set by a caller that has already looked up every declared claim in `claims` and checked it against its
+    /// contract, as replay does before evaluating: the value of each of the program's `claims`, in order (nil
+    /// when absent). The evaluator then neither looks token claims up again nor re-checks them; data-action
+    /// responses are always checked. Ignored unless it has one entry per declared claim.
+    public var checkedClaims: [JSONValue?]?
 
     public init(
         claims: JSONValue?, attributes: [String: String] = [:], enrichments: [String: DataActionResult] = [:],

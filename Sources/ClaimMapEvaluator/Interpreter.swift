@@ -41,10 +41,16 @@ public struct Interpreter: Sendable {
         let plan = self.plan
         var state = State(slots: plan.initialSlots, authenticated: input.claims != nil, code: plan.code)
         var warnings: [String] = []
+        let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
+        /// A declared claim's value: from the caller's checked lookup, or found in the payload.
+        func claim(_ index: Int, _ path: [String], in claims: JSONValue) -> JSONValue? {
+            if let checked { return checked[index] }
+            return ClaimContract.member(at: path, in: claims)
+        }
         if let claims = input.claims {
             for builtin in plan.builtins {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = ClaimContract.member(at: builtin.path, in: claims), !text.isEmpty {
+                if case .string(let text)? = claim(builtin.claim, builtin.path, in: claims), !text.isEmpty {
                     state.assign(builtin.slot, .string(text), source: builtin.label)
                 }
             }
@@ -54,15 +60,15 @@ public struct Interpreter: Sendable {
                 if result == .fail { continue }
                 for target in enrichment.targets {
                     let raw: JSONValue?
-                    var checked = false
+                    var conforms = false
                     if case .response(let object)? = result {
                         raw = object[member: target.claimName]
                     } else {
-                        raw = ClaimContract.member(at: target.path, in: claims)
-                        checked = input.claimsConformToContracts
+                        raw = claim(target.claim, target.path, in: claims)
+                        conforms = checked != nil
                     }
                     guard let raw, raw != .null else { continue }
-                    if !checked, let violation = target.contract.violation(raw) {
+                    if !conforms, let violation = target.contract.violation(raw) {
                         warnings.append(
                             "enrichment `\(enrichment.name)` returned \(target.claimName) that breaks its contract (\(violation)); \(target.variableName) keeps its default"
                         )
@@ -76,8 +82,8 @@ public struct Interpreter: Sendable {
         }
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
-            if text == nil, let path = attribute.mirrorPath, let claims = input.claims,
-                let raw = ClaimContract.member(at: path, in: claims)
+            if text == nil, let (index, path) = attribute.mirror, let claims = input.claims,
+                let raw = claim(index, path, in: claims)
             {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
             }
@@ -168,6 +174,8 @@ private final class Plan: Sendable {
 
     struct Builtin {
         let slot: Int
+        /// Index of the claim in the program's `claims`, and its path in the payload.
+        let claim: Int
         let path: [String]
         let label: Int
     }
@@ -176,18 +184,20 @@ private final class Plan: Sendable {
         let slot: Int
         let variableName: String
         let claimName: String
+        let claim: Int
         let path: [String]
         let contract: ClaimContract.Compiled
         let type: ValueType
         let label: Int
 
         init(
-            slot: Int, variableName: String, claimName: String, path: [String], contract: ClaimContract.Compiled,
-            type: ValueType, label: Int
+            slot: Int, variableName: String, claimName: String, claim: Int, path: [String],
+            contract: ClaimContract.Compiled, type: ValueType, label: Int
         ) {
             self.slot = slot
             self.variableName = variableName
             self.claimName = claimName
+            self.claim = claim
             self.path = path
             self.contract = contract
             self.type = type
@@ -207,14 +217,14 @@ private final class Plan: Sendable {
 
     final class Attribute: Sendable {
         let spec: AttributeSpec
-        let mirrorPath: [String]?
+        /// The mirrored claim's index in the program's `claims`, and its path.
+        let mirror: (Int, [String])?
         let targets: [Target]
-
         let pattern: CompiledPattern?
 
-        init(spec: AttributeSpec, mirrorPath: [String]?, targets: [Target]) {
+        init(spec: AttributeSpec, mirror: (Int, [String])?, targets: [Target]) {
             self.spec = spec
-            self.mirrorPath = mirrorPath
+            self.mirror = mirror
             self.targets = targets
             self.pattern = spec.pattern.map { PatternCache.shared.compiled($0) }
         }
@@ -289,6 +299,8 @@ private final class Plan: Sendable {
     let startGuards: [Int]
     let rules: [Rule]
     let participantData: [(key: String, slot: Int?)]
+    /// How many claims the program declares (the length `EvaluationInput.checkedClaims` must have).
+    let claimCount: Int
     /// Every expression of the program: computed variables, guard conditions and rule conditions.
     let code: CodeTable
 
@@ -296,6 +308,9 @@ private final class Plan: Sendable {
         let variables = program.variables
         let slots = Dictionary(variables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let claims = Dictionary(program.claims.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let claimIndexes = Dictionary(
+            program.claims.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        claimCount = program.claims.count
         let contracts = claims.mapValues { ClaimContract.Compiled($0.type) }
         var labels = ["default", "expr"]
         var labelIndex = ["default": 0, "expr": 1]
@@ -316,9 +331,10 @@ private final class Plan: Sendable {
         var builtins: [Builtin] = []
         for variable in variables {
             guard case .builtin(let claimName) = variable.source, let claim = claims[claimName],
-                let slot = slots[variable.name]
+                let index = claimIndexes[claimName], let slot = slots[variable.name]
             else { continue }
-            builtins.append(Builtin(slot: slot, path: claim.path, label: label(variable.source.label)))
+            builtins.append(
+                Builtin(slot: slot, claim: index, path: claim.path, label: label(variable.source.label)))
         }
         self.builtins = builtins
 
@@ -326,11 +342,11 @@ private final class Plan: Sendable {
             var targets: [EnrichmentTarget] = []
             for variable in variables {
                 guard case .enrichment(let claimName, let name) = variable.source, name == enrichment.name,
-                    let claim = claims[claimName], let slot = slots[variable.name]
+                    let claim = claims[claimName], let index = claimIndexes[claimName], let slot = slots[variable.name]
                 else { continue }
                 targets.append(
                     EnrichmentTarget(
-                        slot: slot, variableName: variable.name, claimName: claimName, path: claim.path,
+                        slot: slot, variableName: variable.name, claimName: claimName, claim: index, path: claim.path,
                         contract: contracts[claimName] ?? ClaimContract.Compiled(claim.type), type: variable.type,
                         label: label(variable.source.label)))
             }
@@ -346,7 +362,10 @@ private final class Plan: Sendable {
                 targets.append(Target(slot: slot, label: label(variable.source.label)))
             }
             return Attribute(
-                spec: attribute, mirrorPath: attribute.mirrors.flatMap { claims[$0]?.path }, targets: targets)
+                spec: attribute,
+                mirror: attribute.mirrors.flatMap { name in
+                    claims[name].flatMap { claim in claimIndexes[name].map { ($0, claim.path) } }
+                }, targets: targets)
         }
 
         var code = CodeTable()
