@@ -42,6 +42,13 @@ final class StandardInputLines {
     }
 
     func next() -> String? {
+        // The usual line lies whole in the buffer: decode it from there, without collecting it first.
+        if start < end, let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")),
+            newline - start <= limit
+        {
+            defer { start = newline + 1 }
+            return String(decoding: buffer[start..<newline], as: UTF8.self)
+        }
         var line: [UInt8] = []
         var consumed = false
         while true {
