@@ -28,28 +28,28 @@ extension ReplaySession.Outcome {
 
     /// `json().compact()` and a line break, appended to `out` without building the tree (a test keeps the two
     /// byte-identical).
-    package func writeJSONLine(to out: inout [UInt8]) {
+    package func writeJSONLine(to out: inout ByteWriter) {
         func optional(_ text: String?) {
-            if let text { JSONValue.appendQuoted(text, to: &out) } else { JSONValue.appendRaw("null", to: &out) }
+            if let text { out.appendQuoted(text) } else { out.append("null") }
         }
-        JSONValue.appendRaw("{\"token\":", to: &out)
-        JSONValue.appendQuoted(label, to: &out)
-        JSONValue.appendRaw(rejection == nil ? ",\"verdict\":\"accepted\"" : ",\"verdict\":\"rejected\"", to: &out)
-        JSONValue.appendRaw(",\"reason\":", to: &out)
+        out.append("{\"token\":")
+        out.appendQuoted(label)
+        out.append(rejection == nil ? ",\"verdict\":\"accepted\"" : ",\"verdict\":\"rejected\"")
+        out.append(",\"reason\":")
         optional(rejection?.reason.rawValue)
-        JSONValue.appendRaw(",\"detail\":", to: &out)
+        out.append(",\"detail\":")
         optional(rejection?.detail)
-        JSONValue.appendRaw(",\"header\":{\"alg\":", to: &out)
+        out.append(",\"header\":{\"alg\":")
         optional(alg)
-        JSONValue.appendRaw(",\"kid\":", to: &out)
+        out.append(",\"kid\":")
         optional(kid)
-        JSONValue.appendRaw("},", to: &out)
+        out.append("},")
         if let result, rejection == nil {
             result.writeJSONMembers(to: &out)
         } else {
-            JSONValue.appendRaw("\"variables\":null,\"participantData\":null,\"route\":null,\"guards\":null", to: &out)
+            out.append("\"variables\":null,\"participantData\":null,\"route\":null,\"guards\":null")
         }
-        JSONValue.appendRaw("}\n", to: &out)
+        out.append("}\n")
     }
 
     static func show(_ value: Value?) -> String {
@@ -135,7 +135,8 @@ extension Driver {
     /// Streams `replay`: each token's line goes to `write` as soon as it is verified, so a million tokens stream
     /// through one process in constant memory. Returns the exit code (0 all accepted, 1 any rejected, 2 usage).
     package func runReplay(
-        _ options: ReplayOptions, write: ([UInt8]) -> Void, writeError: (String) -> Void, readLine: () -> String?
+        _ options: ReplayOptions, write: (UnsafeBufferPointer<UInt8>) -> Void, writeError: (String) -> Void,
+        readLine: () -> String?
     ) -> Int32 {
         let json = options.format == "json"
         guard options.format == "json" || options.format == "text" else {
@@ -150,12 +151,11 @@ extension Driver {
             return 2
         }
         // One line buffer, reused: JSON lines are streamed into it, text explanations copied in.
-        var line: [UInt8] = []
-        line.reserveCapacity(4096)
+        var line = ByteWriter()
         func emit(_ outcome: ReplaySession.Outcome) {
-            line.removeAll(keepingCapacity: true)
-            if json { outcome.writeJSONLine(to: &line) } else { line.append(contentsOf: outcome.text().utf8) }
-            write(line)
+            line.removeAll()
+            if json { outcome.writeJSONLine(to: &line) } else { line.appendUTF8(outcome.text()) }
+            line.withBytes(write)
         }
         if options.guest {
             emit(session.replayGuest())

@@ -137,75 +137,73 @@ public struct EvaluationResult: Sendable, Hashable {
     /// Streams the four members of `json()` — `"variables":…,"participantData":…,"route":…,"guards":…`, without
     /// the enclosing braces — byte for byte as `json().compact()` prints them, without building the tree (replay
     /// writes one such line per token).
-    public func writeJSONMembers(to out: inout [UInt8]) {
+    public func writeJSONMembers(to out: inout ByteWriter) {
         // Elements are read in place through buffer pointers: iterating would copy (retain and release) each
         // struct's strings, which cost a fifth of the line.
-        JSONValue.appendRaw("\"variables\":{", to: &out)
+        out.append("\"variables\":{")
         variables.withUnsafeBufferPointer { variables in
             for index in variables.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(variables[index].name, to: &out)
-                JSONValue.appendRaw(":{\"type\":", to: &out)
+                out.appendQuoted(variables[index].name)
+                out.append(":{\"type\":")
                 variables[index].type.writeQuotedName(to: &out)
-                JSONValue.appendRaw(",\"value\":", to: &out)
+                out.append(",\"value\":")
                 if let value = variables[index].value {
                     value.writeJSON(to: &out)
                 } else {
-                    JSONValue.appendRaw("null", to: &out)
+                    out.append("null")
                 }
-                JSONValue.appendRaw(
-                    variables[index].trusted ? ",\"trusted\":true,\"source\":" : ",\"trusted\":false,\"source\":",
-                    to: &out)
-                JSONValue.appendQuoted(variables[index].source, to: &out)
+                out.append(
+                    variables[index].trusted ? ",\"trusted\":true,\"source\":" : ",\"trusted\":false,\"source\":")
+                out.appendQuoted(variables[index].source)
                 out.append(UInt8(ascii: "}"))
             }
         }
-        JSONValue.appendRaw("},\"participantData\":{", to: &out)
+        out.append("},\"participantData\":{")
         participantData.withUnsafeBufferPointer { data in
             for index in data.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(data[index].key, to: &out)
+                out.appendQuoted(data[index].key)
                 out.append(UInt8(ascii: ":"))
                 if let value = data[index].value {
-                    JSONValue.appendQuoted(value, to: &out)
+                    out.appendQuoted(value)
                 } else {
-                    JSONValue.appendRaw("null", to: &out)
+                    out.append("null")
                 }
             }
         }
-        JSONValue.appendRaw("},\"route\":", to: &out)
+        out.append("},\"route\":")
         if let route {
-            JSONValue.appendRaw("{\"rule\":", to: &out)
-            JSONValue.appendQuoted(route.rule, to: &out)
-            JSONValue.appendRaw(",\"queue\":", to: &out)
-            JSONValue.appendQuoted(route.queue, to: &out)
-            JSONValue.appendRaw(",\"priority\":", to: &out)
+            out.append("{\"rule\":")
+            out.appendQuoted(route.rule)
+            out.append(",\"queue\":")
+            out.appendQuoted(route.queue)
+            out.append(",\"priority\":")
             if let priority = route.priority {
-                out.append(contentsOf: String(priority).utf8)
+                out.appendUTF8(String(priority))
             } else {
-                JSONValue.appendRaw("null", to: &out)
+                out.append("null")
             }
-            JSONValue.appendRaw(",\"skills\":[", to: &out)
+            out.append(",\"skills\":[")
             for (index, skill) in route.skills.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(skill, to: &out)
+                out.appendQuoted(skill)
             }
-            JSONValue.appendRaw("]}", to: &out)
+            out.append("]}")
         } else {
-            JSONValue.appendRaw("null", to: &out)
+            out.append("null")
         }
-        JSONValue.appendRaw(",\"guards\":{", to: &out)
+        out.append(",\"guards\":{")
         guards.withUnsafeBufferPointer { guards in
             for index in guards.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(guards[index].name, to: &out)
-                JSONValue.appendRaw(
-                    guards[index].allowed ? ":{\"allowed\":true,\"reason\":" : ":{\"allowed\":false,\"reason\":",
-                    to: &out)
+                out.appendQuoted(guards[index].name)
+                out.append(
+                    guards[index].allowed ? ":{\"allowed\":true,\"reason\":" : ":{\"allowed\":false,\"reason\":")
                 if let reason = guards[index].reason {
-                    JSONValue.appendQuoted(reason, to: &out)
+                    out.appendQuoted(reason)
                 } else {
-                    JSONValue.appendRaw("null", to: &out)
+                    out.append("null")
                 }
                 out.append(UInt8(ascii: "}"))
             }

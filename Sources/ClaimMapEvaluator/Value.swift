@@ -20,17 +20,17 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `"String"`, `"DecimalCollection"`…: the quoted name, for JSON writers (no escaping is ever needed).
-    public func writeQuotedName(to out: inout [UInt8]) {
+    public func writeQuotedName(to out: inout ByteWriter) {
         out.append(UInt8(ascii: "\""))
         switch self {
-        case .string: JSONValue.appendRaw("String", to: &out)
-        case .integer: JSONValue.appendRaw("Integer", to: &out)
-        case .decimal: JSONValue.appendRaw("Decimal", to: &out)
-        case .boolean: JSONValue.appendRaw("Boolean", to: &out)
-        case .dateTime: JSONValue.appendRaw("DateTime", to: &out)
-        case .duration: JSONValue.appendRaw("Duration", to: &out)
-        case .json: JSONValue.appendRaw("JSON", to: &out)
-        case .collection: out.append(contentsOf: description.utf8)
+        case .string: out.append("String")
+        case .integer: out.append("Integer")
+        case .decimal: out.append("Decimal")
+        case .boolean: out.append("Boolean")
+        case .dateTime: out.append("DateTime")
+        case .duration: out.append("Duration")
+        case .json: out.append("JSON")
+        case .collection: out.appendUTF8(description)
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -80,15 +80,18 @@ public indirect enum Value: Hashable, Sendable {
     }
 
     /// Appends `json.compact()` to a byte buffer without building the `JSONValue`.
-    public func writeJSON(to out: inout [UInt8]) {
+    public func writeJSON(to out: inout ByteWriter) {
         switch self {
-        case .string(let s): JSONValue.appendQuoted(s, to: &out)
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
-        case .decimal(let d): out.append(contentsOf: Value.decimalText(d).utf8)
-        case .boolean(let b): JSONValue.appendRaw(b ? "true" : "false", to: &out)
-        case .dateTime(let ms): JSONValue.appendQuoted(Value.rfc3339(ms), to: &out)
-        case .duration(let ms): JSONValue.appendQuoted(Value.isoDuration(ms), to: &out)
-        case .json(let value): value.writeCompact(to: &out)
+        case .string(let s): out.appendQuoted(s)
+        case .integer(let i): out.appendUTF8(String(i))
+        case .decimal(let d): out.appendUTF8(Value.decimalText(d))
+        case .boolean(let b): out.append(b ? "true" : "false")
+        case .dateTime(let ms): out.appendQuoted(Value.rfc3339(ms))
+        case .duration(let ms): out.appendQuoted(Value.isoDuration(ms))
+        case .json(let value):
+            var compact: [UInt8] = []
+            value.writeCompact(to: &compact)
+            out.append(compact)
         case .collection(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {

@@ -65,12 +65,6 @@ public indirect enum JSONValue: Hashable, Sendable {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    /// Appends JSON text that needs no escaping (punctuation, member names known at compile time, `null`), for
-    /// writers that stream a document without building a `JSONValue` tree.
-    public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
     private func write(to out: inout [UInt8], indent: Int, pretty: Bool) {
         switch self {
         case .null: JSONValue.append("null", to: &out)

@@ -6,7 +6,7 @@ import Foundation
 final class OutputBuffer {
     private var buffer: [UInt8] = []
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }

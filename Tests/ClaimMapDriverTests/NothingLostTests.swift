@@ -77,9 +77,9 @@ struct NothingLostTests {
         #expect(line.contains("9007199254740993,-9223372036854775808,0"))
         #expect(line.contains("12345.678901234567890123"))
         // replay streams the line without the tree; it must be the same bytes.
-        var streamed: [UInt8] = []
+        var streamed = ByteWriter(capacity: 64)
         outcome.writeJSONLine(to: &streamed)
-        #expect(String(decoding: streamed, as: UTF8.self) == line + "\n")
+        #expect(String(decoding: streamed.bytes, as: UTF8.self) == line + "\n")
     }
 
     @Test("replay's streamed JSON line is byte for byte the JSON document, for accepted, rejected and guest outcomes")
@@ -107,9 +107,9 @@ struct NothingLostTests {
         unrouted.result?.route = nil
         outcomes.append(unrouted)
         for outcome in outcomes {
-            var streamed: [UInt8] = []
+            var streamed = ByteWriter(capacity: 64)
             outcome.writeJSONLine(to: &streamed)
-            #expect(String(decoding: streamed, as: UTF8.self) == outcome.json().compact() + "\n")
+            #expect(String(decoding: streamed.bytes, as: UTF8.self) == outcome.json().compact() + "\n")
         }
     }
 }

@@ -82,3 +82,28 @@ struct StrictJSONReaderTests {
         return "{" + members.joined(separator: ",") + "}"
     }
 }
+
+@Suite("byte writer")
+struct ByteWriterTests {
+    @Test("quoting matches the JSON printer, and growth keeps every byte")
+    func quotingAndGrowth() {
+        var writer = ByteWriter(capacity: 1)
+        var expected: [UInt8] = []
+        let samples = [
+            "plain", "", "quote \" back \\ slash", "line\nbreak\ttab\r", "\u{0}\u{1F}\u{7F}", "é 👋 \u{2028}\u{2029} ∑",
+            String(repeating: "long ", count: 300),
+        ]
+        for (index, sample) in samples.enumerated() {
+            writer.appendQuoted(sample)
+            JSONValue.appendQuoted(sample, to: &expected)
+            writer.append(",")
+            writer.append(UInt8(ascii: "0") + UInt8(index))
+            writer.appendUTF8(sample)
+            expected += Array(",".utf8) + [UInt8(ascii: "0") + UInt8(index)] + Array(sample.utf8)
+        }
+        #expect(writer.bytes == expected)
+        #expect(writer.count == expected.count)
+        writer.removeAll()
+        #expect(writer.bytes.isEmpty)
+    }
+}
