@@ -17,6 +17,7 @@ let package = Package(
     targets: [
         .target(name: "ClaimMapJSON"),
         .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
         .target(name: "ClaimMapSyntax", dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "ClaimMapJOSE",
@@ -29,6 +30,7 @@ let package = Package(
         .executableTarget(name: "FuzzExpression", dependencies: ["ClaimMapSyntax"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzJWS", dependencies: ["ClaimMapJOSE"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzJWKS", dependencies: ["ClaimMapJOSE"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzContractFastPaths", dependencies: ["ClaimMapEvaluator"], swiftSettings: fuzzFlags),
     ],
     swiftLanguageModes: [.v6]
 )

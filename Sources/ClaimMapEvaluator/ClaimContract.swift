@@ -418,7 +418,8 @@ struct SimplePattern: Sendable {
 
     init?(_ pattern: String) {
         let bytes = Array(pattern.utf8)
-        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        // ICU rejects the empty pattern (so it matches nothing, failing closed); the subset leaves it to ICU.
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         func isPunctuation(_ byte: UInt8) -> Bool {
             (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
                 || (0x7B...0x7E).contains(byte)
@@ -453,10 +454,22 @@ struct SimplePattern: Sendable {
                     atom.negated = true
                     index += 1
                 }
+                // `[:alpha:]` is ICU's property syntax: a class opening with `:` is left to ICU.
+                if index < end, bytes[index] == UInt8(ascii: ":") { return nil }
                 var members: [UInt8] = []
                 var closed = false
+                var afterRange = false
                 while index < end {
                     var member = bytes[index]
+                    // ICU reads a `-` right after a range as a literal (`[0-0-0]` holds `-`): left to ICU, unless it
+                    // closes the class (`[a-z0-9-]`), where both read it as a literal.
+                    let closesClass = index + 1 < end && bytes[index + 1] == UInt8(ascii: "]")
+                    guard !(afterRange && member == UInt8(ascii: "-") && !closesClass) else { return nil }
+                    // `--` is ICU's set difference (`[--]` does not even compile): left to ICU.
+                    if member == UInt8(ascii: "-"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "-") {
+                        return nil
+                    }
+                    afterRange = false
                     if member == UInt8(ascii: "]") {
                         closed = true
                         index += 1
@@ -480,6 +493,7 @@ struct SimplePattern: Sendable {
                         else { return nil }
                         for scalar in low...high { members.append(scalar) }
                         index += 2
+                        afterRange = true
                         continue
                     }
                     guard

@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapEvaluator
 import ClaimMapJOSE
 import ClaimMapJSON
 import ClaimMapTestSupport
@@ -8,7 +9,8 @@ import Testing
 @testable import ClaimMapSyntax
 
 /// Replays every input under `Tests/FuzzRegressions/<target>/` (crashes `scripts/fuzz` found, and hand-made
-/// seeds) through the same entry points as the fuzz targets: each must finish without crashing.
+/// seeds) through the same entry points as the fuzz targets: each must finish without crashing, and the
+/// differential target's inputs must find no disagreement.
 @Suite("fuzz regressions")
 struct FuzzRegressionTests {
     static func inputs(_ target: String) throws -> [(String, [UInt8])] {
@@ -20,7 +22,7 @@ struct FuzzRegressionTests {
 
     @Test(
         "every saved input is handled",
-        arguments: ["FuzzJSON", "FuzzSpecReader", "FuzzExpression", "FuzzJWS", "FuzzJWKS"])
+        arguments: ["FuzzJSON", "FuzzSpecReader", "FuzzExpression", "FuzzJWS", "FuzzJWKS", "FuzzContractFastPaths"])
     func replay(target: String) throws {
         let inputs = try Self.inputs(target)
         #expect(!inputs.isEmpty)
@@ -46,6 +48,9 @@ struct FuzzRegressionTests {
                     issuer: "i", audiences: ["a"], algorithms: ["RS256"], leewaySeconds: 60, nonceRequired: false)
                 _ = try? IDTokenVerifier.verify(
                     Substring(String(decoding: bytes, as: UTF8.self)), keys: jwks, policy: policy, now: 0)
+            case "FuzzContractFastPaths":
+                let problem = FastPathOracle.disagreement(bytes)
+                #expect(problem == nil, "\(name): \(problem ?? "")")
             default:
                 _ = try? JWKS(bytes: bytes)
             }
