@@ -4,30 +4,8 @@ import ClaimMapJSON
 import Foundation
 
 extension ReplaySession.Outcome {
-    /// One line of `replay --format json` (DESIGN §5, §10.9), exactly the members DESIGN lists;
-    /// `docs/schemas/replay-line.schema.json` documents it. Data warnings appear in the text form only.
-    package func json() -> JSONValue {
-        let accepted = rejection == nil
-        var members: [(String, JSONValue)] = [
-            ("token", .string(label)),
-            ("verdict", .string(accepted ? "accepted" : "rejected")),
-            ("reason", rejection.map { .string($0.reason.rawValue) } ?? .null),
-            ("detail", rejection.map { .string($0.detail) } ?? .null),
-            (
-                "header",
-                .object([("alg", alg.map(JSONValue.string) ?? .null), ("kid", kid.map(JSONValue.string) ?? .null)])
-            ),
-        ]
-        if let result, accepted, case .object(let body) = result.json() {
-            members += body
-        } else {
-            members += [("variables", .null), ("participantData", .null), ("route", .null), ("guards", .null)]
-        }
-        return .object(members)
-    }
-
-    /// `json().compact()` and a line break, appended to `out` without building the tree (a test keeps the two
-    /// byte-identical).
+    /// One line of `replay --format json` (DESIGN §5, §10.9) and its line break: exactly the members DESIGN lists,
+    /// in its order; `docs/schemas/replay-line.schema.json` documents it. Data warnings appear in the text form only.
     package func writeJSONLine(to out: inout ByteWriter) {
         func optional(_ text: String?) {
             if let text { out.appendQuoted(text) } else { out.append("null") }

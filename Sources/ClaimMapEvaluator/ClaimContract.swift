@@ -219,6 +219,14 @@ public enum ClaimContract {
         }
     }
 
+    /// The `email` rule: one `@` between a non-empty local part and a domain with an inner dot, no white space.
+    /// Read on `Character`s, as the generated evaluator reads it.
+    static func graphemeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains(where: isWhitespace)
+    }
+
     /// The `email` rule on an ASCII address, read as bytes (the `Character`-based rule split graphemes and cost
     /// a sixth of the contract check). nil for non-ASCII text, which keeps the grapheme rule.
     private static func asciiEmail(_ text: String) -> Bool? {
@@ -244,10 +252,7 @@ public enum ClaimContract {
     static func formatMatches(_ format: String, _ text: String) -> Bool {
         switch format {
         case "email":
-            if let answer = asciiEmail(text) { return answer }
-            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-                && !parts[1].hasSuffix(".") && !text.unicodeScalars.contains(where: isWhitespace)
+            return asciiEmail(text) ?? graphemeEmail(text)
         case "uri":
             guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
             return text[..<colon].unicodeScalars.allSatisfy {
@@ -337,6 +342,11 @@ final class PatternCache: @unchecked Sendable {
         return out
     }
 
+    /// `pattern` compiled by ICU with ECMA's `$`; nil when ICU rejects it.
+    static func icuRegex(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: ecmaPattern(pattern))
+    }
+
     static let shared = PatternCache()
     private let lock = NSLock()
     private var compiled: [String: CompiledPattern] = [:]
@@ -348,7 +358,7 @@ final class PatternCache: @unchecked Sendable {
             let made: CompiledPattern =
                 if let simple = SimplePattern(pattern) {
                     .simple(simple)
-                } else if let regex = try? NSRegularExpression(pattern: Self.ecmaPattern(pattern)) {
+                } else if let regex = Self.icuRegex(pattern) {
                     .regex(regex)
                 } else {
                     .invalid

@@ -92,51 +92,19 @@ public struct EvaluationResult: Sendable, Hashable {
 
     public func variable(_ name: String) -> Variable? { variables.first { $0.name == name } }
 
-    /// The result as replay and the differential tests print it.
-    public func json() -> JSONValue {
-        .object([
-            (
-                "variables",
-                .object(
-                    variables.map { v in
-                        (
-                            v.name,
-                            .object([
-                                ("type", .string(v.type.description)), ("value", v.value?.json ?? .null),
-                                ("trusted", .bool(v.trusted)), ("source", .string(v.source)),
-                            ])
-                        )
-                    })
-            ),
-            ("participantData", .object(participantData.map { ($0.key, $0.value.map(JSONValue.string) ?? .null) })),
-            (
-                "route",
-                route.map { r in
-                    .object([
-                        ("rule", .string(r.rule)), ("queue", .string(r.queue)),
-                        ("priority", r.priority.map(JSONValue.integer) ?? .null),
-                        ("skills", .array(r.skills.map(JSONValue.string))),
-                    ])
-                } ?? .null
-            ),
-            (
-                "guards",
-                .object(
-                    guards.map { g in
-                        (
-                            g.name,
-                            .object([
-                                ("allowed", .bool(g.allowed)), ("reason", g.reason.map(JSONValue.string) ?? .null),
-                            ])
-                        )
-                    })
-            ),
-        ])
+    /// The result as one compact JSON object, as replay prints it after the token facts (the differential tests
+    /// compare the generated evaluator's output with it).
+    public func jsonText() -> String {
+        var out = ByteWriter(capacity: 2048)
+        out.append("{")
+        writeJSONMembers(to: &out)
+        out.append("}")
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// Streams the four members of `json()` — `"variables":…,"participantData":…,"route":…,"guards":…`, without
-    /// the enclosing braces — byte for byte as `json().compact()` prints them, without building the tree (replay
-    /// writes one such line per token).
+    /// Streams the result's four members — `"variables":…,"participantData":…,"route":…,"guards":…`, without
+    /// the enclosing braces — in the compact JSON form (replay writes one such line per token, without building a
+    /// `JSONValue` tree). `docs/schemas/replay-line.schema.json` documents the shape.
     public func writeJSONMembers(to out: inout ByteWriter) {
         // Elements are read in place through buffer pointers: iterating would copy (retain and release) each
         // struct's strings, which cost a fifth of the line.

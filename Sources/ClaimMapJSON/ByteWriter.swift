@@ -63,9 +63,7 @@ public struct ByteWriter: ~Copyable {
     /// Appends `text` as a JSON string literal, escaped exactly as `JSONValue.appendQuoted` escapes it.
     public mutating func appendQuoted(_ text: String) {
         let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 {
-                return false
-            }
+            guard JSONValue.needsNoEscape(bytes) else { return false }
             append(UInt8(ascii: "\""))
             append(bytes)
             append(UInt8(ascii: "\""))

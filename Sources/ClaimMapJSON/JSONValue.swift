@@ -107,6 +107,12 @@ public indirect enum JSONValue: Hashable, Sendable {
         for _ in 0..<(indent * 2) { out.append(0x20) }
     }
 
+    /// Whether these UTF-8 bytes go into a JSON string literal as they are: no quote, backslash, control character,
+    /// DEL, or lead byte of U+2028/U+2029 (which `appendQuoted` escapes for JavaScript).
+    public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }
+    }
+
     /// Appends `text` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control characters are
     /// escaped; U+2028 and U+2029 too, so the output is also safe inside JavaScript. Runs of bytes that need no
     /// escape are copied as they are.
@@ -114,9 +120,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: one scan, one copy, without copying the string.
         let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 {
-                return false
-            }
+            guard needsNoEscape(bytes) else { return false }
             out.append(contentsOf: bytes)
             return true
         }

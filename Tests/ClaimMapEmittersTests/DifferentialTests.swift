@@ -123,7 +123,7 @@ struct DifferentialTests {
         #expect(lines.count == inputs.count)
         var mismatches = 0
         for (index, line) in lines.enumerated() where index < expected.count {
-            let want = expected[index].json().compact()
+            let want = expected[index].jsonText()
             if line != want {
                 mismatches += 1
                 if mismatches <= 3 {
