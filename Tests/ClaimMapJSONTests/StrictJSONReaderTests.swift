@@ -6,7 +6,7 @@ import Testing
 @Suite("strict JSON reader")
 struct StrictJSONReaderTests {
     static func corpus() throws -> [(String, [UInt8])] {
-        let directory = Corpora.directory("JSONTestSuite/test_parsing")
+        let directory = try Corpora.directory("JSONTestSuite/test_parsing")
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map { name in
             (name, [UInt8](try Data(contentsOf: directory.appendingPathComponent(name))))
         }

@@ -17,7 +17,7 @@ struct YAMLTestSuiteTests {
     }
 
     static func cases() throws -> [Case] {
-        let base = Corpora.directory("yaml-test-suite")
+        let base = try Corpora.directory("yaml-test-suite")
         let fm = FileManager.default
         var out: [Case] = []
         for id in try fm.contentsOfDirectory(atPath: base.path).sorted() where id.count == 4 && id == id.uppercased() {

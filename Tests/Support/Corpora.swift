@@ -1,10 +1,18 @@
 import Foundation
 
-/// Locates `../shared/corpora` beside the repository (where the workplace and CI put it).
+/// The test corpora vendored under `Tests/Corpora/` (each folder with its licence and a `SOURCE` file), and the
+/// repository root. Tests read nothing outside the repository.
 public enum Corpora {
-    public static var root: URL {
-        repository.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+    /// A vendored corpus file or folder that is not there: a test failure naming it, never a silent skip.
+    public struct Missing: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String {
+            "vendored test corpus `Tests/Corpora/\(path)` is missing; it is tracked in git "
+                + "(`git checkout -- Tests/Corpora`), see Tests/Corpora/README.md"
+        }
     }
+
+    public static var root: URL { repository.appendingPathComponent("Tests/Corpora") }
 
     /// The repository root (this file is `Tests/Support/Corpora.swift`).
     public static var repository: URL {
@@ -12,5 +20,10 @@ public enum Corpora {
             .deletingLastPathComponent()
     }
 
-    public static func directory(_ name: String) -> URL { root.appendingPathComponent(name) }
+    /// `Tests/Corpora/<name>`, which must exist.
+    public static func directory(_ name: String) throws -> URL {
+        let url = root.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: name) }
+        return url
+    }
 }
