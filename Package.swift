@@ -42,7 +42,7 @@ let package = Package(
                 "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
             ]
         ),
-        // renameat2(RENAME_EXCHANGE) for the atomic swap of an output folder (DESIGN §10.11).
+        // renameat2(RENAME_EXCHANGE) for the atomic swap of an output folder (docs/decisions.md, Atomic output).
         .target(name: "CClaimMapShims"),
         .target(
             name: "ClaimMapDriver",

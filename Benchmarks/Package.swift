@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Benchmarks, outside CI's build (DESIGN §10.15). The project's runtime modules are included through symlinks in
-// Sources/. Run everything with scripts/bench.
+// Benchmarks, a package of their own so CI's build stays lean (docs/decisions.md). The project's runtime modules are
+// included through symlinks in Sources/. Run everything with scripts/bench.
 let package = Package(
     name: "ClaimMapBenchmarks",
     platforms: [.macOS(.v13)],

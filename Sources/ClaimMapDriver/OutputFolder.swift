@@ -1,11 +1,11 @@
 import ClaimMapEmitters
 import Foundation
 
-/// Writes one spec's outputs to `<root>/<name>/` atomically (DESIGN §7, §10.11): the new folder is built in a
-/// sibling staging folder and swapped in with one `renameat2(RENAME_EXCHANGE)` (or, where that is unavailable,
-/// move-aside then move-in), so an interrupted run leaves the old or the new folder whole. Files whose bytes did
-/// not change are hard-linked from the old folder, keeping their timestamps. Stale staging folders of earlier,
-/// interrupted runs are removed first.
+/// Writes one spec's outputs to `<root>/<name>/` atomically (docs/decisions.md, Atomic output): the new folder is built
+/// in a sibling staging folder and swapped in with one `renameat2(RENAME_EXCHANGE)` (or, where that is unavailable,
+/// move-aside then move-in), so an interrupted run leaves the old or the new folder whole. Files whose bytes did not
+/// change are hard-linked from the old folder, keeping their timestamps. Stale staging folders of earlier, interrupted
+/// runs are removed first.
 struct OutputFolder {
     let fileSystem: any FileSystem
     let root: String

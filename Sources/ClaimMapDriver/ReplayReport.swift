@@ -4,8 +4,9 @@ import ClaimMapJSON
 import Foundation
 
 extension ReplaySession.Outcome {
-    /// One line of `replay --format json` (DESIGN §5, §10.9) and its line break: exactly the members DESIGN lists,
-    /// in its order; `docs/schemas/replay-line.schema.json` documents it. Data warnings appear in the text form only.
+    /// One line of `replay --format json` and its line break: exactly the members docs/decisions.md lists (Replay JSON
+    /// lines), in that order; `docs/schemas/replay-line.schema.json` documents it. Data warnings appear in the text
+    /// form only.
     package func writeJSONLine(to out: inout ByteWriter) {
         func optional(_ text: String?) {
             if let text { out.appendQuoted(text) } else { out.append("null") }

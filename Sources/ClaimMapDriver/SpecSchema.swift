@@ -42,7 +42,7 @@ package enum SpecSchema {
     private static let number: JSONValue = .object([("type", .string("number"))])
     private static let duration = string("a duration: 90s, 5m, 1h, 7d", pattern: "^[1-9][0-9]*[smhd]$")
     private static let variableName = "^Flow\\.[A-Za-z][A-Za-z0-9_]*$"
-    private static let expression = string("an Architect expression (DESIGN §3)")
+    private static let expression = string("an Architect expression (docs/language.md, Expressions)")
 
     private static func check(_ keys: [(String, JSONValue)], against grammar: [String]) -> [(String, JSONValue)] {
         // The schema lists exactly the grammar's keys, in the grammar's order.

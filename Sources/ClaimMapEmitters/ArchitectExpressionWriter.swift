@@ -4,7 +4,7 @@ import ClaimMapSyntax
 /// Prints a typed expression in Architect's syntax, as Genesys-authored flows write it:
 /// - negation as `!` (never `not`);
 /// - `a and b` as `If(a, b, false)` and `a or b` as `If(a, true, b)` when the right side relies on what the left
-///   side proves (a narrowed read), so nothing depends on short-circuiting (DESIGN §10.4); plain `and`/`or` else;
+///   side proves (a narrowed read), so nothing depends on short-circuiting (docs/decisions.md); plain `and`/`or` else;
 /// - Integer operands next to Decimal ones promoted without `ToDecimal` (unconfirmed): literals as `10000.0`,
 ///   variables as `(x * 1.0)`.
 enum ArchitectExpressionWriter {

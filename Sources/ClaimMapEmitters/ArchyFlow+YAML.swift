@@ -12,7 +12,8 @@ extension ArchyFlow {
             ),
             ("variables", .list(variables.map { $0.yaml(isFlowVariable: true) })),
             // UNCONFIRMED for inboundShortMessage: the `queue` error handling is the shape inboundChat flows use;
-            // message flows in the corpus only show `disconnect`. DESIGN §10.5 asks for the default queue.
+            // message flows in the corpus only show `disconnect`. Errors go to the default rule's queue
+            // (docs/decisions.md).
             (
                 "settingsErrorHandling",
                 .map([

@@ -1,7 +1,8 @@
 import ClaimMapSyntax
 
 /// A typed model of the Archy `inboundShortMessage` flow ClaimMap emits. Only shapes confirmed by Genesys-authored
-/// flows (`corpora/genesys/archy-vocabulary.json`) or named extrapolations of them (see `ArchyShapes`) exist here.
+/// flows (`Tests/Corpora/genesys/archy-vocabulary.json`) or named extrapolations of them (see `ArchyShapes`) exist
+/// here.
 struct ArchyFlow: Sendable {
     var name: String
     var division: String
@@ -79,7 +80,7 @@ struct ArchyCallData: Sendable {
 /// Names for Architect types in variable declarations and update statements. The confirmed ones appear in
 /// Genesys-authored flows; the others are the regular extrapolation of the same naming pattern.
 enum ArchyShapes {
-    /// Variable and update-statement kinds seen in `corpora/genesys/` for some flow type.
+    /// Variable and update-statement kinds `Tests/Corpora/genesys/archy-vocabulary.json` shows for some flow type.
     static let confirmedVariableKinds: Set<String> = [
         "stringVariable", "booleanVariable", "integerVariable", "decimalVariable", "dateTimeVariable",
         "durationVariable",
@@ -96,9 +97,9 @@ enum ArchyShapes {
         text == "JSON" ? "json" : text.prefix(1).lowercased() + text.dropFirst()
     }
 
-    /// Every shape the emitters use that no Genesys-authored flow or export in `corpora/genesys/` shows, as a
-    /// regular extrapolation of one that does. UNCONFIRMED, each of them; the vocabulary test fails on any
-    /// other unknown key path, and on any extrapolation not named here.
+    /// Every shape the emitters use that no Genesys-authored flow or export shows (per the vocabulary in
+    /// `Tests/Corpora/genesys/`), as a regular extrapolation of one that does. UNCONFIRMED, each of them; the
+    /// vocabulary test fails on any other unknown key path, and on any extrapolation not named here.
     static let extrapolations: [String: String] = [
         "variable kind":
             "declarations such as `decimalVariable` or `booleanCollectionVariable` follow the confirmed `stringVariable` naming",
@@ -109,7 +110,7 @@ enum ArchyShapes {
         "task variables":
             "task-scoped `variables:` are confirmed for inboundCall and inboundChat tasks, not yet inboundShortMessage",
         "error handling queue":
-            "`settingsErrorHandling.errorHandling.queue.targetQueue` is confirmed for inboundChat; message flows show only `disconnect` (DESIGN §10.5 asks for the default queue)",
+            "`settingsErrorHandling.errorHandling.queue.targetQueue` is confirmed for inboundChat; message flows show only `disconnect` (errors go to the default rule's queue)",
         "input schema keyword":
             "`pattern`, `maxLength`, `minimum`, `maximum` in data-action input schemas are JSON Schema keywords Genesys exports do not show",
     ]

@@ -1,6 +1,7 @@
 import ClaimMapJSON
 
-/// A Genesys data-action import document (genesys.md §5.1, §5.2): the model, and its JSON in the key order of
+/// A Genesys data-action import document (the shape of Genesys's own exports and the Platform API's `Action` model;
+/// `docs/schemas/data-action-import.schema.json` names the sources): the model, and its JSON in the key order of
 /// Genesys's own exports.
 struct DataActionDocument: Sendable {
     var name: String
@@ -58,9 +59,9 @@ struct DataActionDocument: Sendable {
     }
 }
 
-/// Key paths of data-action documents that no Genesys export in the corpus shows, each a regular JSON Schema
-/// keyword. UNCONFIRMED: whether Genesys enforces them at execution (genesys.md §5.6); they document the contract
-/// either way and Genesys's import accepts JSON Schema.
+/// Key paths of data-action documents that no Genesys export in the corpus shows, each a regular JSON Schema keyword.
+/// UNCONFIRMED: whether Genesys enforces them at execution (docs/security.md); they document the contract either way
+/// and Genesys's import accepts JSON Schema.
 enum DataActionShapes {
     static let unconfirmedInputKeywords = ["pattern", "maxLength", "minimum", "maximum", "items"]
 }

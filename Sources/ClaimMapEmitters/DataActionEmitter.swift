@@ -9,7 +9,7 @@ import ClaimMapSyntax
 /// before they are written unquoted. Input schemas are tight: every input required, no other property, and the
 /// claim's own constraints (`pattern`, `maxLength`, `enum`, bounds).
 enum DataActionEmitter {
-    /// File name of a data action (DESIGN §10.12).
+    /// File name of a data action (docs/decisions.md, Names).
     static func slug(_ name: String) -> String { ActionNames.slug(name) }
 
     static func enrichment(_ enrichment: CheckedEnrichment, spec: CheckedSpec) -> DataActionDocument {

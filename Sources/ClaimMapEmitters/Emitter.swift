@@ -13,7 +13,7 @@ package struct GeneratedFile: Sendable, Hashable {
     }
 }
 
-/// Every output of a checked spec (DESIGN §4), deterministic: same spec, same bytes.
+/// Every output of a checked spec (listed in docs/deploying.md), deterministic: same spec, same bytes.
 package enum Emitter {
     package static func files(for spec: CheckedSpec) -> [GeneratedFile] {
         let header = [

@@ -1,7 +1,7 @@
 import ClaimMapSemantics
 import ClaimMapSyntax
 
-/// Builds the Archy flow of a checked spec (DESIGN §1, §4):
+/// Builds the Archy flow of a checked spec, `flow.yaml` (docs/security.md says why each channel is trusted or not):
 ///
 /// - Initial State: `Authenticated?` decision → task "Verified claims" (built-ins, then one `callData` per
 ///   enrichment keyed on the verified `sub`); task "Page attributes" (`getParticipantData`, checked, converted);

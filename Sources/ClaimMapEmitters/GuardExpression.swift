@@ -1,8 +1,9 @@
 import ClaimMapSemantics
 
-/// The Architect condition a guarded data action is called under (DESIGN §3, §10.4): authenticated, a
-/// non-empty verified `sub`, every input set (a `pick: first` collection non-empty), then the guard's `when`.
-/// Written as a chain of `If(...)`, so no read of a maybe-NOT_SET input is evaluated before its test.
+/// The Architect condition a guarded data action is called under (docs/language.md, What a guard promises;
+/// docs/decisions.md): authenticated, a non-empty verified `sub`, every input set (a `pick: first` collection
+/// non-empty), then the guard's `when`. Written as a chain of `If(...)`, so no read of a maybe-NOT_SET input is
+/// evaluated before its test.
 enum GuardExpression {
     static func conditions(for guardAction: CheckedGuard) -> [String] {
         var conditions = [

@@ -26,7 +26,8 @@ enum ManifestEmitter {
                             ("variable", .string(datum.variable)),
                             ("type", .string(datum.type.description)),
                             ("conversion", .string(conversion)),
-                            // Bot flows cap participant data values at 256 characters (genesys.md §3.4).
+                            // Bot flows cap participant data values at 256 characters (Genesys help,
+                            // https://help.mypurecloud.com/articles/set-participant-data-action/).
                             ("maxLength", .integer(256)),
                             ("trusted", .bool(datum.trusted)),
                             ("source", .string(variable?.source.label ?? "")),

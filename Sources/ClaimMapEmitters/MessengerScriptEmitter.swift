@@ -1,13 +1,14 @@
 import ClaimMapJSON
 import ClaimMapSemantics
 
-/// Emits `messenger.js` (DESIGN §9): the page-side script that registers the AuthProvider plugin, gates the
-/// Messenger when guests are blocked, and sets only the declared custom attributes. The behaviour is a fixed
-/// ES2017 runtime; the spec contributes one configuration object, printed by the JSON printer, so the script
-/// can never disagree with the flow about attributes, nonce or guests.
+/// Emits `messenger.js` (docs/web.md): the page-side script that registers the AuthProvider plugin, gates the Messenger
+/// when guests are blocked, and sets only the declared custom attributes. The behaviour is a fixed ES2017 runtime; the
+/// spec contributes one configuration object, printed by the JSON printer, so the script can never disagree with the
+/// flow about attributes, nonce or guests.
 enum MessengerScriptEmitter {
-    /// Custom attributes ride on the next message; the SDK refuses sets over `maxCustomDataBytes` (4013). The
-    /// usual limit is 2 KB (UNCONFIRMED, genesys.md §2.2), so the script keeps keys plus values under 2,048 bytes.
+    /// Custom attributes ride on the next message; the SDK refuses sets over `maxCustomDataBytes` (4013). The usual
+    /// limit is often quoted as 2 KB (UNCONFIRMED in Genesys's documentation), so the script keeps keys plus values
+    /// under 2,048 bytes.
     static let maxCustomAttributeBytes = 2048
 
     static func configuration(_ spec: CheckedSpec) -> JSONValue {

@@ -1,9 +1,9 @@
 import ClaimMapEvaluator
 import ClaimMapSemantics
 
-/// Emits `Evaluator.swift`: the spec's evaluator as standalone Swift (Foundation only, DESIGN §10.13), one
-/// `public enum <Name>Evaluator` per spec. The spec's steps are compiled to straight-line Swift over a fixed
-/// runtime (`SwiftEvaluatorRuntime`); expressions become calls of Architect's operations on `Value?`.
+/// Emits `Evaluator.swift`: the spec's evaluator as standalone Swift (Foundation only; docs/decisions.md), one
+/// `public enum <Name>Evaluator` per spec. The spec's steps are compiled to straight-line Swift over a fixed runtime
+/// (`SwiftEvaluatorRuntime`); expressions become calls of Architect's operations on `Value?`.
 enum SwiftEvaluatorEmitter {
     /// `retail` → `RetailEvaluator`, `web-bank-2` → `WebBank2Evaluator`.
     static func typeName(_ specName: String) -> String {

@@ -87,7 +87,7 @@ enum YAMLRenderer {
     ]
 
     /// The text as a plain scalar when that is unambiguous, else double-quoted with escapes. `{{substitutions}}`
-    /// are always quoted (DESIGN §10.12).
+    /// are always quoted (docs/decisions.md, Names).
     static func quoted(_ text: String) -> String {
         if needsQuotes(text) { return doubleQuoted(text) }
         return text

@@ -1,5 +1,6 @@
-/// Why a token is rejected: exactly one stable reason code per token (DESIGN §5, §10.7) and a detail naming the
-/// claim or parameter. The detail never contains the token, a signature or key material.
+/// Why a token is rejected: exactly one stable reason code per token (that of the first check failed, in the order
+/// docs/security.md writes out) and a detail naming the claim or parameter. The detail never contains the token, a
+/// signature or key material.
 public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: String, Sendable, CaseIterable {
         case tokenTooLarge = "token_too_large"

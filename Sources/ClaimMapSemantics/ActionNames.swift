@@ -1,5 +1,5 @@
 /// File names of data actions: a slug of the action name, lowercase ASCII letters and digits joined by `-`
-/// (DESIGN §10.12). The checker rejects two actions with the same slug (CM2014), so files never collide.
+/// (docs/decisions.md, Names). The checker rejects two actions with the same slug (CM2014), so files never collide.
 package enum ActionNames {
     package static func slug(_ name: String) -> String {
         var out = ""

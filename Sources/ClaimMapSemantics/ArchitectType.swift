@@ -1,4 +1,4 @@
-/// The Architect data types a spec can use (DESIGN §3).
+/// The Architect data types a spec can use (docs/language.md, Claim types and Architect types).
 package indirect enum ArchitectType: Hashable, Sendable, CustomStringConvertible {
     case string, integer, decimal, boolean, dateTime, duration, json
     case collection(ArchitectType)

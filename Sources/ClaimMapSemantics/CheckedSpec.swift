@@ -40,7 +40,7 @@ package struct IdentitySettings: Sendable, Hashable {
     package var nonce: NonceMode
     package var jwks: String?
     package var guests: GuestMode
-    /// Whether `guests` was written or derived from the routing rules (DESIGN §10.3).
+    /// Whether `guests` was written or derived from the routing rules (docs/decisions.md: guests are declared).
     package var guestsDeclared: Bool
 }
 
@@ -66,7 +66,8 @@ package struct ClaimProperty: Sendable, Hashable {
     package var type: ClaimType
 }
 
-/// The built-in variables of an inbound message flow that carry token claims (genesys.md §2.1).
+/// The built-in variables of an inbound message flow that carry token claims (Genesys help, Authenticated web
+/// messaging attributes: https://help.mypurecloud.com/articles/authenticated-web-messaging-attributes/).
 package enum BuiltinClaim: String, Sendable, Hashable, CaseIterable {
     case sub, email, name
 
@@ -114,7 +115,7 @@ package enum VariableSource: Sendable, Hashable {
     case expression(TypedExpression)
     case actionOutput(guardName: String, field: String)
 
-    /// `builtin:<claim>`, `enrichment:<name>`, ... as replay reports it (DESIGN §10.9).
+    /// `builtin:<claim>`, `enrichment:<name>`, ... as replay reports it (docs/decisions.md, Replay values).
     package var label: String {
         switch self {
         case .builtin(let claim, _): "builtin:\(claim)"

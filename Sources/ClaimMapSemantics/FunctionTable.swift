@@ -1,6 +1,7 @@
-/// The one table of expression functions: signature, result, Architect spelling and whether that spelling is
-/// confirmed by a Genesys-authored flow (`corpora/genesys/`). Unconfirmed functions type-check but draw warning
-/// CM2508, because the emitted flow would use a spelling no Genesys file shows.
+/// The one table of expression functions: signature, result, Architect spelling and whether that spelling is confirmed
+/// by a Genesys-authored flow (`Tests/Corpora/genesys/archy-vocabulary.json` lists the functions they use).
+/// Unconfirmed functions type-check but draw warning CM2508, because the emitted flow would use a spelling no Genesys
+/// file shows.
 package struct FunctionSpec: Sendable {
     package enum Narrowing: Sendable {
         case none

@@ -1,8 +1,8 @@
 import ClaimMapSyntax
 
-/// Three-valued partial evaluation of a typed expression (DESIGN §10.2): some variables are bound to values,
-/// the rest are unknown. Computed variables are evaluated through their expressions. Used to prove that a
-/// default can never make a guard or sensitive-rule condition true.
+/// Three-valued partial evaluation of a typed expression (docs/decisions.md: defaults never open a guard): some
+/// variables are bound to values, the rest are unknown. Computed variables are evaluated through their expressions.
+/// Used to prove that a default can never make a guard or sensitive-rule condition true.
 package struct PartialEvaluator {
     package enum Value: Hashable, Sendable {
         case unknown

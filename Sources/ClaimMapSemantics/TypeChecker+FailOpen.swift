@@ -2,10 +2,10 @@ import ClaimMapDiagnostics
 import ClaimMapSyntax
 
 extension TypeChecker {
-    /// DESIGN §10.2: a default applies when an enrichment fails and for guests. If substituting defaults into a
-    /// guard condition or a sensitive rule's condition can make it true, with every other value unknown, that
-    /// is an error unless the variable says `failOpen: true`. Scenarios tried: each default alone, and all
-    /// defaults of one enrichment together (the data action failed).
+    /// Defaults never open a guard (docs/decisions.md): a default applies when an enrichment fails and for guests. If
+    /// substituting defaults into a guard condition or a sensitive rule's condition can make it true, with every other
+    /// value unknown, that is an error unless the variable says `failOpen: true`. Scenarios tried: each default alone,
+    /// and all defaults of one enrichment together (the data action failed).
     mutating func checkFailOpen(routing: [CheckedRule], guards: [CheckedGuard]) {
         var computed: [String: TypedExpression] = [:]
         for variable in variables.values {

@@ -3,8 +3,9 @@ import ClaimMapSyntax
 import Foundation
 
 /// The semantic stage: resolves names, types every variable and expression, and proves the three properties of
-/// DESIGN §3 (trust, definite assignment, shape) plus the fail-open rule (§10.2) and the lints (§10.6).
-/// Input: a `SpecDocument`; output: a `CheckedSpec` when there are no errors, and the diagnostics.
+/// docs/language.md, Trust and what the checker proves (trust, definite assignment, shape), plus the fail-open rule and
+/// the lint severities of docs/decisions.md. Input: a `SpecDocument`; output: a `CheckedSpec` when there are no errors,
+/// and the diagnostics.
 package struct TypeChecker {
     let document: SpecDocument
     let specName: String
@@ -153,7 +154,8 @@ package struct TypeChecker {
             guests: guestMode, guestsDeclared: identity.guests != nil)
     }
 
-    /// DESIGN §10.3: `route` when the first routing rule is the guest rule, else `block`, unless declared.
+    /// The guest mode (docs/decisions.md: guests are declared): as declared, else `route` when the first routing rule
+    /// is the guest rule, else `block`.
     private func derivedGuestMode() -> GuestMode {
         if let declared = document.identity?.guests?.value { return declared }
         if let first = document.routing.first?.when?.expression, Self.isGuestCondition(first) { return .route }

@@ -1,6 +1,6 @@
 import ClaimMapSyntax
 
-/// The claim-type × Architect-type table of DESIGN §3, in one place.
+/// The claim-type × Architect-type table of docs/language.md (Claim types and Architect types), in one place.
 ///
 /// | claim type | allowed Architect types |
 /// | --- | --- |

@@ -1,6 +1,6 @@
 import ClaimMapDiagnostics
 
-/// Operators of the expression language (DESIGN §3), a subset of Architect's own syntax.
+/// Operators of the expression language (docs/language.md, Expressions), a subset of Architect's own syntax.
 package enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
     case or, and
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="

@@ -1,7 +1,7 @@
 import ClaimMapDiagnostics
 
-/// Parses the expression language of DESIGN §3 with a precedence-climbing parser. Positions come from a
-/// per-scalar location table, so every node's range is column-exact inside the YAML scalar.
+/// Parses the expression language (docs/language.md, Expressions) with a precedence-climbing parser. Positions come
+/// from a per-scalar location table, so every node's range is column-exact inside the YAML scalar.
 ///
 /// Precedence, loosest first: `or`, `and`, `not`/`!`, comparisons (not chainable), `+ -`, `* /`, unary `-`.
 /// Keywords are case-insensitive (`OR` appears in Genesys-authored flows).

@@ -27,13 +27,13 @@ package enum SpecGrammar {
     package static let guardInput = ["from", "pick"]
     package static let guardOutput = ["field", "type"]
 
-    /// Architect types a spec may name (DESIGN §3).
+    /// Architect types a spec may name (docs/language.md, Claim types and Architect types).
     package static let architectTypes = [
         "String", "Integer", "Decimal", "Boolean", "DateTime", "Duration", "JSON", "StringCollection",
         "IntegerCollection", "DecimalCollection", "BooleanCollection", "DateTimeCollection",
     ]
 
-    /// Signing algorithms version 1 verifies (DESIGN §10.6).
+    /// Signing algorithms version 1 verifies (docs/decisions.md, Lint severities).
     package static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
 
     package static let identifierPattern = "^[A-Za-z][A-Za-z0-9_]*$"

@@ -1,7 +1,7 @@
 import ClaimMapDiagnostics
 
-/// `Mappings/<name>.tests.yaml` (DESIGN §6, §10.10), read with the same strict reader as specs. Values stay
-/// YAML nodes: they are typed later by the spec's claim and variable types.
+/// `Mappings/<name>.tests.yaml` (docs/language.md, The tests file), read with the same strict reader as specs. Values
+/// stay YAML nodes: they are typed later by the spec's claim and variable types.
 package struct TestsDocument: Sendable {
     package var spec: Located<String>
     package var now: Located<String>?

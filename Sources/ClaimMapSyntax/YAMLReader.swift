@@ -4,7 +4,7 @@ import Yams
 
 /// Reads spec bytes into a `YAMLNode` tree, strictly. The only code in the project that touches Yams.
 ///
-/// - Enforces the limits of DESIGN §7 (1 MiB file, UTF-8 without BOM, depth ≤ 64, scalars ≤ 64 KiB).
+/// - Enforces the limits of docs/language.md, Limits (1 MiB file, UTF-8 without BOM, depth ≤ 64, scalars ≤ 64 KiB).
 /// - Uses `Yams.Parser` with `Resolver.basic`, so every scalar stays the text it was written as: no YAML 1.1
 ///   typing (`no` is the string "no", `0755` is not octal). The spec parser converts by the schema.
 /// - Walks `compose`'s node tree exactly once. Anchored nodes are reported and never descended into, so an
@@ -117,7 +117,7 @@ package struct YAMLReader {
     }
 
     /// C0 controls other than TAB, LF and CR, DEL, and the C1 range are rejected before YAML sees them
-    /// (security.md Y-12): they are invisible in review and never needed in a spec.
+    /// (docs/security.md, attack class Y-12): they are invisible in review and never needed in a spec.
     private func firstForbiddenCharacter() -> Diagnostic? {
         for (lineIndex, line) in lines.enumerated() {
             for (columnIndex, scalar) in line.enumerated() {

@@ -16,7 +16,7 @@ struct ClaimMapCommand: ParsableCommand {
         ]
     )
 
-    /// Usage errors exit 2 (DESIGN §5), not ArgumentParser's 64.
+    /// Usage errors exit 2 (docs/decisions.md, Exit codes), not ArgumentParser's 64.
     static func main() {
         do {
             var command = try parseAsRoot()

@@ -2,7 +2,7 @@ import ClaimMapTestSupport
 import Foundation
 import Testing
 
-/// Runs the built `claimmap` binary as a user would and checks output and exit codes (DESIGN §5).
+/// Runs the built `claimmap` binary as a user would and checks output and exit codes (docs/decisions.md, Exit codes).
 @Suite("claimmap command line")
 struct CLITests {
     struct Run {

@@ -7,7 +7,7 @@ import ClaimMapTestSupport
 import Foundation
 import Testing
 
-/// "Nothing lost" (security.md §7.3): a claim that maps to a variable arrives exactly — strings byte-identical,
+/// "Nothing lost" (docs/security.md): a claim that maps to a variable arrives exactly — strings byte-identical,
 /// integers beyond 2^53 exact, booleans, arrays in order, absent optional claims NOT_SET (never "" or a literal
 /// placeholder) — and participant data holds exactly the string Architect would write.
 @Suite("nothing lost between the token and the variables")
@@ -80,8 +80,8 @@ struct NothingLostTests {
         #expect(line.contains("12345.678901234567890123"))
     }
 
-    /// What DESIGN §5 says a replay line holds, built from the outcome as a tree and printed by the project's one
-    /// JSON printer: the reference the streamed line is held to.
+    /// What docs/decisions.md (Replay JSON lines) says a replay line holds, built from the outcome as a tree and
+    /// printed by the project's one JSON printer: the reference the streamed line is held to.
     static func reference(_ outcome: ReplaySession.Outcome) -> JSONValue {
         func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         var members: [(String, JSONValue)] = [
@@ -131,7 +131,7 @@ struct NothingLostTests {
     }
 
     @Test(
-        "replay's streamed JSON line is byte for byte the DESIGN §5 document, for accepted, rejected and guest outcomes"
+        "replay's streamed JSON line is byte for byte the documented line, for accepted, rejected and guest outcomes"
     )
     func streamedLine() throws {
         let (session, key) = try Self.session()

@@ -5,9 +5,10 @@ import Testing
 
 @testable import ClaimMapEmitters
 
-/// Injection into data actions (security.md §5, G-01 to G-12): every `${input.*}` of every emitted template is
-/// escaped for where it lands, and rendering the templates with hostile values keeps the URL's host and path shape
-/// and the JSON body's keys intact; input schemas carry the claim constraints that refuse such values upstream.
+/// Injection into data actions (docs/security.md, attack classes G-01 to G-12): every `${input.*}` of every emitted
+/// template is escaped for where it lands, and rendering the templates with hostile values keeps the URL's host and
+/// path shape and the JSON body's keys intact; input schemas carry the claim constraints that refuse such values
+/// upstream.
 @Suite("data-action injection")
 struct InjectionTests {
     static let payloads = [

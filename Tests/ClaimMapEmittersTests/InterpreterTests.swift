@@ -6,7 +6,7 @@ import Testing
 
 @testable import ClaimMapEmitters
 
-/// The reference evaluator on the retail example, case by case (DESIGN §6).
+/// The reference evaluator on the retail example, case by case (the scenarios of `Mappings/retail.tests.yaml`).
 @Suite("evaluator interpreter")
 struct InterpreterTests {
     static func retail() throws -> Interpreter {

@@ -7,7 +7,7 @@ import Testing
 @testable import ClaimMapSyntax
 
 /// Every key path of every emitted flow and data action is one Genesys's own files use
-/// (`corpora/genesys/archy-vocabulary.json`), or one of the named extrapolations of `ArchyShapes.extrapolations`.
+/// (`Tests/Corpora/genesys/archy-vocabulary.json`), or one of the named extrapolations of `ArchyShapes.extrapolations`.
 @Suite("Genesys vocabulary")
 struct VocabularyTests {
     struct Vocabulary {

@@ -7,9 +7,9 @@ import Testing
 
 @testable import ClaimMapJOSE
 
-/// The attack corpus of security.md §3 and §7.2: every class J-01 to J-30, generated deterministically (RFC 7520's
-/// key as the trusted key, two Wycheproof keys as the rotated and the attacker key; RS256 is deterministic), each
-/// attack asserting its exact reason code, plus positive controls that must all pass.
+/// The attack corpus of docs/security.md (Attack classes): every class J-01 to J-30, generated deterministically
+/// (RFC 7520's key as the trusted key, two Wycheproof keys as the rotated and the attacker key; RS256 is
+/// deterministic), each attack asserting its exact reason code, plus positive controls that must all pass.
 @Suite("attack corpus")
 struct AttackCorpusTests {
     struct Attack: CustomStringConvertible {
@@ -595,7 +595,7 @@ struct AttackCorpusTests {
             try sign(header(k), claims([("iss", .string("https://issuer.example/tenant-2"))])), .issuerMismatch)
         add("J-15", "a 1 MB string claim", String(repeating: "A", count: 1 << 20), .tokenTooLarge)
 
-        // The proportions of security.md §7.2: more time boundaries, structure, duplicates, rotation, Unicode.
+        // More cases where verifiers most often go wrong: time boundaries, structure, duplicates, rotation, Unicode.
         for offset in [61, 120, 3600, 86400, 31_536_000] {
             add(
                 "J-08", "exp \(offset)s ago",

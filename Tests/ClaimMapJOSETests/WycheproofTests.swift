@@ -6,8 +6,8 @@ import Testing
 
 @testable import ClaimMapJOSE
 
-/// Wycheproof through the verifier (security.md §1.1, §7.1): zero invalid vectors accepted, and exactly the
-/// accept counts of the strict RS256 policy.
+/// Wycheproof (C2SP/wycheproof, `Tests/Corpora/wycheproof/`) through the verifier: zero invalid vectors accepted, and
+/// exactly the accept counts of the strict RS256 policy (docs/security.md, Figures from the test suite).
 @Suite("Wycheproof")
 struct WycheproofTests {
     static func load(_ name: String) throws -> JSONValue {
@@ -81,7 +81,7 @@ struct WycheproofTests {
         #expect(tests == total)
         #expect(invalidAccepted.isEmpty, "invalid or acceptable vectors accepted: \(invalidAccepted)")
         #expect(accepted == expectedAccepts)
-        // The overlay of security.md §7.1: accepted exactly when the vector is valid and its key passes policy.
+        // The expected overlay: accepted exactly when the vector is valid and its key passes policy.
         #expect(accepted == overlay)
     }
 
@@ -123,14 +123,14 @@ struct WycheproofTests {
             }
         }
         #expect(total == 401)
-        // security.md's reference harness also accepts tcId 259, whose payload segment is empty (`header..sig`);
-        // DESIGN §7 requires three non-empty segments, so ClaimMap rejects it (malformed_segments) — a deliberate
-        // deviation: an ID token always has a payload.
+        // Wycheproof marks tcId 259 valid; its payload segment is empty (`header..sig`). ClaimMap requires three
+        // non-empty segments (docs/security.md), so it rejects it (malformed_segments) — a deliberate deviation: an
+        // ID token always has a payload.
         #expect(accepted == [33, 260, 261, 262, 263, 345, 349], "\(accepted)")
         #expect(reasons["malformed_segments", default: 0] >= 1)
-        // Known anomalies (security.md §0.6): tcIds 367 and 370 are byte-identical to valid tcId 357 and 372/373
-        // contain `?` yet are marked valid; all four are HS256, so RS256-only rejects them (alg_not_allowed or
-        // bad_base64url) and they cannot skew the counts above.
+        // Known anomalies of the Wycheproof JWS file: tcIds 367 and 370 are byte-identical to valid tcId 357, and
+        // 372/373 contain `?` yet are marked valid; all four are HS256, so RS256-only rejects them (alg_not_allowed
+        // or bad_base64url) and they cannot skew the counts above.
         #expect(reasons["alg_not_allowed", default: 0] > 30)
         #expect(reasons["signature_invalid", default: 0] > 200)
     }
@@ -155,7 +155,7 @@ struct WycheproofTests {
         }
         #expect(total == 26)
         // tcId 7 is Wycheproof's ROCA key (CVE-2017-15361): a documented deviation, ClaimMap does not fingerprint
-        // ROCA moduli (security.md §7.1 W4).
+        // ROCA moduli (docs/security.md lists the deviation).
         #expect(accepted == [5, 7], "\(accepted)")
     }
 

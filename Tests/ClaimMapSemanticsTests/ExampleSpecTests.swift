@@ -51,7 +51,7 @@ struct ExampleSpecTests {
             "\(diagnostics.map { "\($0.range?.start.description ?? ""): \($0.message)" })")
     }
 
-    @Test("the retail example resolves as DESIGN §2 describes")
+    @Test("the retail example resolves as its spec says")
     func retailFacts() throws {
         let result = try Driver().check(path: Self.mappings.appendingPathComponent("retail.mapping.yaml").path)
         let spec = try #require(result.checked)

@@ -2,7 +2,8 @@ import ClaimMapDriver
 import ClaimMapTestSupport
 import Testing
 
-/// The claim type × Architect type table of DESIGN §3, exhaustively, through the checker.
+/// The claim type × Architect type table of docs/language.md (Claim types and Architect types), exhaustively, through
+/// the checker.
 @Suite("claim type × Architect type")
 struct TypeTableTests {
     static let architectTypes = [
@@ -10,7 +11,7 @@ struct TypeTableTests {
         "IntegerCollection", "DecimalCollection", "BooleanCollection", "DateTimeCollection",
     ]
 
-    /// Claim declaration → the Architect types it may be stored in. Written out by hand from DESIGN §3.
+    /// Claim declaration → the Architect types it may be stored in. Written out by hand from docs/language.md.
     static let table: [(claim: String, allowed: Set<String>)] = [
         ("{ type: string }", ["String"]),
         ("{ type: string, enum: [a, b] }", ["String"]),

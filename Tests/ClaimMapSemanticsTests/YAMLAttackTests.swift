@@ -6,7 +6,7 @@ import Testing
 
 @testable import ClaimMapSyntax
 
-/// YAML attack classes Y-01 to Y-13 (security.md §4): each rejected with a location, through the whole spec
+/// YAML attack classes Y-01 to Y-13 (docs/security.md): each rejected with a location, through the whole spec
 /// pipeline, cheaply even when hostile (the work is counted; the clock is only a generous watchdog).
 @Suite("YAML attacks")
 struct YAMLAttackTests {

@@ -1,4 +1,13 @@
-// A faithful fake of the Genesys Messenger JavaScript SDK for tests (../shared/messenger-sdk.md §5):
+// A faithful fake of the Genesys Messenger JavaScript SDK for tests, modelled on Genesys's SDK documentation:
+//   https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/authenticatedMessenger
+//   https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/SDKCommandsEvents/authProviderPlugin
+//   https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/SDKCommandsEvents/authPlugin
+//   https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/SDKCommandsEvents/databasePlugin
+//   https://developer.genesys.cloud/commdigital/digital/webmessaging/messengersdk/SDKCommandsEvents/conversationsPlugin
+// (and the other plugin pages under .../messengersdk/SDKCommandsEvents/). Where those pages are silent (delivery by
+// setTimeout 0, the envelope of a replayed event, the error for a taken plugin name, when Auth asks for a code) the
+// fake follows how genesys.min.js behaves as developers who read it report: an inference, not documentation.
+// It provides:
 // - the official snippet's `Genesys.q` queue, replayed in FIFO order when the fake "loads", which also replaces
 //   the global `Genesys` (calls made through a stored reference to the snippet function are then lost);
 // - CXBus semantics: asynchronous delivery (setTimeout 0), the envelope { time, publisher, event, eventName, data },
@@ -164,7 +173,8 @@ function createPage(options = {}) {
     return { auth };
   }
 
-  // Auth: once AuthProvider is ready, ask it for a code and exchange it (inferred sequencing, messenger-sdk.md §5).
+  // Auth: once AuthProvider is ready, ask it for a code and exchange it. The sequencing is inferred: the
+  // authProviderPlugin page says the Auth plugin calls getAuthCode (repeatedly, for the latest code), not when.
   async function authenticate() {
     const code = await runCommand("AuthProvider.getAuthCode", {});
     state.codesSeen.push(code);
