@@ -68,14 +68,37 @@ package struct ReplaySession: Sendable {
     package let now: Int64
     package let input: EvaluationInput
 
-    /// Parses `--now`: RFC 3339 or epoch seconds.
+    /// Latest time accepted anywhere: 9999-12-31T23:59:59Z, the largest NumericDate a token may carry.
+    package static let latestTime: Int64 = 253_402_300_799
+
+    /// Parses `--now` (and a tests file's `now`): RFC 3339 or epoch seconds, within 1970 ... 9999, so that no
+    /// later sum or difference of times can overflow.
     package static func time(_ text: String?) throws -> Int64 {
         guard let text else { return Int64(Date().timeIntervalSince1970) }
-        if let seconds = Int64(text) { return seconds }
-        if let milliseconds = Value.parseRFC3339(text) {
-            return milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let range = "0 ... \(latestTime) (1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z)"
+        if let seconds = Int64(text) {
+            guard seconds >= 0, seconds <= latestTime else {
+                let hint = seconds > latestTime ? "; if it is milliseconds, divide by 1000" : ""
+                throw ReplayUsageError("--now \(text) is out of range: epoch seconds must be within \(range)\(hint)")
+            }
+            return seconds
         }
-        throw ReplayUsageError("--now \(text) is neither RFC 3339 (2026-11-25T12:00:00Z) nor epoch seconds")
+        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") }
+        if !digits.isEmpty, digits.count + 1 >= text.utf8.count,
+            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            throw ReplayUsageError("--now \(text) is out of range: epoch seconds must be within \(range)")
+        }
+        if let milliseconds = Value.parseRFC3339(text) {
+            let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+            guard seconds >= 0, seconds <= latestTime else {
+                throw ReplayUsageError("--now \(text) is out of range: times must be within \(range)")
+            }
+            return seconds
+        }
+        throw ReplayUsageError(
+            "--now \(text) is neither RFC 3339 (2026-11-25T12:00:00Z, a real date, offset at most ±23:59) "
+                + "nor epoch seconds")
     }
 
     /// Loads the program from a spec (`*.mapping.yaml`, checked and compiled in memory) or an `evaluator.json`.
@@ -271,8 +294,9 @@ package struct ReplaySession: Sendable {
         return Outcome(label: "guest", alg: nil, kid: nil, rejection: nil, result: interpreter.evaluate(conversation))
     }
 
-    /// The declared claims, in spec order (DESIGN §10.1): required ones present, every carried one within its contract.
-    /// Returns each declared claim's value (nil when absent), for the evaluator to use as found and checked.
+    /// The declared claims, in spec order (docs/decisions.md: token claims are a contract): required ones present,
+    /// every carried one within its contract. Returns each declared claim's value (nil when absent), for the evaluator
+    /// to use as found and checked.
     func checkContract(_ claims: JSONValue) throws(Rejection) -> [JSONValue?] {
         var values: [JSONValue?] = []
         values.reserveCapacity(claimChecks.count)
@@ -287,6 +311,12 @@ package struct ReplaySession: Sendable {
             if let violation = claim.contract.violation(value) {
                 let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
                 throw Rejection(reason, "\(claim.name): \(violation)")
+            }
+            // A required string claim carries a value: `sub: ""` identifies nobody (OIDC Core §2: sub is a
+            // locally unique identifier), and an empty key would look up some default record.
+            if claim.required, case .string(let text) = value, text.isEmpty {
+                throw Rejection(
+                    .claimValueRejected, "\(claim.name): the empty string; a required string claim must not be empty")
             }
             values.append(value)
         }

@@ -5,8 +5,8 @@ import ClaimMapJSON
 import ClaimMapSyntax
 import Foundation
 
-/// `claimmap test`: runs `Mappings/*.tests.yaml` (DESIGN §6, §10.10). Claims are minted and signed on the fly
-/// with a key made for this run and added to the spec's JWKS; token files are replayed as they are.
+/// `claimmap test`: runs `Mappings/*.tests.yaml` (docs/language.md, The tests file). Claims are minted and signed on
+/// the fly with a key made for this run and added to the spec's JWKS; token files are replayed as they are.
 extension Driver {
     package func runTests(_ paths: [String]) -> CommandOutput {
         var files = paths
@@ -85,10 +85,12 @@ extension Driver {
         }
         var now = Int64(Date().timeIntervalSince1970)
         if let text = document.now?.value {
-            guard let time = try? ReplaySession.time(text) else {
-                return .failure(TestsFileProblem(text: "\(path): `now: \(text)` is not RFC 3339 or epoch seconds\n"))
+            do {
+                now = try ReplaySession.time(text)
+            } catch {
+                let reason = "\(error)".replacingOccurrences(of: "--now \(text) ", with: "")
+                return .failure(TestsFileProblem(text: "\(path): `now: \(text)` \(reason)\n"))
             }
-            now = time
         }
         var report = TestsReport(text: "\(path) (\(program.spec)):\n")
         for testCase in document.cases {

@@ -70,7 +70,7 @@ public enum ArchitectOperations {
         if case .integer(let a) = lhs, case .integer(let b) = rhs { return a == b }
         if let a = decimal(lhs), let b = decimal(rhs) { return a == b }
         switch (lhs, rhs) {
-        case let (.string(a), .string(b)): return a == b
+        case let (.string(a), .string(b)): return a.isByteEqual(to: b)
         case let (.boolean(a), .boolean(b)): return a == b
         case let (.dateTime(a), .dateTime(b)), let (.duration(a), .duration(b)): return a == b
         default: return nil
@@ -128,15 +128,15 @@ public enum ArchitectOperations {
         case (.upper, .string(let s)?): return .string(s.uppercased())
         case (.contains, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(part.isEmpty || s.contains(part))
+            return .boolean(s.containsBytes(part))
         case (.contains, .collection(let items)?):
             return .boolean(items.contains { equal($0, values[1]) == true })
         case (.startsWith, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(s.hasPrefix(part))
+            return .boolean(s.hasBytePrefix(part))
         case (.endsWith, .string(let s)?):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(s.hasSuffix(part))
+            return .boolean(s.hasByteSuffix(part))
         case (.count, .collection(let items)?): return .integer(Int64(items.count))
         case (.substring, .string(let s)?):
             guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0

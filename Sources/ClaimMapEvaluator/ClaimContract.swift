@@ -1,9 +1,9 @@
 import ClaimMapJSON
 import Foundation
 
-/// The claim contract (DESIGN §10.1): checks a JSON value against a claim's declared type and constraints, and
-/// converts a valid value to an Architect value. Shared by replay (token claims) and the interpreter
-/// (enrichment responses).
+/// The claim contract (docs/decisions.md: token claims are a contract): checks a JSON value against a claim's declared
+/// type and constraints, and converts a valid value to an Architect value. Shared by replay (token claims) and the
+/// interpreter (enrichment responses).
 public enum ClaimContract {
     /// Why a value breaks its contract; each maps to one replay reason code.
     public enum Violation: Equatable, Sendable, CustomStringConvertible {
@@ -104,7 +104,9 @@ public enum ClaimContract {
                     let length = text.unicodeScalars.count
                     if length > maxLength { return .tooLong("\(length) characters, at most \(maxLength) allowed") }
                 }
-                if let enumValues, !enumValues.contains(text) { return .value("not one of the declared values") }
+                if let enumValues, !enumValues.containsByteEqual(text) {
+                    return .value("not one of the declared values")
+                }
                 if let pattern, !pattern.matcher.matches(text) {
                     return .value("does not match the pattern \(pattern.text)")
                 }
@@ -136,7 +138,9 @@ public enum ClaimContract {
             case .object:
                 guard case .object(let members) = value else { return .type(expected: "an object") }
                 for property in properties {
-                    guard let index = members.firstIndex(where: { $0.0 == property.name }) else { continue }
+                    guard let index = members.firstIndex(where: { $0.0.isByteEqual(to: property.name) }) else {
+                        continue
+                    }
                     if let problem = property.contract.violation(members[index].1) {
                         return ClaimContract.prefixed(problem, "member \(property.name)")
                     }
@@ -285,7 +289,7 @@ public enum ClaimContract {
         case (.boolean, .bool(let b)): return .boolean(b)
         case (.dateTime, .string(let s)): return Value.parseRFC3339(s).map(Value.dateTime)
         case (.dateTime, .number(let text)):
-            // NumericDate: seconds since the epoch, fractions floored (DESIGN §10.8).
+            // NumericDate: seconds since the epoch, fractions floored, as the verifier reads them (docs/security.md).
             guard let seconds = decimal(text) else { return nil }
             var floored = Decimal()
             var input = seconds

@@ -72,7 +72,7 @@ struct Reader {
 
     func member(_ name: String) -> JSONValue? {
         guard case .object(let members) = value else { return nil }
-        return members.first { $0.0 == name }?.1
+        return members.first { $0.0.isByteEqual(to: name) }?.1
     }
 
     func required(_ name: String) throws(EvaluatorProgram.FormatError) -> JSONValue {
@@ -125,6 +125,16 @@ struct Reader {
         return items.enumerated().map { Reader($1, path: "\(path)\(name)[\($0)].") }
     }
 
+    /// A string that must be one of `allowed`, byte for byte.
+    func choice(_ name: String, _ allowed: [String]) throws(EvaluatorProgram.FormatError) -> String {
+        let value = try string(name)
+        guard allowed.containsByteEqual(value) else {
+            let found = JSONValue.string(value).compact()
+            throw .init("\(path)\(name) must be one of \(allowed.joined(separator: ", ")); it is \(found)")
+        }
+        return value
+    }
+
     func strings(_ name: String) throws(EvaluatorProgram.FormatError) -> [String] {
         try array(name).map { r throws(EvaluatorProgram.FormatError) in
             guard case .string(let s) = r.value else { throw .init("\(r.path) must be a string") }
@@ -162,12 +172,41 @@ extension IdentityPolicy {
         ])
     }
 
+    /// The signature algorithms a spec may name (the compiler's list; a test holds the two equal).
+    public static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+    /// The spec's limits: a leeway of at most 5 minutes, a maxAge of at most 1,000,000 days.
+    public static let leewayRange = 0...300
+    public static let maxAgeRange = 1...86_400_000_000
+
+    /// Reads an `identity` and holds it to the same policy as a spec: a hand-edited evaluator file cannot loosen
+    /// what the compiler would refuse (`algorithms: ["none"]`, a leeway of years, an unknown nonce mode).
     init(_ r: Reader) throws(EvaluatorProgram.FormatError) {
+        let algorithms = try r.strings("algorithms")
+        guard !algorithms.isEmpty else { throw .init("\(r.path)algorithms must name at least one algorithm") }
+        for algorithm in algorithms where !Self.supportedAlgorithms.containsByteEqual(algorithm) {
+            throw .init(
+                "\(r.path)algorithms: \(JSONValue.string(algorithm).compact()) is not supported "
+                    + "(\(Self.supportedAlgorithms.joined(separator: ", ")))")
+        }
+        let leeway = try r.int("leewaySeconds")
+        guard Self.leewayRange.contains(leeway) else {
+            throw .init("\(r.path)leewaySeconds \(leeway) is outside 0 ... 300 (a spec's leeway is at most 5m)")
+        }
+        let maxAge = try r.optionalInt("maxAgeSeconds")
+        if let maxAge, !Self.maxAgeRange.contains(maxAge) {
+            throw .init("\(r.path)maxAgeSeconds \(maxAge) is outside 1 ... 86400000000")
+        }
+        let audience = try r.strings("audience")
+        guard !audience.isEmpty, audience.allSatisfy({ !$0.isEmpty }) else {
+            throw .init("\(r.path)audience must hold at least one non-empty client id")
+        }
+        let issuer = try r.string("issuer")
+        guard !issuer.isEmpty else { throw .init("\(r.path)issuer must not be empty") }
         self.init(
-            discovery: try r.string("discovery"), issuer: try r.string("issuer"), audience: try r.strings("audience"),
-            algorithms: try r.strings("algorithms"), leewaySeconds: try r.int("leewaySeconds"),
-            maxAgeSeconds: try r.optionalInt("maxAgeSeconds"), nonceRequired: try r.string("nonce") == "required",
-            jwks: try r.optionalString("jwks"), guests: try r.string("guests"))
+            discovery: try r.string("discovery"), issuer: issuer, audience: audience, algorithms: algorithms,
+            leewaySeconds: leeway, maxAgeSeconds: maxAge,
+            nonceRequired: try r.choice("nonce", ["required", "optional"]).isByteEqual(to: "required"),
+            jwks: try r.optionalString("jwks"), guests: try r.choice("guests", ["route", "block"]))
     }
 }
 

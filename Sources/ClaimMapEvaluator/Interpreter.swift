@@ -2,7 +2,7 @@ import ClaimMapJSON
 import Foundation
 
 /// The reference evaluator: runs an `EvaluatorProgram` on one conversation with the semantics of the emitted
-/// Architect flow (DESIGN §1, §10). Order, as in the flow:
+/// Architect flow (trust: docs/security.md; the choices behind it: docs/decisions.md). Order, as in the flow:
 /// 1. every variable starts at its default (or NOT_SET), guests included;
 /// 2. authenticated only: built-ins, then each enrichment (a failure or a value that breaks its claim's
 ///    contract leaves the default);
@@ -13,7 +13,7 @@ import Foundation
 ///
 /// `init` resolves the program once into a `Plan` — every variable name to a slot, every operator and function
 /// name to a case, every claim to its path and contract — so evaluating a conversation does no name lookups and
-/// copies no spec structs (DESIGN §8: evaluate < 2 µs per token).
+/// copies no spec structs (docs/performance.md's target: evaluate < 2 µs per token).
 public struct Interpreter: Sendable {
     public let program: EvaluatorProgram
     private let plan: Plan
@@ -231,7 +231,7 @@ private final class Plan: Sendable {
 
         /// A page value within the attribute's enum, length and pattern (and not empty).
         func accepts(_ text: String) -> Bool {
-            if let values = spec.enumValues, !values.contains(text) { return false }
+            if let values = spec.enumValues, !values.containsByteEqual(text) { return false }
             if let maxLength = spec.maxLength, text.unicodeScalars.count > maxLength { return false }
             if let pattern, !pattern.matches(text) { return false }
             return !text.isEmpty

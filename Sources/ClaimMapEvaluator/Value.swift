@@ -37,7 +37,7 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
 
     public init?(name: String) {
         let scalars: [ValueType] = [.string, .integer, .decimal, .boolean, .dateTime, .duration, .json]
-        if let match = scalars.first(where: { $0.description == name }) {
+        if let match = scalars.first(where: { $0.description.isByteEqual(to: name) }) {
             self = match
         } else if name.hasSuffix("Collection"),
             let element = ValueType(name: String(name.dropLast("Collection".count))),
@@ -65,7 +65,8 @@ public indirect enum Value: Hashable, Sendable {
     case json(JSONValue)
     case collection([Value])
 
-    /// The value as replay prints it (DESIGN §10.9): numbers exact, DateTime as RFC 3339, collections as arrays.
+    /// The value as replay prints it (docs/decisions.md, Replay values): numbers exact, DateTime as RFC 3339,
+    /// collections as arrays.
     public var json: JSONValue {
         switch self {
         case .string(let s): .string(s)
@@ -170,7 +171,14 @@ public indirect enum Value: Hashable, Sendable {
         milliseconds % 1000 == 0 ? "PT\(milliseconds / 1000)S" : "PT\(Value.decimalText(Decimal(milliseconds) / 1000))S"
     }
 
-    /// Parses RFC 3339 (`2026-11-25T12:00:00Z`, fractional seconds and offsets allowed) into milliseconds.
+    /// Days in a month of the proleptic Gregorian calendar (`2026-02-30` is no date).
+    static func daysInMonth(_ month: Int64, year: Int64) -> Int64 {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(month - 1)]
+    }
+
+    /// Parses RFC 3339 (`2026-11-25T12:00:00Z`, fractional seconds and offsets allowed) into milliseconds. The day
+    /// must exist in its month and an offset is at most 23:59.
     public static func parseRFC3339(_ text: String) -> Int64? {
         let scalars = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int64? {
@@ -187,7 +195,8 @@ public indirect enum Value: Hashable, Sendable {
             let day = number(8, 2), scalars[10] == 84 || scalars[10] == 116, let hour = number(11, 2),
             scalars[13] == 58,
             let minute = number(14, 2), scalars[16] == 58, let second = number(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year), hour < 24, minute < 60,
+            second < 61
         else { return nil }
         var index = 19
         var millis: Int64 = 0
@@ -208,7 +217,7 @@ public indirect enum Value: Hashable, Sendable {
             index += 1
         } else if scalars[index] == 43 || scalars[index] == 45, let oh = number(index + 1, 2),
             scalars.count > index + 3,
-            scalars[index + 3] == 58, let om = number(index + 4, 2)
+            scalars[index + 3] == 58, let om = number(index + 4, 2), oh < 24, om < 60
         {
             offset = (oh * 60 + om) * 60 * (scalars[index] == 43 ? 1 : -1)
             index += 6

@@ -1,7 +1,7 @@
 import ClaimMapJSON
 import Foundation
 
-/// What an OpenID Connect ID token must satisfy (OIDC Core §3.1.3.7, RFC 7519 §4.1, DESIGN §10.8).
+/// What an OpenID Connect ID token must satisfy (OIDC Core §3.1.3.7, RFC 7519 §4.1, docs/security.md).
 public struct ClaimPolicy: Sendable {
     public var issuer: String
     public var audiences: [String]
@@ -46,29 +46,34 @@ public enum IDTokenVerifier {
         let claims = try JWSVerifier.parseObject(jws.payload, what: "payload", notObject: .payloadNotJSONObject)
         try checkIssuer(claims, policy)
         try checkAudience(claims, policy)
+        // Every sum and difference below saturates: `now`, the leeway and maxAge come from the command line or
+        // an evaluator file, and no input may trap (an overflowed comparison could also accept).
         let leeway = policy.leewaySeconds
         guard let exp = try numericDate(claims, "exp", required: true) else { throw Rejection(.claimMissing, "exp") }
-        if now >= exp + leeway {
-            throw Rejection(.expired, "exp \(exp) is \(now - exp)s before now (leeway \(leeway)s)")
+        if now >= exp &+? leeway {
+            throw Rejection(.expired, "exp \(exp) is \(now &-? exp)s before now (leeway \(leeway)s)")
         }
-        if let nbf = try numericDate(claims, "nbf", required: false), now < nbf - leeway {
-            throw Rejection(.notYetValid, "nbf \(nbf) is \(nbf - now)s after now (leeway \(leeway)s)")
+        if let nbf = try numericDate(claims, "nbf", required: false), now < nbf &-? leeway {
+            throw Rejection(.notYetValid, "nbf \(nbf) is \(nbf &-? now)s after now (leeway \(leeway)s)")
         }
         guard let iat = try numericDate(claims, "iat", required: true) else { throw Rejection(.claimMissing, "iat") }
-        if iat > now + leeway {
-            throw Rejection(.iatInFuture, "iat \(iat) is \(iat - now)s after now (leeway \(leeway)s)")
+        if iat > now &+? leeway {
+            throw Rejection(.iatInFuture, "iat \(iat) is \(iat &-? now)s after now (leeway \(leeway)s)")
         }
         if let maxAge = policy.maxAgeSeconds {
             let authTime = try numericDate(claims, "auth_time", required: false)
             let issued = authTime ?? iat
-            if now - issued > maxAge + leeway {
-                throw Rejection(
-                    .tokenTooOld,
-                    "\(authTime == nil ? "iat" : "auth_time") is \(now - issued)s ago; maxAge is \(maxAge)s")
+            let name = authTime == nil ? "iat" : "auth_time"
+            // An authentication time in the future cannot satisfy an age limit (OIDC Core §3.1.3.7 step 11).
+            if issued > now &+? leeway {
+                throw Rejection(.tokenTooOld, "\(name) \(issued) is \(issued &-? now)s after now (leeway \(leeway)s)")
+            }
+            if now &-? issued > maxAge &+? leeway {
+                throw Rejection(.tokenTooOld, "\(name) is \(now &-? issued)s ago; maxAge is \(maxAge)s")
             }
         }
         try checkNonce(claims, policy)
-        if let typ = jws.typ, typ.uppercased() != "JWT" {
+        if let typ = jws.typ, !typ.isASCIICaseInsensitiveEqual(to: "JWT") {
             throw Rejection(.typMismatch, "typ \"\(typ)\" is not JWT: this is not an ID token")
         }
         return VerifiedIDToken(jws: jws, claims: claims)
@@ -77,7 +82,7 @@ public enum IDTokenVerifier {
     static func checkIssuer(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
         guard let iss = claims[member: "iss"] else { throw Rejection(.claimMissing, "iss") }
         guard case .string(let issuer) = iss else { throw Rejection(.claimTypeInvalid, "iss is not a string") }
-        guard issuer == policy.issuer else {
+        guard issuer.isByteEqual(to: policy.issuer) else {
             throw Rejection(.issuerMismatch, "iss \"\(issuer)\" is not \"\(policy.issuer)\" (compared byte for byte)")
         }
     }
@@ -89,14 +94,14 @@ public enum IDTokenVerifier {
         switch aud {
         case .string(let single):
             count = 1
-            matched = policy.audiences.contains(single)
+            matched = policy.audiences.containsByteEqual(single)
         case .array(let items):
             for item in items {
                 guard case .string(let value) = item else {
                     throw Rejection(.claimTypeInvalid, "aud holds a non-string")
                 }
                 count += 1
-                if !matched && policy.audiences.contains(value) { matched = true }
+                if !matched && policy.audiences.containsByteEqual(value) { matched = true }
             }
         default: throw Rejection(.claimTypeInvalid, "aud is neither a string nor an array of strings")
         }
@@ -109,7 +114,7 @@ public enum IDTokenVerifier {
         let azp = claims[member: "azp"]
         if count > 1 || azp != nil {
             guard let azp else { throw Rejection(.azpMismatch, "aud has several values, so azp must name the client") }
-            guard case .string(let party) = azp, policy.audiences.contains(party) else {
+            guard case .string(let party) = azp, policy.audiences.containsByteEqual(party) else {
                 throw Rejection(
                     .azpMismatch,
                     "azp \(azp.compact()) is not \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))")
@@ -124,7 +129,7 @@ public enum IDTokenVerifier {
             return
         }
         guard case .string(let value)? = nonce else { throw Rejection(.claimTypeInvalid, "nonce is not a string") }
-        if let expected = policy.expectedNonce, value != expected {
+        if let expected = policy.expectedNonce, !value.isByteEqual(to: expected) {
             throw Rejection(.nonceMismatch, "nonce does not equal the one the page sent")
         }
     }
@@ -160,3 +165,22 @@ public enum IDTokenVerifier {
 
 /// Creating a Locale per number parsed dominated replay's claim checks; one is enough.
 let posixLocale = Locale(identifier: "en_US_POSIX")
+
+infix operator &+? : AdditionPrecedence
+infix operator &-? : AdditionPrecedence
+
+extension Int64 {
+    /// Saturating addition: `Int64.max` or `Int64.min` instead of a trap or a wrapped value.
+    @inlinable
+    static func &+? (lhs: Int64, rhs: Int64) -> Int64 {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        return overflow ? (rhs > 0 ? .max : .min) : sum
+    }
+
+    /// Saturating subtraction.
+    @inlinable
+    static func &-? (lhs: Int64, rhs: Int64) -> Int64 {
+        let (difference, overflow) = lhs.subtractingReportingOverflow(rhs)
+        return overflow ? (rhs < 0 ? .max : .min) : difference
+    }
+}

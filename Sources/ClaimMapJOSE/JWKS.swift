@@ -2,7 +2,7 @@ import ClaimMapJSON
 import CryptoExtras
 import Foundation
 
-/// A verification key set loaded under the key policy of DESIGN §7 and §10.8:
+/// A verification key set loaded under the key policy of docs/security.md:
 /// - RSA public keys only (`kty: RSA`), modulus ≥ 2048 bits (RFC 7518 §3.3), `e` = 65537;
 /// - `use`, if present, is `sig`; `key_ops`, if present, contains `verify` and agrees with `use`; `alg`, if
 ///   present, is an RSA signature algorithm (RFC 7517 §4.2–4.4);
@@ -51,7 +51,8 @@ public struct JWKS: Sendable {
             guard case .object(let members) = entry else {
                 throw Rejection(.jwksUnavailable, "keys[\(index)] is not a JSON object")
             }
-            if let member = Self.privateMembers.first(where: { name in members.contains { $0.0 == name } }) {
+            if let member = Self.privateMembers.first(where: { name in members.contains { $0.0.isByteEqual(to: name) } }
+            ) {
                 throw Rejection(
                     .jwksUnavailable,
                     "keys[\(index)] holds private key material (`\(member)`); a verification JWKS must hold public keys only"
@@ -94,7 +95,7 @@ public struct JWKS: Sendable {
 
     private static func key(_ entry: JSONValue, kid: String?) -> Result<Key, Problem> {
         guard let kty = string(entry, "kty") else { return .failure(Problem(message: "no `kty`")) }
-        guard kty == "RSA" else {
+        guard kty.isByteEqual(to: "RSA") else {
             return .failure(Problem(message: "kty \(kty) is not RSA (version 1 verifies RSA signatures only)"))
         }
         if let use = entry[member: "use"], use != .string("sig") {
@@ -107,7 +108,7 @@ public struct JWKS: Sendable {
         }
         var alg: String?
         if let value = entry[member: "alg"] {
-            guard case .string(let text) = value, signatureAlgorithms.contains(text) else {
+            guard case .string(let text) = value, signatureAlgorithms.containsByteEqual(text) else {
                 return .failure(Problem(message: "`alg` \(value.compact()) is not an RSA signature algorithm"))
             }
             alg = text
@@ -123,8 +124,12 @@ public struct JWKS: Sendable {
         } catch {
             return .failure(Problem(message: "`n` or `e` is not canonical base64url"))
         }
-        let exponent = e.drop { $0 == 0 }
-        guard Array(exponent) == [0x01, 0x00, 0x01] else {
+        // RFC 7518 §6.3.1.1 and §6.3.1.2: both are unsigned big-endian integers in the minimum number of octets.
+        guard n.first != 0, e.first != 0 else {
+            return .failure(
+                Problem(message: "`\(n.first == 0 ? "n" : "e")` has a leading zero byte (RFC 7518 §6.3.1 forbids it)"))
+        }
+        guard e == [0x01, 0x00, 0x01] else {
             return .failure(Problem(message: "public exponent is not 65537"))
         }
         let bits = bitLength(n)
@@ -153,8 +158,8 @@ public struct JWKS: Sendable {
             }
             return only
         }
-        if let key = keys.first(where: { $0.kid == kid }) { return key }
-        if let droppedKey = dropped.first(where: { $0.kid == kid }) {
+        if let key = keys.first(where: { $0.kid?.isByteEqual(to: kid) == true }) { return key }
+        if let droppedKey = dropped.first(where: { $0.kid?.isByteEqual(to: kid) == true }) {
             throw Rejection(.keyPolicyViolation, "key \"\(kid)\" was dropped at load: \(droppedKey.reason)")
         }
         throw Rejection(

@@ -15,8 +15,8 @@ public struct VerifiedJWS: Sendable {
 /// The signature layer (RFC 7515): size, three non-empty segments, canonical base64url, the header as a strict
 /// JSON object with only `alg`, `kid` and `typ` (never `jwk`, `jku`, `x5u`, `x5c`, `crit`, `b64`, `zip`, `enc`),
 /// `alg` from the caller's allow-list (never from the token), the key by `kid` under the key policy, and the
-/// signature through swift-crypto. Checks run in the normative order of DESIGN §10.7; the first failure is the
-/// token's one reason.
+/// signature through swift-crypto. Checks run in the fixed order docs/security.md writes out; the first failure
+/// is the token's one reason.
 public enum JWSVerifier {
     public static let maxTokenBytes = 16 << 10
     static let allowedHeaderParameters: Set<String> = ["alg", "kid", "typ"]
@@ -63,16 +63,16 @@ public enum JWSVerifier {
         guard case .object(let members) = header else {
             throw Rejection(.headerNotJSONObject, "the header is not a JSON object")
         }
-        if members.contains(where: { $0.0 == "crit" }) {
+        if members.contains(where: { $0.0.isByteEqual(to: "crit") }) {
             throw Rejection(
                 .critUnsupported,
                 "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
         }
-        if let extra = members.first(where: { !allowedHeaderParameters.contains($0.0) }) {
+        if let extra = members.first(where: { !allowedHeaderParameters.containsByteEqual($0.0) }) {
             throw Rejection(.headerParamNotAllowed, "header parameter `\(extra.0)` is not allowed (only alg, kid, typ)")
         }
         guard let algValue = header[member: "alg"] else { throw Rejection(.algMissing, "the header has no `alg`") }
-        guard case .string(let alg) = algValue, algorithms.contains(alg) else {
+        guard case .string(let alg) = algValue, algorithms.containsByteEqual(alg) else {
             throw Rejection(
                 .algNotAllowed,
                 "alg \(algValue.compact()) is not allowed (allowed: \(algorithms.sorted().joined(separator: ", ")))")
@@ -80,9 +80,11 @@ public enum JWSVerifier {
         var kid: String?
         if let kidValue = header[member: "kid"] {
             guard case .string(let text) = kidValue, !text.isEmpty, text.unicodeScalars.count <= 256,
-                !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+                // C0, DEL and C1 controls: none belongs in a key id, and each could drive a terminal.
+                !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
             else {
-                throw Rejection(.kidInvalid, "kid must be a non-empty string of at most 256 printable characters")
+                throw Rejection(
+                    .kidInvalid, "kid must be a non-empty string of at most 256 characters without control characters")
             }
             kid = text
         }
@@ -92,7 +94,7 @@ public enum JWSVerifier {
             typ = text
         }
         let key = try keys.key(for: kid)
-        if let restricted = key.alg, restricted != alg {
+        if let restricted = key.alg, !restricted.isByteEqual(to: alg) {
             throw Rejection(
                 .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }

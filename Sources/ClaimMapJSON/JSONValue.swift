@@ -16,10 +16,12 @@ public indirect enum JSONValue: Hashable, Sendable {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
-        case let (.number(a), .number(b)): a == b
-        case let (.string(a), .string(b)): a == b
+        case let (.number(a), .number(b)): a.isByteEqual(to: b)
+        // Text is compared byte for byte (ExactText.swift), never by Unicode canonical equivalence.
+        case let (.string(a), .string(b)): a.isByteEqual(to: b)
         case let (.array(a), .array(b)): a == b
-        case let (.object(a), .object(b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.object(a), .object(b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.0.isByteEqual(to: $1.0) && $0.1 == $1.1 }
         default: false
         }
     }

@@ -107,13 +107,18 @@ package struct SpecParser {
             mapping, allowed: SpecGrammar.identity, context: "`identity`", diagnostics: &diagnostics)
         var identity = IdentitySection(range: mapping.range)
         if let discovery = reader.requiredString("discovery", &diagnostics) {
-            if let problem = Self.urlProblem(discovery.value) {
+            if let problem = Self.urlProblem(discovery.value, allowLoopbackHTTP: true) {
                 diagnostics.append(SpecDiagnostics.badURL(key: "discovery", discovery, reason: problem))
             } else {
                 identity.discovery = discovery
             }
         }
         identity.issuer = reader.requiredString("issuer", &diagnostics)
+        // OIDC Discovery §3 and Core §2: the issuer is an https URL without query or fragment; plain http only for
+        // an IdP on this machine (loopback), as a test IdP is.
+        if let issuer = identity.issuer, let problem = Self.issuerProblem(issuer.value) {
+            diagnostics.append(SpecDiagnostics.badURL(key: "issuer", issuer, reason: problem))
+        }
         if reader.has("audience") {
             identity.audienceRange = reader.keyRange("audience")
             let audience = reader.stringList("audience", &diagnostics, allowSingle: true) ?? []
@@ -569,12 +574,43 @@ package struct SpecParser {
         }
     }
 
-    /// Why `text` is not an absolute https URL, or nil. Placeholders `{name}` are allowed in the path.
-    static func urlProblem(_ text: String) -> String? {
-        guard text.hasPrefix("https://") else {
-            return text.hasPrefix("http://") ? "it must use https" : "it must start with `https://`"
+    /// Whether an `http://` URL names this machine: `localhost`, `127.0.0.0/8` or `[::1]`, with or without a port.
+    static func isLoopbackHTTP(_ text: String) -> Bool {
+        guard text.hasPrefix("http://") else { return false }
+        let authority = text.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.prefix { $0 != "]" }.dropFirst()
+            return host == "::1"
         }
-        let rest = text.dropFirst("https://".count)
+        host = authority.prefix { $0 != ":" }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { octet in
+                octet.count <= 3 && octet.allSatisfy { ("0"..."9").contains($0) } && (Int(octet) ?? 256) <= 255
+            }
+    }
+
+    /// Why `text` cannot be an OpenID Connect issuer identifier, or nil.
+    static func issuerProblem(_ text: String) -> String? {
+        if let problem = urlProblem(text, allowLoopbackHTTP: true) { return problem }
+        if text.contains("{") { return "an issuer has no placeholders" }
+        if text.contains("?") || text.contains("#") { return "an issuer has no query or fragment (OIDC Core §2)" }
+        return nil
+    }
+
+    /// Why `text` is not an absolute https URL, or nil. Placeholders `{name}` are allowed in the path. With
+    /// `allowLoopbackHTTP`, `http://` is allowed for loopback hosts only.
+    static func urlProblem(_ text: String, allowLoopbackHTTP: Bool = false) -> String? {
+        let scheme = allowLoopbackHTTP && isLoopbackHTTP(text) ? "http://" : "https://"
+        guard text.hasPrefix(scheme) else {
+            if text.hasPrefix("http://") {
+                return allowLoopbackHTTP ? "it must use https (plain http only for localhost)" : "it must use https"
+            }
+            return "it must start with `https://`"
+        }
+        let rest = text.dropFirst(scheme.count)
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if host.isEmpty { return "it has no host" }
         if host.contains("{") && !host.hasPrefix("{{") {

@@ -5,8 +5,8 @@ import Testing
 
 @testable import ClaimMapJOSE
 
-/// The token and JWKS limits of DESIGN §7 at their boundary: exactly at the limit passes that check, one over is
-/// rejected with its code.
+/// The token and JWKS limits of docs/security.md (Limits) at their boundary: exactly at the limit passes that check,
+/// one over is rejected with its code.
 @Suite("limits at the boundary")
 struct LimitTests {
     static let key: RSAPrivateJWK = {
@@ -72,7 +72,7 @@ struct LimitTests {
         }
     }
 
-    @Test("RSA modulus: 2,048 bits are kept, 2,047 dropped; e = 65537 kept, 65539 dropped")
+    @Test("RSA modulus: 2,048 bits are kept, 2,047 dropped; e = 65537 kept, 65539 dropped; leading zero bytes dropped")
     func keyPolicy() throws {
         guard case .object(let members) = Self.key.publicJSON(),
             case .string(let nText)? = Self.key.publicJSON()[member: "n"]
@@ -90,7 +90,16 @@ struct LimitTests {
         #expect(try Self.keys(bigE).keys.isEmpty)
         let leadingZeroE = JSONValue.object(
             members.map { $0.0 == "e" ? ("e", .string(Base64URL.encode([0x00, 0x01, 0x00, 0x01]))) : $0 })
-        #expect(try Self.keys(leadingZeroE).keys.count == 1)
+        // RFC 7518 §6.3.1.1/§6.3.1.2: the minimum number of octets, so a leading zero byte in `n` or `e` drops the key.
+        let zeroE = try Self.keys(leadingZeroE)
+        #expect(zeroE.keys.isEmpty)
+        #expect(zeroE.dropped.first?.reason.contains("`e` has a leading zero byte") == true, "\(zeroE.dropped)")
+        let original = try Base64URL.decode(nText)
+        let leadingZeroN = JSONValue.object(
+            members.map { $0.0 == "n" ? ("n", .string(Base64URL.encode([0x00] + original))) : $0 })
+        let zeroN = try Self.keys(leadingZeroN)
+        #expect(zeroN.keys.isEmpty)
+        #expect(zeroN.dropped.first?.reason.contains("`n` has a leading zero byte") == true, "\(zeroN.dropped)")
     }
 
     @Test("JWKS size: over 256 KiB is refused whole")

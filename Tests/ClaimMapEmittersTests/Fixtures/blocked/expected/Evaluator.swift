@@ -23,7 +23,7 @@ public enum BlockedEvaluator {
         }
 
         subscript(member name: String) -> JSON? {
-            if case .object(let members) = self { return members.first { $0.name == name }?.value }
+            if case .object(let members) = self { return members.first { sameBytes($0.name, name) }?.value }
             return nil
         }
 
@@ -304,7 +304,8 @@ public enum BlockedEvaluator {
             guard s.count >= 20, let year = number(0, 4), s[4] == 45, let month = number(5, 2), s[7] == 45,
                 let day = number(8, 2), s[10] == 84 || s[10] == 116, let hour = number(11, 2), s[13] == 58,
                 let minute = number(14, 2), s[16] == 58, let second = number(17, 2),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+                (1...12).contains(month), day >= 1, day <= [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(month - 1)],
+        hour < 24, minute < 60, second < 61
             else { return nil }
             var index = 19
             var millis: Int64 = 0
@@ -324,7 +325,7 @@ public enum BlockedEvaluator {
             if s[index] == 90 || s[index] == 122 {
                 index += 1
             } else if s[index] == 43 || s[index] == 45, let oh = number(index + 1, 2), s.count > index + 3, s[index + 3] == 58,
-                let om = number(index + 4, 2)
+                let om = number(index + 4, 2), oh < 24, om < 60
             {
                 offset = (oh * 60 + om) * 60 * (s[index] == 43 ? 1 : -1)
                 index += 6
@@ -452,7 +453,7 @@ public enum BlockedEvaluator {
         case "string":
             guard case .string(let text) = value else { return false }
             if let maxLength = type.maxLength, text.unicodeScalars.count > maxLength { return false }
-            if let values = type.enumValues, !values.contains(text) { return false }
+            if let values = type.enumValues, !values.contains(where: { sameBytes($0, text) }) { return false }
             if let pattern = type.pattern, !matches(pattern, text) { return false }
             switch type.format {
             case "email"?:
@@ -525,7 +526,7 @@ public enum BlockedEvaluator {
     }
 
     static func attributeAccepts(_ text: String, enumValues: [String]?, pattern: String?, maxLength: Int?) -> Bool {
-        if let enumValues, !enumValues.contains(text) { return false }
+        if let enumValues, !enumValues.contains(where: { sameBytes($0, text) }) { return false }
         if let maxLength, text.unicodeScalars.count > maxLength { return false }
         if let pattern, !matches(pattern, text) { return false }
         return !text.isEmpty
@@ -554,6 +555,9 @@ public enum BlockedEvaluator {
 
     // MARK: Architect operations
 
+    /// Text compared byte for byte: Swift's `==` would fold Unicode canonical equivalents ("\u{212A}" is "K").
+    static func sameBytes(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) }
+
     static func number(_ value: Value) -> Decimal? {
         switch value {
         case .integer(let i): return Decimal(i)
@@ -565,7 +569,7 @@ public enum BlockedEvaluator {
     static func equal(_ lhs: Value, _ rhs: Value) -> Bool? {
         if let a = number(lhs), let b = number(rhs) { return a == b }
         switch (lhs, rhs) {
-        case let (.string(a), .string(b)): return a == b
+        case let (.string(a), .string(b)): return sameBytes(a, b)
         case let (.boolean(a), .boolean(b)): return a == b
         case let (.dateTime(a), .dateTime(b)), let (.duration(a), .duration(b)): return a == b
         default: return nil
@@ -700,14 +704,14 @@ public enum BlockedEvaluator {
         case ("Upper", .string(let s)): return .string(s.uppercased())
         case ("Contains", .string(let s)):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(part.isEmpty || s.contains(part))
+            return .boolean(part.isEmpty || Array(s.utf8).firstRange(of: Array(part.utf8)) != nil)
         case ("Contains", .collection(let items)): return .boolean(items.contains { equal($0, values[1]) == true })
         case ("StartsWith", .string(let s)):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(s.hasPrefix(part))
+            return .boolean(s.utf8.starts(with: part.utf8))
         case ("EndsWith", .string(let s)):
             guard case .string(let part) = values[1] else { return nil }
-            return .boolean(s.hasSuffix(part))
+            return .boolean(s.utf8.reversed().starts(with: part.utf8.reversed()))
         case ("Count", .collection(let items)): return .integer(Int64(items.count))
         case ("Substring", .string(let s)):
             guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0 else { return nil }

@@ -1,0 +1,70 @@
+/// Byte-exact text comparison for everything security depends on.
+///
+/// Swift's `String ==` compares by Unicode canonical equivalence: `"\u{212A}"` (KELVIN SIGN) equals `"K"`, and an NFD
+/// nonce equals its NFC form. Identities (`iss`, `aud`, `azp`), nonces, key ids, enum members and attribute values
+/// must instead match exactly the bytes the issuer or the spec wrote (RFC 7519 §7.3: no normalisation), so every such
+/// comparison in the project goes through these functions, on UTF-8 bytes.
+extension StringProtocol {
+    /// Whether the UTF-8 encodings are the same bytes (no canonical or compatibility equivalence).
+    @inlinable
+    public func isByteEqual<Other: StringProtocol>(to other: Other) -> Bool {
+        let lhs = self.utf8
+        let rhs = other.utf8
+        return lhs.count == rhs.count && lhs.elementsEqual(rhs)
+    }
+
+    /// Equality that folds ASCII letters `A`–`Z` to `a`–`z` and nothing else: every other byte, including every
+    /// non-ASCII one, must be identical. For case-insensitive protocol tokens such as a JOSE `typ` (RFC 7515 §4.1.9,
+    /// RFC 2045 media types), where Unicode case mapping (`"ǰwt".uppercased()`) must not apply.
+    @inlinable
+    public func isASCIICaseInsensitiveEqual<Other: StringProtocol>(to other: Other) -> Bool {
+        let lhs = self.utf8
+        let rhs = other.utf8
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs, rhs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+    }
+}
+
+@inlinable
+func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+}
+
+extension Sequence where Element: StringProtocol {
+    /// Whether some element is byte-for-byte `text` (see `isByteEqual(to:)`).
+    @inlinable
+    public func containsByteEqual<Other: StringProtocol>(_ text: Other) -> Bool {
+        contains { $0.isByteEqual(to: text) }
+    }
+}
+
+extension StringProtocol {
+    /// Whether the UTF-8 bytes of `prefix` begin these bytes (`hasPrefix` folds canonical equivalents).
+    @inlinable
+    public func hasBytePrefix<Other: StringProtocol>(_ prefix: Other) -> Bool {
+        utf8.count >= prefix.utf8.count && utf8.starts(with: prefix.utf8)
+    }
+
+    /// Whether the UTF-8 bytes of `suffix` end these bytes.
+    @inlinable
+    public func hasByteSuffix<Other: StringProtocol>(_ suffix: Other) -> Bool {
+        let count = utf8.count
+        let suffixCount = suffix.utf8.count
+        return count >= suffixCount && utf8.dropFirst(count - suffixCount).elementsEqual(suffix.utf8)
+    }
+
+    /// Whether the UTF-8 bytes of `part` occur in these bytes (the empty text occurs everywhere). Because UTF-8 is
+    /// self-synchronising, a byte match is a match of whole scalars.
+    @inlinable
+    public func containsBytes<Other: StringProtocol>(_ part: Other) -> Bool {
+        let haystack = Array(utf8)
+        let needle = Array(part.utf8)
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,123 @@
+import ClaimMapJSON
+import ClaimMapTestSupport
+import Crypto
+import CryptoExtras
+import Foundation
+import Testing
+
+@testable import ClaimMapJOSE
+
+/// Identities, nonces, key ids and `typ` are compared on UTF-8 bytes (RFC 7519 §7.3), never by Swift's canonical
+/// `String ==`: a canonically equivalent (KELVIN SIGN for `K`, NFD for NFC) or compatibility-equivalent (full-width)
+/// value is a different value and is refused with its exact reason.
+@Suite("byte-exact security comparisons")
+struct ExactComparisonTests {
+    static let now: Int64 = 1_795_608_000
+    static let kelvin = "\u{212A}"
+    static let nfcNonce = "caf\u{E9}-1"
+    static let nfdNonce = "cafe\u{301}-1"
+
+    static let policy = ClaimPolicy(
+        issuer: "https://Kelvin.example", audiences: ["Kclient"], algorithms: ["RS256"], leewaySeconds: 60,
+        nonceRequired: true, expectedNonce: nfcNonce)
+
+    static func material() throws -> (key: RSAPrivateJWK, keys: JWKS) {
+        let cookbook = try Data(contentsOf: try Corpora.directory("jose-cookbook/jwk/3_4.rsa_private_key.json"))
+        let parsed = try RSAPrivateJWK(json: try StrictJSONReader().parse([UInt8](cookbook)))
+        let key = try RSAPrivateJWK(kid: "K1", privateKey: parsed.privateKey)
+        let keys = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
+        return (key, keys)
+    }
+
+    static func token(
+        _ key: RSAPrivateJWK, kid: String = "K1", typ: String? = nil, _ overrides: [(String, JSONValue)] = []
+    ) throws -> String {
+        var claims: [(String, JSONValue)] = [
+            ("iss", .string("https://Kelvin.example")), ("aud", .string("Kclient")), ("sub", .string("u-1")),
+            ("iat", .number(String(now - 30))), ("exp", .number(String(now + 600))), ("nonce", .string(nfcNonce)),
+        ]
+        for (name, value) in overrides {
+            if let index = claims.firstIndex(where: { $0.0 == name }) {
+                claims[index].1 = value
+            } else {
+                claims.append((name, value))
+            }
+        }
+        var header: [(String, JSONValue)] = [("alg", .string("RS256")), ("kid", .string(kid))]
+        if let typ { header.append(("typ", .string(typ))) }
+        return try AttackCorpusTests.signRaw(
+            key, header: JSONValue.object(header).compact(), payload: JSONValue.object(claims).compact())
+    }
+
+    static func reason(_ token: String, _ keys: JWKS) -> Rejection.Reason? {
+        do {
+            _ = try IDTokenVerifier.verify(Substring(token), keys: keys, policy: policy, now: now)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test("the exact values are accepted (the positive control)")
+    func control() throws {
+        let (key, keys) = try Self.material()
+        #expect(Self.reason(try Self.token(key), keys) == nil)
+        #expect(Self.reason(try Self.token(key, typ: "jWt"), keys) == nil)
+    }
+
+    @Test(
+        "canonically and compatibility-equivalent values are different values",
+        arguments: [
+            ("iss with KELVIN SIGN", [("iss", JSONValue.string("https://\(kelvin)elvin.example"))], "issuer_mismatch"),
+            ("iss full-width", [("iss", .string("https://\u{FF2B}elvin.example"))], "issuer_mismatch"),
+            ("aud with KELVIN SIGN", [("aud", .string("\(kelvin)client"))], "audience_mismatch"),
+            ("aud array with KELVIN SIGN", [("aud", .array([.string("\(kelvin)client")]))], "audience_mismatch"),
+            (
+                "azp with KELVIN SIGN",
+                [("aud", .array([.string("Kclient"), .string("other")])), ("azp", .string("\(kelvin)client"))],
+                "azp_mismatch"
+            ),
+            ("nonce in NFD", [("nonce", .string(nfdNonce))], "nonce_mismatch"),
+            ("nonce with a compatibility ligature", [("nonce", .string("ca\u{FB00}-1"))], "nonce_mismatch"),
+        ])
+    func equivalents(name: String, overrides: [(String, JSONValue)], expected: String) throws {
+        let (key, keys) = try Self.material()
+        // Swift's own == would call these equal: the test would be vacuous otherwise.
+        if name.contains("KELVIN") { #expect("\(Self.kelvin)client" == "Kclient") }
+        #expect(Self.reason(try Self.token(key, overrides), keys)?.rawValue == expected, "\(name)")
+    }
+
+    @Test("a kid with KELVIN SIGN does not select kid K1; typ is ASCII case-insensitive only")
+    func kidAndTyp() throws {
+        let (key, keys) = try Self.material()
+        #expect(Self.reason(try Self.token(key, kid: "\(Self.kelvin)1"), keys) == .keyNotFound)
+        // U+FF2A FULLWIDTH J and U+01F0 (ǰ, whose uppercase is J + combining caron) are not `J`.
+        #expect(Self.reason(try Self.token(key, typ: "\u{FF2A}WT"), keys) == .typMismatch)
+        #expect(Self.reason(try Self.token(key, typ: "\u{1F0}wt"), keys) == .typMismatch)
+        #expect(Self.reason(try Self.token(key, typ: "JWT\u{200B}"), keys) == .typMismatch)
+    }
+
+    @Test("a kid with a C1 control character is refused")
+    func kidC1() throws {
+        let (key, keys) = try Self.material()
+        #expect(Self.reason(try Self.token(key, kid: "K\u{9B}31m"), keys) == .kidInvalid)
+        #expect(Self.reason(try Self.token(key, kid: "K\u{85}"), keys) == .kidInvalid)
+    }
+
+    @Test("the byte-exact helpers")
+    func helpers() {
+        #expect(!"\(Self.kelvin)".isByteEqual(to: "K"))
+        #expect("K".isByteEqual(to: "K"))
+        #expect(!Self.nfdNonce.isByteEqual(to: Self.nfcNonce))
+        #expect("JwT".isASCIICaseInsensitiveEqual(to: "jwt"))
+        #expect(!"\u{1F0}wt".isASCIICaseInsensitiveEqual(to: "jwt"))
+        #expect(!["DK"].containsByteEqual("D\(Self.kelvin)"))
+        #expect("a\u{E9}b".containsBytes("\u{E9}"))
+        #expect(!"ae\u{301}b".containsBytes("\u{E9}"))
+        #expect("".containsBytes(""))
+        #expect("abc".hasBytePrefix("ab") && !"abc".hasBytePrefix("abcd"))
+        #expect("abc".hasByteSuffix("bc") && !"abc".hasByteSuffix("xabc"))
+        #expect(JSONValue.string("K") != JSONValue.string(Self.kelvin))
+        #expect(JSONValue.object([("K", .null)])[member: Self.kelvin] == nil)
+    }
+}
