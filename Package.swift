@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
         .target(
             name: "ClaimMapSyntax",
-            dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]
+            // The evaluator runtime for ECMAPattern: a spec's pattern is checked by the code that will run it.
+            dependencies: ["ClaimMapDiagnostics", "ClaimMapEvaluator", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax"]),
         .target(

@@ -414,37 +414,10 @@ public enum BankEvaluator {
 
     static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
 
-    /// JSON Schema patterns are ECMA-262: `$` is the end of input (ICU's `$` also matches before a final
-    /// line break, which would let "0123456789\n" pass `^[0-9]{10}$`).
-    static func ecmaPattern(_ pattern: String) -> String {
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for character in pattern {
-            if escaped {
-                out.append(character)
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\":
-                escaped = true
-                out.append(character)
-            case "[":
-                inClass = true
-                out.append(character)
-            case "]":
-                inClass = false
-                out.append(character)
-            case "$" where !inClass: out += "\\z"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
+    /// `pattern` is the ICU form of the spec's ECMA-262 pattern, translated by claimmap at compile time (its
+    /// `ECMAPattern`: ASCII `\d` `\w`, ECMA's `\s`, `.` and `$`), so ICU gives JavaScript's answer here.
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: ecmaPattern(pattern)) else { return false }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
@@ -727,11 +700,11 @@ public enum BankEvaluator {
 
     // MARK: The bank spec
 
-    static let claim_sub = ClaimType(kind: "string", pattern: "^[A-Za-z0-9_-]+$", maxLength: 64)
+    static let claim_sub = ClaimType(kind: "string", pattern: "^[\\x{41}-\\x{5A}\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{5F}\\x{2D}]+\\z", maxLength: 64)
     static let claim_email = ClaimType(kind: "string", format: "email", maxLength: 254)
     static let claim_email_verified = ClaimType(kind: "boolean")
     static let claim_segment = ClaimType(kind: "string", enumValues: ["retail", "premier", "private"])
-    static let claim_cards = ClaimType(kind: "array", items: [ClaimType(kind: "string", pattern: "^card_[a-z0-9]{8}$")], maxItems: 10)
+    static let claim_cards = ClaimType(kind: "array", items: [ClaimType(kind: "string", pattern: "^\\x{63}\\x{61}\\x{72}\\x{64}\\x{5F}[\\x{61}-\\x{7A}\\x{30}-\\x{39}]{8}\\z")], maxItems: 10)
     static let claim_riskScore = ClaimType(kind: "integer", minimum: "0", maximum: "100")
     static let claim_kycLevel = ClaimType(kind: "integer", enumValues: ["0", "1", "2", "3"])
 

@@ -27,19 +27,26 @@ extension Driver {
     package func runCheck(specs: [String], format: DiagnosticFormat, strict: Bool) -> CommandOutput {
         var paths = specs
         if paths.isEmpty {
-            do {
-                paths = try discoverSpecs()
-            } catch {
+            guard fileSystem.isDirectory("Mappings") else {
                 return CommandOutput(
                     stderr:
                         "error: no spec given and no `Mappings/` folder here; run from the repository root or name a spec\n",
                     exitCode: 2)
             }
+            do {
+                paths = try discoverSpecs()
+            } catch {
+                return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
+            }
             if paths.isEmpty {
                 return CommandOutput(stderr: "error: `Mappings/` holds no `*.mapping.yaml` spec\n", exitCode: 2)
             }
         }
-        paths = expandDirectories(paths)
+        do {
+            paths = try expandDirectories(paths)
+        } catch {
+            return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
+        }
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]
         var unreadable: [String] = []
@@ -80,11 +87,11 @@ extension Driver {
     }
 
     /// A folder given as a spec stands for the `*.mapping.yaml` files in it.
-    func expandDirectories(_ paths: [String]) -> [String] {
-        paths.flatMap { path -> [String] in
+    func expandDirectories(_ paths: [String]) throws -> [String] {
+        try paths.flatMap { path throws -> [String] in
             guard fileSystem.isDirectory(path) else { return [path] }
             let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
-            return (try? discoverSpecs(in: folder)) ?? [path]
+            return try discoverSpecs(in: folder)
         }
     }
 

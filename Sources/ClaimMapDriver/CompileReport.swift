@@ -6,17 +6,22 @@ extension Driver {
     /// Checks every spec; on success returns the checked specs, else the rendered diagnostics and exit code.
     private func checkAll(_ specs: [String]) -> Result<[CheckedSpec], CommandOutput> {
         var paths = specs
-        if paths.isEmpty {
-            guard let discovered = try? discoverSpecs(), !discovered.isEmpty else {
-                return .failure(
-                    CommandOutput(
-                        stderr:
-                            "error: no spec given and no `Mappings/*.mapping.yaml` here; run from the repository root or name a spec\n",
-                        exitCode: 2))
+        do {
+            if paths.isEmpty {
+                let discovered = fileSystem.isDirectory("Mappings") ? try discoverSpecs() : []
+                guard !discovered.isEmpty else {
+                    return .failure(
+                        CommandOutput(
+                            stderr:
+                                "error: no spec given and no `Mappings/*.mapping.yaml` here; run from the repository root or name a spec\n",
+                            exitCode: 2))
+                }
+                paths = discovered
             }
-            paths = discovered
+            paths = try expandDirectories(paths)
+        } catch {
+            return .failure(CommandOutput(stderr: "error: \(error)\n", exitCode: 2))
         }
-        paths = expandDirectories(paths)
         var checked: [CheckedSpec] = []
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]
@@ -88,8 +93,18 @@ extension Driver {
         do {
             for spec in checked {
                 let folder = OutputFolder(fileSystem: fileSystem, root: output, name: spec.name)
-                let existing = try folder.existing()
+                let (existing, foreign) = try folder.contents()
                 let files = Emitter.files(for: spec)
+                // Never followed, read or diffed: a link to /proc/self/environ must not print CI's secrets.
+                for entry in foreign {
+                    let path = entry.path.isEmpty ? folder.target : "\(folder.target)/\(entry.path)"
+                    report += "not produced by claimmap: \(path) is \(entry.kind.noun) (compile replaces the folder)\n"
+                    problems += 1
+                }
+                for stray in try folder.strayFolders(producing: files.map(\.path)) {
+                    report += "not produced by claimmap: \(folder.target)/\(stray)/ (compile replaces the folder)\n"
+                    problems += 1
+                }
                 for file in files {
                     let path = "\(folder.target)/\(file.path)"
                     guard let bytes = existing[file.path] else {

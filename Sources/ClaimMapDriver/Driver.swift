@@ -34,14 +34,31 @@ package struct Driver: Sendable {
         return name
     }
 
-    /// Every `*.mapping.yaml` directly in `directory`, sorted.
-    package func discoverSpecs(in directory: String = "Mappings") throws -> [String] {
-        try fileSystem.listDirectory(directory).filter { $0.hasSuffix(Self.specSuffix) }.map { "\(directory)/\($0)" }
+    /// Every `*.mapping.yaml` directly in `directory`, sorted. A spec found this way is never followed through a
+    /// symbolic link (nor read when it is a device or FIFO): that is an error naming it, so a link planted in
+    /// `Mappings/` cannot make claimmap read, and print in a diagnostic, a file outside the repository.
+    package func discoverSpecs(in directory: String = "Mappings", suffix: String = Driver.specSuffix) throws -> [String]
+    {
+        let paths = try fileSystem.listDirectory(directory).filter { $0.hasSuffix(suffix) }.map { "\(directory)/\($0)" }
+        for path in paths {
+            let kind = fileSystem.entryKind(path)
+            guard kind == .file else {
+                throw FileSystemError(
+                    path: path,
+                    reason: "is \(kind.noun), not a regular file; specs found in a folder are never followed "
+                        + "(name the file it points to on the command line)")
+            }
+        }
+        return paths
     }
 
-    /// Checks one spec file. I/O failures throw; everything about the content is a diagnostic.
+    /// The largest spec read: one byte over the reader's limit, so the reader reports the size with its code.
+    static let specReadLimit = YAMLReader.Limits().maxFileBytes + 1
+
+    /// Checks one spec file. I/O failures throw; everything about the content is a diagnostic. A spec named on the
+    /// command line is read through its links, as the user asked; one found in a folder was checked above.
     package func check(path: String) throws -> SpecResult {
-        let bytes = try fileSystem.readFile(path)
+        let bytes = try fileSystem.readFile(path, limit: Self.specReadLimit)
         return check(path: path, bytes: bytes)
     }
 

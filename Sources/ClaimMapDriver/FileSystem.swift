@@ -1,15 +1,39 @@
 import CClaimMapShims
 import Foundation
 
+/// What a path names, without following a final symbolic link (`lstat`).
+package enum EntryKind: Sendable, Equatable {
+    case missing, file, directory, symlink
+    /// A FIFO, socket or device: never a spec or a generated file.
+    case other
+
+    package var noun: String {
+        switch self {
+        case .missing: "nothing"
+        case .file: "a file"
+        case .directory: "a folder"
+        case .symlink: "a symbolic link"
+        case .other: "a device, FIFO or socket"
+        }
+    }
+}
+
 /// The driver's only access to files, so tests can run the whole pipeline in memory.
+///
+/// Two ways to read: `readFile` for a path the user named (followed through links, as a shell would), and
+/// `readFileInPlace` for a file found by walking a folder or inside `Generated/` (a symbolic link or anything but a
+/// regular file is refused, so a link planted in the repository cannot make claimmap read `/proc/self/environ` or
+/// `/dev/zero`). Both read at most `limit` bytes and fail beyond it.
 package protocol FileSystem: Sendable {
-    func readFile(_ path: String) throws -> [UInt8]
+    func readFile(_ path: String, limit: Int) throws -> [UInt8]
+    func readFileInPlace(_ path: String, limit: Int) throws -> [UInt8]
+    func entryKind(_ path: String) -> EntryKind
+    /// Every entry below `path` (relative paths, sorted), links not followed: files, folders, links and others.
+    func listEntriesRecursively(_ path: String) throws -> [(path: String, kind: EntryKind)]
     func fileExists(_ path: String) -> Bool
     func isDirectory(_ path: String) -> Bool
     /// Names (not paths) of the entries of a directory, sorted.
     func listDirectory(_ path: String) throws -> [String]
-    /// Paths of every regular file below `path`, relative to it, sorted; empty when `path` does not exist.
-    func listFilesRecursively(_ path: String) throws -> [String]
 
     func createDirectory(_ path: String) throws
     func writeFile(_ path: String, _ bytes: [UInt8]) throws
@@ -21,6 +45,13 @@ package protocol FileSystem: Sendable {
     func link(_ from: String, to: String) -> Bool
     /// Flushes a folder's entries to stable storage (`fsync` on the folder), so a rename survives a power cut.
     func synchronizeDirectory(_ path: String) throws
+}
+
+extension FileSystem {
+    /// The default cap of one read: 64 MiB, far above any spec (1 MiB) or generated file.
+    package static var defaultReadLimit: Int { 64 << 20 }
+
+    package func readFile(_ path: String) throws -> [UInt8] { try readFile(path, limit: Self.defaultReadLimit) }
 }
 
 package struct FileSystemError: Error, CustomStringConvertible, Sendable {
@@ -37,21 +68,31 @@ package struct FileSystemError: Error, CustomStringConvertible, Sendable {
 package struct LocalFileSystem: FileSystem {
     package init() {}
 
-    package func listFilesRecursively(_ path: String) throws -> [String] {
-        guard isDirectory(path) else { return [] }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-            throw FileSystemError(path: path, reason: "cannot list directory")
+    package func entryKind(_ path: String) -> EntryKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
         }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path + "/" + relative, isDirectory: &isDirectory),
-                !isDirectory.boolValue
-            {
-                files.append(relative)
+    }
+
+    package func listEntriesRecursively(_ path: String) throws -> [(path: String, kind: EntryKind)] {
+        guard entryKind(path) == .directory else { return [] }
+        var entries: [(path: String, kind: EntryKind)] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let folder = relative.isEmpty ? path : "\(path)/\(relative)"
+            for name in try listDirectory(folder) {
+                let child = relative.isEmpty ? name : "\(relative)/\(name)"
+                let kind = entryKind("\(path)/\(child)")
+                entries.append((child, kind))
+                if kind == .directory { pending.append(child) }
             }
         }
-        return files.sorted()
+        return entries.sorted { $0.path < $1.path }
     }
 
     package func createDirectory(_ path: String) throws {
@@ -110,18 +151,50 @@ package struct LocalFileSystem: FileSystem {
         Foundation.link(from, to) == 0
     }
 
-    package func readFile(_ path: String) throws -> [UInt8] {
+    package func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         if isDirectory(path) { throw FileSystemError(path: path, reason: "is a folder, not a file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw FileSystemError(path: path, reason: fileExists(path) ? "cannot be read" : "no such file")
         }
-        defer { try? handle.close() }
-        do {
-            // Read one byte past the spec limit at most: an oversized file is reported, never loaded whole.
-            let data = try handle.read(upToCount: 64 << 20) ?? Data()
-            return [UInt8](data)
-        } catch {
-            throw FileSystemError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+        defer { close(descriptor) }
+        return try read(descriptor, path: path, limit: limit)
+    }
+
+    package func readFileInPlace(_ path: String, limit: Int) throws -> [UInt8] {
+        let kind = entryKind(path)
+        guard kind == .file else {
+            throw FileSystemError(
+                path: path,
+                reason: kind == .missing
+                    ? "no such file" : "is \(kind.noun), not a regular file; claimmap never follows it")
+        }
+        // O_NOFOLLOW closes the race between the check above and the open: a link swapped in meanwhile fails.
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, reason: "cannot be read") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw FileSystemError(path: path, reason: "is not a regular file; claimmap never follows it")
+        }
+        return try read(descriptor, path: path, limit: limit)
+    }
+
+    /// Reads at most `limit` bytes and fails when there is more: an oversized input is reported, never loaded.
+    private func read(_ descriptor: Int32, path: String, limit: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                throw FileSystemError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= limit else {
+                throw FileSystemError(path: path, reason: "is larger than \(limit) bytes; not read")
+            }
+            bytes.append(contentsOf: chunk[..<count])
         }
     }
 
@@ -154,11 +227,32 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         lock.withLock { files[path] = Array(text.utf8) }
     }
 
-    package func readFile(_ path: String) throws -> [UInt8] {
+    package func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         guard let bytes = lock.withLock({ files[path] }) else {
             throw FileSystemError(path: path, reason: "no such file")
         }
+        guard bytes.count <= limit else { throw FileSystemError(path: path, reason: "is larger than \(limit) bytes") }
         return bytes
+    }
+
+    package func readFileInPlace(_ path: String, limit: Int) throws -> [UInt8] { try readFile(path, limit: limit) }
+
+    package func entryKind(_ path: String) -> EntryKind {
+        if lock.withLock({ files[path] != nil }) { return .file }
+        return isDirectory(path) ? .directory : .missing
+    }
+
+    package func listEntriesRecursively(_ path: String) throws -> [(path: String, kind: EntryKind)] {
+        let files = try listFilesRecursively(path)
+        var folders = Set<String>()
+        for file in files {
+            var parts = file.split(separator: "/").dropLast()
+            while !parts.isEmpty {
+                folders.insert(parts.joined(separator: "/"))
+                parts = parts.dropLast()
+            }
+        }
+        return (files.map { ($0, EntryKind.file) } + folders.map { ($0, EntryKind.directory) }).sorted { $0.0 < $1.0 }
     }
 
     package func fileExists(_ path: String) -> Bool { lock.withLock { files[path] != nil } || isDirectory(path) }

@@ -20,13 +20,41 @@ struct OutputFolder {
         var upToDate: Bool { written == 0 && removed == 0 }
     }
 
-    /// The files now in the target folder (relative path → bytes).
-    func existing() throws -> [String: [UInt8]] {
+    /// The regular files now in the target folder (relative path → bytes), read without following any link.
+    func existing() throws -> [String: [UInt8]] { try contents().files }
+
+    /// The target folder as it is: its regular files, and every entry claimmap never writes (a symbolic link, a
+    /// device or FIFO, the target itself when it is not a folder), which is never followed or read.
+    func contents() throws -> (files: [String: [UInt8]], foreign: [(path: String, kind: EntryKind)]) {
+        let kind = fileSystem.entryKind(target)
+        guard kind == .directory else { return ([:], kind == .missing ? [] : [("", kind)]) }
         var files: [String: [UInt8]] = [:]
-        for path in try fileSystem.listFilesRecursively(target) {
-            files[path] = try fileSystem.readFile("\(target)/\(path)")
+        var foreign: [(path: String, kind: EntryKind)] = []
+        for entry in try fileSystem.listEntriesRecursively(target) {
+            switch entry.kind {
+            case .file: files[entry.path] = try fileSystem.readFileInPlace("\(target)/\(entry.path)", limit: 64 << 20)
+            case .directory, .missing: continue
+            case .symlink, .other: foreign.append(entry)
+            }
         }
-        return files
+        return (files, foreign)
+    }
+
+    /// Folders below the target that hold no file claimmap produces (empty or with foreign files only).
+    func strayFolders(producing paths: [String]) throws -> [String] {
+        guard fileSystem.entryKind(target) == .directory else { return [] }
+        var produced = Set<String>()
+        for path in paths {
+            var parts = path.split(separator: "/").dropLast()
+            while !parts.isEmpty {
+                produced.insert(parts.joined(separator: "/"))
+                parts = parts.dropLast()
+            }
+        }
+        return try fileSystem.listEntriesRecursively(target).filter {
+            $0.kind == .directory && !produced.contains($0.path)
+        }
+        .map(\.path)
     }
 
     private func cleanStale() throws {

@@ -39,10 +39,13 @@ extension ReplaySession.Outcome {
     /// The explanation for people: the key chosen, each check, each variable and why, each rule tried.
     package func text() -> String {
         var out = ""
-        let header = [alg, kid.map { "key \"\($0)\"" }].compactMap { $0 }.joined(separator: ", ")
+        // Every value below may come from an unsigned token or a file: escaped for the terminal (TerminalText).
+        let t = TerminalText.escaped
+        let label = t(self.label)
+        let header = [alg.map(t), kid.map { "key \"\(t($0))\"" }].compactMap { $0 }.joined(separator: ", ")
         if let rejection {
             out += "\(label): rejected — \(rejection.reason.rawValue)\n"
-            out += "  \(rejection.detail)\n"
+            out += "  \(t(rejection.detail))\n"
             if !header.isEmpty { out += "  header: \(header)\n" }
             out += "  help: \(Self.help(rejection.reason))\n"
             return out
@@ -61,13 +64,13 @@ extension ReplaySession.Outcome {
         for variable in result.variables {
             let name = variable.name.padding(toLength: width, withPad: " ", startingAt: 0)
             out +=
-                "    \(name) = \(Self.show(variable.value))  [\(variable.type), \(variable.source), \(variable.trusted ? "trusted" : "untrusted")]\n"
+                "    \(name) = \(t(Self.show(variable.value)))  [\(variable.type), \(variable.source), \(variable.trusted ? "trusted" : "untrusted")]\n"
         }
         if !result.participantData.isEmpty {
             out += "  participant data:\n"
             for datum in result.participantData {
                 out +=
-                    "    \(datum.key) = \(datum.value.map { JSONValue.quoted($0) } ?? "(not set: the variable is NOT_SET)")\n"
+                    "    \(datum.key) = \(datum.value.map { t(JSONValue.quoted($0)) } ?? "(not set: the variable is NOT_SET)")\n"
             }
         }
         out += "  routing:\n"
@@ -75,18 +78,19 @@ extension ReplaySession.Outcome {
             out += "    \(tried.rule): \(tried.matched ? "matches" : "no")\n"
         }
         if let route = result.route {
-            var facts = ["queue \(route.queue)"]
+            var facts = ["queue \(t(route.queue))"]
             if let priority = route.priority { facts.append("priority \(priority)") }
-            if !route.skills.isEmpty { facts.append("skills \(route.skills.joined(separator: ", "))") }
+            if !route.skills.isEmpty { facts.append("skills \(t(route.skills.joined(separator: ", ")))") }
             out += "    → \(route.rule): \(facts.joined(separator: ", "))\n"
         }
         if !result.guards.isEmpty {
             out += "  guards:\n"
             for decision in result.guards {
-                out += "    \(decision.name): \(decision.allowed ? "allowed" : "denied (\(decision.reason ?? ""))")\n"
+                out +=
+                    "    \(decision.name): \(decision.allowed ? "allowed" : "denied (\(t(decision.reason ?? "")))")\n"
             }
         }
-        for warning in result.warnings { out += "  warning: \(warning)\n" }
+        for warning in result.warnings { out += "  warning: \(t(warning))\n" }
         return out
     }
 
@@ -126,7 +130,7 @@ extension Driver {
         do {
             session = try ReplaySession(options: options, driver: self)
         } catch {
-            writeError("error: \(error)\n")
+            writeError("error: \(TerminalText.escaped("\(error)"))\n")
             return 2
         }
         // One line buffer, reused: JSON lines are streamed into it, text explanations copied in.

@@ -11,8 +11,10 @@ extension Driver {
     package func runTests(_ paths: [String]) -> CommandOutput {
         var files = paths
         if files.isEmpty {
-            files = ((try? fileSystem.listDirectory("Mappings")) ?? []).filter { $0.hasSuffix(".tests.yaml") }.map {
-                "Mappings/\($0)"
+            do {
+                files = fileSystem.isDirectory("Mappings") ? try discoverSpecs(suffix: ".tests.yaml") : []
+            } catch {
+                return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
             }
             if files.isEmpty {
                 return CommandOutput(stderr: "error: no Mappings/*.tests.yaml here; name a tests file\n", exitCode: 2)
@@ -54,8 +56,11 @@ extension Driver {
     }
 
     private func runTestsFile(_ path: String, runKey: RSAPrivateJWK) -> Result<TestsReport, TestsFileProblem> {
-        guard let bytes = try? fileSystem.readFile(path) else {
-            return .failure(TestsFileProblem(text: "error: cannot read tests file \(path)\n"))
+        let bytes: [UInt8]
+        do {
+            bytes = try fileSystem.readFile(path, limit: Self.specReadLimit)
+        } catch {
+            return .failure(TestsFileProblem(text: "error: cannot read tests file \(error)\n"))
         }
         var reader = YAMLReader()
         let read = reader.read(bytes)

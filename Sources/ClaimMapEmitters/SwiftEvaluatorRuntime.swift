@@ -412,37 +412,10 @@ enum SwiftEvaluatorRuntime {
 
         static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
 
-        /// JSON Schema patterns are ECMA-262: `$` is the end of input (ICU's `$` also matches before a final
-        /// line break, which would let "0123456789\n" pass `^[0-9]{10}$`).
-        static func ecmaPattern(_ pattern: String) -> String {
-            var out = ""
-            var escaped = false
-            var inClass = false
-            for character in pattern {
-                if escaped {
-                    out.append(character)
-                    escaped = false
-                    continue
-                }
-                switch character {
-                case "\\":
-                    escaped = true
-                    out.append(character)
-                case "[":
-                    inClass = true
-                    out.append(character)
-                case "]":
-                    inClass = false
-                    out.append(character)
-                case "$" where !inClass: out += "\\z"
-                default: out.append(character)
-                }
-            }
-            return out
-        }
-
+        /// `pattern` is the ICU form of the spec's ECMA-262 pattern, translated by claimmap at compile time (its
+        /// `ECMAPattern`: ASCII `\d` `\w`, ECMA's `\s`, `.` and `$`), so ICU gives JavaScript's answer here.
         static func matches(_ pattern: String, _ text: String) -> Bool {
-            guard let regex = try? NSRegularExpression(pattern: ecmaPattern(pattern)) else { return false }
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
 

@@ -23,7 +23,7 @@ indirect enum YAMLTree: Equatable {
 /// Prints a `YAMLTree` in the block style Archy exports use: two-space indentation, list items as `- key:`.
 enum YAMLRenderer {
     static func render(_ tree: YAMLTree, header: [String]) -> String {
-        var out = header.map { "# \($0)\n" }.joined()
+        var out = header.map { "# \(CommentText.escaped($0))\n" }.joined()
         write(tree, indent: 0, into: &out)
         return out
     }
@@ -33,7 +33,7 @@ enum YAMLRenderer {
         switch tree {
         case .map(let entries):
             for (key, value) in entries {
-                out += pad + quoted(key) + ":"
+                out += pad + mapKey(key, indent: indent) + ":"
                 writeValue(value, indent: indent, into: &out)
             }
         case .list(let items):
@@ -43,7 +43,7 @@ enum YAMLRenderer {
                     // `- key: ...` with the map's remaining keys aligned under the first.
                     var first = true
                     for (key, value) in entries {
-                        out += (first ? pad + "- " : pad + "  ") + quoted(key) + ":"
+                        out += (first ? pad + "- " : pad + "  ") + mapKey(key, indent: indent + 2) + ":"
                         writeValue(value, indent: indent + 2, into: &out)
                         first = false
                     }
@@ -86,6 +86,16 @@ enum YAMLRenderer {
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".nan", ".inf", "-.inf", "=", "<<",
     ]
 
+    /// YAML limits an implicit key to 1,024 characters (YAML 1.2 §7.4.2). A longer key is written as an explicit
+    /// `? key` entry, whose value follows on its own `:` line at the same indentation.
+    static let maxImplicitKeyLength = 1024
+
+    private static func mapKey(_ key: String, indent: Int) -> String {
+        let text = quoted(key)
+        guard text.unicodeScalars.count > maxImplicitKeyLength else { return text }
+        return "? " + text + "\n" + String(repeating: " ", count: indent)
+    }
+
     /// The text as a plain scalar when that is unambiguous, else double-quoted with escapes. `{{substitutions}}`
     /// are always quoted (docs/decisions.md, Names).
     static func quoted(_ text: String) -> String {
@@ -119,6 +129,15 @@ enum YAMLRenderer {
 
     private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".utf8)
 
+    /// YAML 1.2's printable set (§5.1) less what a reviewer cannot see: format characters (bidirectional
+    /// overrides, zero-width joiners, U+FEFF), private-use and unassigned code points are escaped too.
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .format, .privateUse, .unassigned, .surrogate, .control, .lineSeparator, .paragraphSeparator: false
+        default: scalar.value != 0xFFFE && scalar.value != 0xFFFF
+        }
+    }
+
     static func doubleQuoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -128,10 +147,21 @@ enum YAMLRenderer {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
+            // NEL, LS and PS are line breaks to a YAML 1.1 reader and would fold into a space on reload
+            // (`Retail<NEL>VIP` would name the queue `Retail VIP`): YAML's own escapes keep them exact.
+            case "\u{85}": out += "\\N"
+            case "\u{2028}": out += "\\L"
+            case "\u{2029}": out += "\\P"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                } else if !isPrintable(scalar) {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out +=
+                        scalar.value <= 0xFFFF
+                        ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                        : "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

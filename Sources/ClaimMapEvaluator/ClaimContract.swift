@@ -314,41 +314,11 @@ public enum ClaimContract {
 /// Compiled regular expressions, shared. JSON Schema `pattern` semantics: a search, not a whole-string match,
 /// with ECMA-262's `$` (end of input only).
 final class PatternCache: @unchecked Sendable {
-    /// ICU's `$` also matches before a final line terminator, so `^[0-9]{10}$` would accept "0123456789\n" — a
-    /// CRLF injection past the claim's pattern. JSON Schema patterns are ECMA-262, where `$` (without the
-    /// multiline flag) is the end of input: every unescaped `$` outside a character class becomes `\z`.
-    static func ecmaPattern(_ pattern: String) -> String {
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for character in pattern {
-            if escaped {
-                out.append(character)
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\":
-                escaped = true
-                out.append(character)
-            case "[":
-                inClass = true
-                out.append(character)
-            case "]":
-                inClass = false
-                out.append(character)
-            case "$" where !inClass:
-                out += "\\z"
-            default:
-                out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// `pattern` compiled by ICU with ECMA's `$`; nil when ICU rejects it.
+    /// `pattern` (ECMA-262) compiled by ICU with ECMA's meaning (`ECMAPattern`); nil when JavaScript's `u` mode
+    /// or version 1 refuses it.
     static func icuRegex(_ pattern: String) -> NSRegularExpression? {
-        try? NSRegularExpression(pattern: ecmaPattern(pattern))
+        guard case .success(let icu) = ECMAPattern.translate(pattern) else { return nil }
+        return try? NSRegularExpression(pattern: icu)
     }
 
     static let shared = PatternCache()
@@ -360,7 +330,9 @@ final class PatternCache: @unchecked Sendable {
         lock.withLock {
             if let cached = compiled[pattern] { return cached }
             let made: CompiledPattern =
-                if let simple = SimplePattern(pattern) {
+                if case .failure = ECMAPattern.translate(pattern) {
+                    .invalid
+                } else if let simple = SimplePattern(pattern) {
                     .simple(simple)
                 } else if let regex = Self.icuRegex(pattern) {
                     .regex(regex)
@@ -434,10 +406,6 @@ struct SimplePattern: Sendable {
         let bytes = Array(pattern.utf8)
         // ICU rejects the empty pattern (so it matches nothing, failing closed); the subset leaves it to ICU.
         guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-        func isPunctuation(_ byte: UInt8) -> Bool {
-            (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
-                || (0x7B...0x7E).contains(byte)
-        }
         var index = 0
         var end = bytes.count
         anchoredStart = bytes.first == UInt8(ascii: "^")
@@ -459,7 +427,8 @@ struct SimplePattern: Sendable {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\\"):
-                guard index + 1 < end, isPunctuation(bytes[index + 1]) else { return nil }
+                // ECMA-262 `u` mode escapes only syntax characters and `/` outside a class (`\-` is an error).
+                guard index + 1 < end, Array("^$\\.*+?()[]{}|/".utf8).contains(bytes[index + 1]) else { return nil }
                 atom.insert(bytes[index + 1])
                 index += 2
             case UInt8(ascii: "["):
@@ -492,7 +461,9 @@ struct SimplePattern: Sendable {
                     // ICU gives `[`, `&&` and the rest their set-operation meanings inside a class.
                     guard member != UInt8(ascii: "["), member != UInt8(ascii: "&") else { return nil }
                     if member == UInt8(ascii: "\\") {
-                        guard index + 1 < end, isPunctuation(bytes[index + 1]) else { return nil }
+                        guard index + 1 < end, Array("^$\\.*+?()[]{}|/-".utf8).contains(bytes[index + 1]) else {
+                            return nil
+                        }
                         member = bytes[index + 1]
                         index += 2
                         members.append(member)

@@ -110,14 +110,14 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
 
     /// Whether these UTF-8 bytes go into a JSON string literal as they are: no quote, backslash, control character,
-    /// DEL, or lead byte of U+2028/U+2029 (which `appendQuoted` escapes for JavaScript).
+    /// DEL, lead byte of a C1 control (0xC2) or of U+2028/U+2029 (0xE2), which `appendQuoted` escapes.
     public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }
+        !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
     }
 
     /// Appends `text` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control characters are
-    /// escaped; U+2028 and U+2029 too, so the output is also safe inside JavaScript. Runs of bytes that need no
-    /// escape are copied as they are.
+    /// escaped; C1 controls (U+0080–U+009F: a CSI would drive a terminal that shows the line) and U+2028 and
+    /// U+2029 (line breaks to JavaScript) too. Runs of bytes that need no escape are copied as they are.
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: one scan, one copy, without copying the string.
@@ -155,13 +155,15 @@ public indirect enum JSONValue: Hashable, Sendable {
                     escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                     width = 3
                 default:
-                    if byte < 0x20 || byte == 0x7F {
+                    let c1 = byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])
+                    if byte < 0x20 || byte == 0x7F || c1 {
                         flush(index)
+                        let value = c1 ? bytes[index + 1] : byte
                         let hex = Array("0123456789abcdef".utf8)
                         out.append(contentsOf: Array("\\u00".utf8))
-                        out.append(hex[Int(byte >> 4)])
-                        out.append(hex[Int(byte & 0x0F)])
-                        index += 1
+                        out.append(hex[Int(value >> 4)])
+                        out.append(hex[Int(value & 0x0F)])
+                        index += c1 ? 2 : 1
                         runStart = index
                         continue
                     }

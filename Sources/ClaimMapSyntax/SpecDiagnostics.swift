@@ -75,6 +75,13 @@ package enum SpecDiagnostics {
         error("CM1110", "`\(key)` is not a valid URL: \(reason)", url.range, help: "write an absolute `https://` URL")
     }
 
+    package static func badField(_ field: Located<String>) -> Diagnostic {
+        error(
+            "CM1120", "output field `\(field.value)` is not a response member name", field.range,
+            help: "name a top-level member of the JSON response: letters, digits and `_`, starting with a letter or "
+                + "`_`, at most 128 characters (the data action reads it as `$.name` and `${name}`)")
+    }
+
     package static func badPattern(_ pattern: Located<String>, reason: String) -> Diagnostic {
         error(
             "CM1111", "`pattern` is not a valid regular expression: \(reason)", pattern.range,

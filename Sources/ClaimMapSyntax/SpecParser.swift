@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapEvaluator
 import Foundation
 
 /// Turns the YAML tree of one spec into a `SpecDocument`: checks every key against `SpecGrammar`, converts
@@ -289,7 +290,7 @@ package struct SpecParser {
         var enrichment = EnrichmentDecl(name: name, range: mapping.range)
         enrichment.category = reader.requiredString("category", &diagnostics)
         if let url = reader.requiredString("url", &diagnostics) {
-            if let problem = Self.urlProblem(url.value) {
+            if let problem = Self.urlProblem(url.value) ?? Self.templateProblem(url.value) {
                 diagnostics.append(SpecDiagnostics.badURL(key: "url", url, reason: problem))
             } else {
                 enrichment.url = url
@@ -452,7 +453,7 @@ package struct SpecParser {
         guardDecl.category = reader.requiredString("category", &diagnostics)
         guardDecl.method = reader.choice("method", HTTPMethod.self, &diagnostics)
         if let url = reader.requiredString("url", &diagnostics) {
-            if let problem = Self.urlProblem(url.value) {
+            if let problem = Self.urlProblem(url.value) ?? Self.templateProblem(url.value) {
                 diagnostics.append(SpecDiagnostics.badURL(key: "url", url, reason: problem))
             } else {
                 guardDecl.url = url
@@ -518,6 +519,10 @@ package struct SpecParser {
                     diagnostics: &diagnostics)
                 var output = GuardOutputDecl(variable: variable, range: variable.range)
                 output.field = outputReader.requiredString("field", &diagnostics)
+                if let field = output.field, !Self.isFieldName(field.value) {
+                    diagnostics.append(SpecDiagnostics.badField(field))
+                    output.field = nil
+                }
                 output.type = outputReader.requiredString("type", &diagnostics)
                 guardDecl.outputs.append(output)
             }
@@ -592,6 +597,64 @@ package struct SpecParser {
             }
     }
 
+    /// Why a data-action URL cannot become a Velocity request template safely, or nil. Outside `{input}` and
+    /// `{{substitution}}` placeholders, only the characters RFC 3986 allows in a URL may appear, and never `$` or
+    /// `#`: Genesys renders the URL as a Velocity template, where `$input.x`, `${...}`, `#set` and `#if` are live
+    /// code, and a fragment is never sent to the server anyway.
+    static func templateProblem(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        let allowed = Set("-._~:/?[]@!&'()*+,;=%".unicodeScalars)
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "{" {
+                let double = index + 1 < scalars.count && scalars[index + 1] == "{"
+                let start = index + (double ? 2 : 1)
+                guard let close = scalars[start...].firstIndex(of: "}") else { return "a `{` is not closed" }
+                let name = String(String.UnicodeScalarView(scalars[start..<close]))
+                guard SpecScalars.isIdentifier(name) else {
+                    return "placeholder `{\(name)}` must be a name of letters, digits and `_`"
+                }
+                if double {
+                    guard close + 1 < scalars.count, scalars[close + 1] == "}" else {
+                        return "substitution `{{\(name)}` must end with `}}`"
+                    }
+                    index = close + 2
+                } else {
+                    index = close + 1
+                }
+                continue
+            }
+            if scalar == "$" {
+                return "`$` would be live Velocity code in the request template; percent-encode it (%24)"
+            }
+            if scalar == "#" {
+                return "`#` starts a fragment, which is never sent, and would be a Velocity directive; encode it (%23)"
+            }
+            if scalar == "}" { return "a `}` closes no placeholder" }
+            let ascii = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
+            guard ascii || allowed.contains(scalar) else {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                return
+                    "character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex) is not allowed in a URL; "
+                    + "percent-encode it"
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether a guarded action's output `field` is a safe response member name: a JSONPath `$.field` and a
+    /// Velocity `${field}` read it literally (no `..`, `*`, quotes, `$` or `#`).
+    static func isFieldName(_ text: String) -> Bool {
+        guard text.unicodeScalars.count <= 128, let first = text.unicodeScalars.first,
+            first.isASCII && (first.properties.isAlphabetic || first == "_")
+        else { return false }
+        return text.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+        }
+    }
+
     /// Why `text` cannot be an OpenID Connect issuer identifier, or nil.
     static func issuerProblem(_ text: String) -> String? {
         if let problem = urlProblem(text, allowLoopbackHTTP: true) { return problem }
@@ -623,13 +686,15 @@ package struct SpecParser {
         return nil
     }
 
-    /// Why `pattern` does not compile, or nil.
+    /// Why `pattern` is not an ECMA-262 regular expression the page (JavaScript, `u` mode) and replay read alike, or
+    /// nil (`ECMAPattern`).
     static func patternProblem(_ pattern: String) -> String? {
-        do {
-            _ = try NSRegularExpression(pattern: pattern)
-            return nil
-        } catch {
-            return "it does not compile"
+        if pattern.isEmpty { return "it is empty" }
+        switch ECMAPattern.translate(pattern) {
+        case .success(let icu):
+            return (try? NSRegularExpression(pattern: icu)) == nil ? "it does not compile" : nil
+        case .failure(let problem):
+            return problem.message
         }
     }
 }

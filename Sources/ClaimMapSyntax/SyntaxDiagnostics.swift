@@ -119,9 +119,14 @@ package enum SyntaxDiagnostics {
 
     package static func controlCharacter(_ scalar: Unicode.Scalar, at location: SourceLocation) -> Diagnostic {
         let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)"
+        let names: [UInt32: String] = [
+            0x85: "NEXT LINE (NEL)", 0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR", 0xFEFF: "BYTE ORDER MARK",
+        ]
+        let what = names[scalar.value].map { "\(code) \($0)" } ?? code
         return error(
-            "CM1014", "control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex) in spec file",
-            SourceRange(start: location, length: 1),
-            help: "remove it; specs may contain tabs and line breaks but no other control characters")
+            "CM1014", "control character \(what) in spec file", SourceRange(start: location, length: 1),
+            help: "remove it; specs may contain tabs and line breaks (LF, CRLF) but no other control or line-separator "
+                + "characters: YAML would read some of them as a line break the reviewer never sees")
     }
 }

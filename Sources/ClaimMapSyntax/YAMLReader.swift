@@ -116,15 +116,17 @@ package struct YAMLReader {
         }
     }
 
-    /// C0 controls other than TAB, LF and CR, DEL, and the C1 range are rejected before YAML sees them
-    /// (docs/security.md, attack class Y-12): they are invisible in review and never needed in a spec.
+    /// C0 controls other than TAB, LF and CR, DEL, the C1 range (NEL among them), U+2028 LINE SEPARATOR and U+2029
+    /// PARAGRAPH SEPARATOR are rejected before YAML sees them (docs/security.md, attack class Y-12): they are
+    /// invisible in review, and NEL, LS and PS act as line breaks in the YAML reader, so a comment could hide a live
+    /// key (`# guests blocked<LS>guests: route`).
     private func firstForbiddenCharacter() -> Diagnostic? {
         for (lineIndex, line) in lines.enumerated() {
             for (columnIndex, scalar) in line.enumerated() {
                 let value = scalar.value
                 let forbidden =
                     (value < 0x20 && value != 0x09 && value != 0x0D) || value == 0x7F || (0x80...0x9F).contains(value)
-                    || value == 0xFEFF
+                    || value == 0xFEFF || value == 0x2028 || value == 0x2029
                 if forbidden {
                     return SyntaxDiagnostics.controlCharacter(
                         scalar, at: SourceLocation(line: lineIndex + 1, column: columnIndex + 1))

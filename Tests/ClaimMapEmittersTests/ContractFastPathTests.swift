@@ -32,7 +32,7 @@ struct ContractFastPathTests {
         for _ in 0..<(1 + rng.below(4)) {
             switch rng.below(6) {
             case 0: out += rng.pick(["a", "B", "0", "-", "_", " ", "@", "/", "z"])
-            case 1: out += rng.pick(["\\.", "\\-", "\\$", "\\[", "\\\\", "\\+", "\\/"])
+            case 1: out += rng.pick(["\\.", "\\$", "\\[", "\\\\", "\\+", "\\/", "\\{", "\\|"])
             case 2: out += rng.pick(["[0-9]", "[a-z]", "[A-Z0-9]", "[a-z0-9-]", "[-_.]", "[^0-9]", "[^a-z ]", "[.]"])
             default: out += rng.pick(["[0-9]", "[a-f]", "x"])
             }

@@ -26,7 +26,7 @@ struct GoldenTests {
             return
         }
         let fs = LocalFileSystem()
-        let onDisk = try fs.listFilesRecursively(expected.path)
+        let onDisk = try fs.listEntriesRecursively(expected.path).filter { $0.kind != .directory }.map(\.path)
         #expect(onDisk == files.map(\.path).sorted(), "golden file set differs for \(name)")
         for file in files {
             let url = expected.appendingPathComponent(file.path)

@@ -414,37 +414,10 @@ public enum FeaturesEvaluator {
 
     static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
 
-    /// JSON Schema patterns are ECMA-262: `$` is the end of input (ICU's `$` also matches before a final
-    /// line break, which would let "0123456789\n" pass `^[0-9]{10}$`).
-    static func ecmaPattern(_ pattern: String) -> String {
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for character in pattern {
-            if escaped {
-                out.append(character)
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\":
-                escaped = true
-                out.append(character)
-            case "[":
-                inClass = true
-                out.append(character)
-            case "]":
-                inClass = false
-                out.append(character)
-            case "$" where !inClass: out += "\\z"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
+    /// `pattern` is the ICU form of the spec's ECMA-262 pattern, translated by claimmap at compile time (its
+    /// `ECMAPattern`: ASCII `\d` `\w`, ECMA's `\s`, `.` and `$`), so ICU gives JavaScript's answer here.
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: ecmaPattern(pattern)) else { return false }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
@@ -727,7 +700,7 @@ public enum FeaturesEvaluator {
 
     // MARK: The features spec
 
-    static let claim_sub = ClaimType(kind: "string", pattern: "^[a-z0-9-]+$", maxLength: 64)
+    static let claim_sub = ClaimType(kind: "string", pattern: "^[\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{2D}]+\\z", maxLength: 64)
     static let claim_email = ClaimType(kind: "string", format: "email")
     static let claim_name = ClaimType(kind: "string", maxLength: 100)
     static let claim_level = ClaimType(kind: "integer", enumValues: ["0", "1", "5", "9"], minimum: "0", maximum: "9")
@@ -874,7 +847,7 @@ public enum FeaturesEvaluator {
         }
         do {
             let text = input.attributes["ref"]
-            if let text, attributeAccepts(text, enumValues: nil, pattern: "^[A-Z]{2}[0-9]{4}$", maxLength: nil) {
+            if let text, attributeAccepts(text, enumValues: nil, pattern: "^[\\x{41}-\\x{5A}]{2}[\\x{30}-\\x{39}]{4}\\z", maxLength: nil) {
                 assign(15, .string(text), "attribute:ref")
             }
         }
