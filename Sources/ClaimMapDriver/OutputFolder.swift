@@ -72,13 +72,14 @@ struct OutputFolder {
 
     func write(_ files: [GeneratedFile]) throws -> Summary {
         try cleanStale()
-        let old = try existing()
+        let (old, foreign) = try contents()
+        let stray = try strayFolders(producing: files.map(\.path))
         var summary = Summary()
         let contents = files.map { Array($0.contents.utf8) }
         for (file, bytes) in zip(files, contents) {
             if old[file.path] == bytes { summary.unchanged += 1 } else { summary.written += 1 }
         }
-        summary.removed = Set(old.keys).subtracting(files.map(\.path)).count
+        summary.removed = Set(old.keys).subtracting(files.map(\.path)).count + foreign.count + stray.count
         if summary.upToDate { return summary }
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let staging = "\(root)/.\(name).staging-\(token)"

@@ -161,7 +161,8 @@ public enum ECMAPattern {
                 index += 1
             }
             if let next = peek(), next == "*" || next == "+" || next == "?" || (next == "{" && looksLikeQuantifier()) {
-                throw Problem("nothing to repeat at offset \(index) (possessive or doubled quantifiers are not ECMA-262)")
+                throw Problem(
+                    "nothing to repeat at offset \(index) (possessive or doubled quantifiers are not ECMA-262)")
             }
             return out
         }
@@ -175,12 +176,20 @@ public enum ECMAPattern {
                 case (":", _):
                     opening = "(?:"
                     index += 2
-                case ("=", _), ("!", _):
-                    opening = "(?\(peek(1)!)"
+                case ("=", _):
+                    opening = "(?="
                     index += 2
                     quantifiable = false
-                case ("<", "="), ("<", "!"):
-                    opening = "(?<\(peek(2)!)"
+                case ("!", _):
+                    opening = "(?!"
+                    index += 2
+                    quantifiable = false
+                case ("<", "="):
+                    opening = "(?<="
+                    index += 3
+                    quantifiable = false
+                case ("<", "!"):
+                    opening = "(?<!"
                     index += 3
                     quantifiable = false
                 case ("<", _):
@@ -325,7 +334,8 @@ public enum ECMAPattern {
                 empty = false
                 if let set = try classEscape() {
                     if peek() == "-", let after = peek(1), after != "]" {
-                        throw Problem("a class escape such as `\\d` cannot start or end a range in JavaScript's `u` mode")
+                        throw Problem(
+                            "a class escape such as `\\d` cannot start or end a range in JavaScript's `u` mode")
                     }
                     members += "[\(set)]"
                     continue
@@ -334,7 +344,8 @@ public enum ECMAPattern {
                 if peek() == "-", let after = peek(1), after != "]" {
                     index += 1
                     if try classEscape() != nil {
-                        throw Problem("a class escape such as `\\d` cannot start or end a range in JavaScript's `u` mode")
+                        throw Problem(
+                            "a class escape such as `\\d` cannot start or end a range in JavaScript's `u` mode")
                     }
                     let high = try classAtom()
                     guard low <= high else { throw Problem("range out of order in character class") }

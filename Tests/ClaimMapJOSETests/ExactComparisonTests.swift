@@ -121,3 +121,34 @@ struct ExactComparisonTests {
         #expect(JSONValue.object([("K", .null)])[member: Self.kelvin] == nil)
     }
 }
+
+/// Time checks with extreme policy values and an authentication time in the future.
+@Suite("time checks never trap")
+struct TimeCheckTests {
+    @Test("auth_time after now fails maxAge; extreme leeway, maxAge and now saturate instead of trapping")
+    func times() throws {
+        let (key, keys) = try ExactComparisonTests.material()
+        let now = ExactComparisonTests.now
+        func reason(_ overrides: [(String, JSONValue)], leeway: Int64 = 60, maxAge: Int64? = 3600, at: Int64 = now)
+            -> Rejection.Reason?
+        {
+            let policy = ClaimPolicy(
+                issuer: "https://Kelvin.example", audiences: ["Kclient"], algorithms: ["RS256"], leewaySeconds: leeway,
+                maxAgeSeconds: maxAge, nonceRequired: false)
+            let token = try? ExactComparisonTests.token(key, overrides)
+            do {
+                _ = try IDTokenVerifier.verify(Substring(token ?? ""), keys: keys, policy: policy, now: at)
+                return nil
+            } catch {
+                return error.reason
+            }
+        }
+        #expect(reason([("auth_time", .number(String(now + 3600)))]) == .tokenTooOld)
+        #expect(reason([("auth_time", .number(String(now + 30)))]) == nil, "within the leeway")
+        #expect(reason([("auth_time", .number(String(now - 100)))]) == nil)
+        #expect(reason([], leeway: .max, maxAge: .max) == nil)
+        #expect(reason([], leeway: .max, maxAge: .max, at: .min) != nil)
+        #expect(reason([], leeway: .min, maxAge: .min, at: .max) != nil)
+        #expect(reason([], leeway: 60, maxAge: nil, at: .max) == .expired)
+    }
+}
