@@ -147,11 +147,10 @@ public enum IDTokenVerifier {
             }
             return seconds
         }
-        guard case .number(let text) = value,
-            let decimal = Decimal(string: text, locale: posixLocale),
-            !decimal.isNaN
-        else {
-            throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")
+        guard case .number(let text) = value else { throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number") }
+        guard let decimal = Decimal(string: text, locale: posixLocale), !decimal.isNaN else {
+            // A valid JSON number Foundation cannot hold (`1e400`) is far outside any NumericDate.
+            throw Rejection(.claimTypeInvalid, "\(name) \(text) is out of range (0 ... 253402300799)")
         }
         var floored = Decimal()
         var input = decimal

@@ -147,6 +147,14 @@ public struct JWKS: Sendable {
         }
     }
 
+    /// "it holds "a", "b"", or why it holds no kid at all.
+    static func heldKids(_ keys: [Key]) -> String {
+        let kids = keys.compactMap(\.kid)
+        if keys.isEmpty { return "it holds no usable key" }
+        if kids.isEmpty { return "its keys have no kid" }
+        return "it holds " + kids.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
     /// The key for a token's `kid` (or the only key when the token has none).
     public func key(for kid: String?) throws(Rejection) -> Key {
         guard let kid else {
@@ -164,7 +172,7 @@ public struct JWKS: Sendable {
         }
         throw Rejection(
             .keyNotFound,
-            "the JWKS given does not hold kid \"\(kid)\" (it holds \(keys.compactMap(\.kid).map { "\"\($0)\"" }.joined(separator: ", "))). "
+            "the JWKS given does not hold kid \"\(kid)\" (\(Self.heldKids(keys))). "
                 + "The usual cause is a key rotation at the IdP: fetch the current JWKS from its jwks_uri and replay again"
         )
     }

@@ -40,12 +40,17 @@ public enum JWSVerifier {
             if dotCount > 4 { break }
         }
         let segmentCount = dotCount + 1
+        let emptySegment =
+            firstDot == 0 ? "first (header)" : secondDot == firstDot + 1 ? "second (payload)" : "third (signature)"
         guard segmentCount == 3, firstDot > 0, secondDot > firstDot + 1, secondDot < bytes.count - 1 else {
             throw Rejection(
                 .malformedSegments,
                 segmentCount == 5
                     ? "5 segments: JWE is not accepted"
-                    : "a compact JWS has exactly three non-empty segments; this one has \(segmentCount)")
+                    : segmentCount == 3
+                        ? "a compact JWS has exactly three non-empty segments; the \(emptySegment) one is empty"
+                        : "a compact JWS has exactly three non-empty segments; this one has \(segmentCount > 5 ? "more than 5" : "\(segmentCount)")"
+            )
         }
         func decode(_ segment: ArraySlice<UInt8>, _ name: StaticString) throws(Rejection) -> [UInt8] {
             do throws(Base64URL.Failure) {

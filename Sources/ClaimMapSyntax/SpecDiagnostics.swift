@@ -56,7 +56,18 @@ package enum SpecDiagnostics {
     }
 
     package static func badDuration(key: String, scalar: YAMLScalar) -> Diagnostic {
-        error(
+        let digits = scalar.text.dropLast()
+        let unit = scalar.text.last.map { "smhd".contains($0) } ?? false
+        if unit, !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) {
+            let zero = digits.allSatisfy { $0 == "0" }
+            return error(
+                "CM1107", "`\(key)` must be \(zero ? "positive" : "at most 1000000 units"): `\(scalar.text)`",
+                scalar.range,
+                help: zero
+                    ? "a duration of zero never holds; write at least `1s`, or remove `\(key)`"
+                    : "write a smaller amount, e.g. `90s`, `5m`, `1h`, `7d`")
+        }
+        return error(
             "CM1107", "`\(scalar.text)` is not a duration", scalar.range,
             help: "write a whole number followed by `s`, `m`, `h` or `d`, e.g. `90s`, `5m`, `1h`, `7d`")
     }

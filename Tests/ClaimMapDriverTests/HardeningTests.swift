@@ -6,6 +6,7 @@ import Testing
 @testable import ClaimMapDriver
 @testable import ClaimMapEmitters
 @testable import ClaimMapEvaluator
+@testable import ClaimMapJOSE
 @testable import ClaimMapSyntax
 
 /// Each reproduction of the adversarial review (docs/security.md, "Review findings"), as a user or an attacker
@@ -323,5 +324,39 @@ struct HardeningTests {
         #expect(run.status == 1)
         #expect(run.stdout.contains("claim_value_rejected"), "\(run.stdout)")
         #expect(run.stdout.contains("a required string claim must not be empty"))
+    }
+
+    // MARK: Messages
+
+    @Test("messages say what is wrong: the empty segment, a JWKS without kids, 1e400, a zero duration")
+    func messages() throws {
+        let keys = try JWKS(bytes: Array(#"{"keys":[]}"#.utf8))
+        for (token, expected) in [
+            ("eyJhIjoxfQ..c2ln", "the second (payload) one is empty"), (".e30.c2ln", "the first (header) one is empty"),
+            ("eyJhIjoxfQ.e30.", "the third (signature) one is empty"), ("a.b", "this one has 2"),
+        ] {
+            do {
+                _ = try JWSVerifier.verify(Substring(token), keys: keys, algorithms: ["RS256"])
+                Issue.record("\(token) verified")
+            } catch {
+                #expect(error.detail.contains(expected), "\(token): \(error.detail)")
+                #expect(!error.detail.contains("this one has 3"))
+            }
+        }
+        do {
+            _ = try keys.key(for: "k1")
+        } catch {
+            #expect(error.detail.contains("it holds no usable key"), "\(error.detail)")
+            #expect(!error.detail.contains("(it holds )"))
+        }
+        let claims = JSONValue.object([("exp", .number("1e400"))])
+        #expect(throws: Rejection(.claimTypeInvalid, "exp 1e400 is out of range (0 ... 253402300799)")) {
+            try IDTokenVerifier.numericDate(claims, "exp", required: true)
+        }
+        var reader = YAMLReader()
+        let read = reader.read(Array("identity:\n  maxAge: 0s\n".utf8))
+        let (_, diagnostics) = SpecParser.parse(root: try #require(read.root), text: read.text, path: "x.mapping.yaml")
+        let duration = diagnostics.first { $0.code.rawValue == "CM1107" }
+        #expect(duration?.message == "`maxAge` must be positive: `0s`", "\(diagnostics.map(\.message))")
     }
 }
