@@ -15,6 +15,35 @@ import Testing
 struct HardeningTests {
     static let fm = FileManager.default
 
+    // MARK: Canonical equivalence in contracts
+
+    @Test("an enum member or attribute value is matched byte for byte: D\\u{212A} is not DK, NFD é is not NFC é")
+    func enumBytes() {
+        let type = ClaimTypeSpec(kind: "string", enumValues: ["DK", "caf\u{E9}"])
+        #expect(ClaimContract.violation(.string("DK"), type) == nil)
+        #expect(ClaimContract.violation(.string("D\u{212A}"), type) != nil)
+        #expect(ClaimContract.violation(.string("cafe\u{301}"), type) != nil)
+        #expect(ClaimContract.Compiled(type).violation(.string("D\u{212A}")) != nil)
+    }
+
+    @Test("replay: an attribute D\\u{212A} does not pass enum [DK]")
+    func attributeBytes() throws {
+        let root = try CompileDriftTests.workspace()
+        defer { try? Self.fm.removeItem(at: root) }
+        let spec = root.appendingPathComponent("Mappings/retail.mapping.yaml")
+        let text = try String(contentsOf: spec, encoding: .utf8)
+        #expect(text.contains("enum: [en, fr, de]"))
+        try text.replacingOccurrences(of: "enum: [en, fr, de]", with: "enum: [en, fr, DK]")
+            .write(to: spec, atomically: true, encoding: .utf8)
+        let exact = try CLITests.run(
+            ["replay", "Mappings/retail.mapping.yaml", "--guest", "--attribute", "preferredLanguage=DK"], in: root)
+        #expect(exact.stdout.contains("\"DK\""), "\(exact.stdout)\(exact.stderr)")
+        let kelvin = try CLITests.run(
+            ["replay", "Mappings/retail.mapping.yaml", "--guest", "--attribute", "preferredLanguage=D\u{212A}"],
+            in: root)
+        #expect(!kelvin.stdout.contains("\"DK\"") && !kelvin.stdout.contains("D\u{212A}\""), "\(kelvin.stdout)")
+    }
+
     // MARK: Symbolic links
 
     @Test("drift never follows a link in Generated/: no environment, no /dev/zero, reported as not produced")
