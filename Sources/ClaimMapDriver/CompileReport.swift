@@ -98,11 +98,13 @@ extension Driver {
                 // Never followed, read or diffed: a link to /proc/self/environ must not print CI's secrets.
                 for entry in foreign {
                     let path = entry.path.isEmpty ? folder.target : "\(folder.target)/\(entry.path)"
-                    report += "not produced by claimmap: \(path) is \(entry.kind.noun) (compile replaces the folder)\n"
+                    report +=
+                        "not produced by claimmap: \(TerminalText.escaped(path)) is \(entry.kind.noun) (compile replaces the folder)\n"
                     problems += 1
                 }
                 for stray in try folder.strayFolders(producing: files.map(\.path)) {
-                    report += "not produced by claimmap: \(folder.target)/\(stray)/ (compile replaces the folder)\n"
+                    report +=
+                        "not produced by claimmap: \(folder.target)/\(TerminalText.escaped(stray))/ (compile replaces the folder)\n"
                     problems += 1
                 }
                 for file in files {
@@ -120,7 +122,7 @@ extension Driver {
                     }
                 }
                 for stale in Set(existing.keys).subtracting(files.map(\.path)).sorted() {
-                    report += "stale: \(folder.target)/\(stale) (no longer produced)\n"
+                    report += "stale: \(folder.target)/\(TerminalText.escaped(stale)) (no longer produced)\n"
                     problems += 1
                 }
             }
@@ -129,7 +131,7 @@ extension Driver {
                 for entry in try fileSystem.listDirectory(output)
                 where !entry.hasPrefix(".") && fileSystem.isDirectory("\(output)/\(entry)") && !names.contains(entry) {
                     report +=
-                        "orphaned: \(output)/\(entry)/ has no spec Mappings/\(entry).mapping.yaml (remove it: rm -r \(output)/\(entry))\n"
+                        "orphaned: \(output)/\(TerminalText.escaped(entry))/ has no spec Mappings/\(TerminalText.escaped(entry)).mapping.yaml (remove it: rm -r \(output)/\(TerminalText.escaped(entry)))\n"
                     problems += 1
                 }
             }

@@ -173,7 +173,7 @@ package struct ReplaySession: Sendable {
                 throw ReplayUsageError("--attribute \(option): write KEY=VALUE")
             }
             let key = String(option[..<equals])
-            guard program.attributes.contains(where: { $0.name == key }) else {
+            guard program.attributes.contains(where: { $0.name.isByteEqual(to: key) }) else {
                 throw ReplayUsageError(
                     "--attribute \(key): the spec declares no such attribute (it has: \(program.attributes.map(\.name).joined(separator: ", ")))"
                 )
@@ -214,7 +214,13 @@ package struct ReplaySession: Sendable {
             if options.guest { keys = nil; keysProblem = nil; return }
             throw ReplayUsageError("cannot read the JWKS \(jwksPath): no such file (give --jwks FILE)")
         }
-        var bytes = try fs.readFile(jwksPath)
+        // `--jwks` is the user's own path (followed, as a shell would); a spec's `identity.jwks` is data in the
+        // repository and is read only as a regular file, never through a link. Both are capped just past the JWKS
+        // limit, which JWKS(bytes:) then reports.
+        var bytes =
+            options.jwks != nil
+            ? try fs.readFile(jwksPath, limit: JWKS.maxBytes + 1)
+            : try fs.readFileInPlace(jwksPath, limit: JWKS.maxBytes + 1)
         if !extraKeys.isEmpty, case .object(var members)? = try? StrictJSONReader(maxDepth: 16).parse(bytes),
             let index = members.firstIndex(where: { $0.0 == "keys" }), case .array(let existing) = members[index].1
         {

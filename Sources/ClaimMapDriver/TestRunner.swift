@@ -49,6 +49,16 @@ extension Driver {
         var text: String
     }
 
+    /// Why a path written in a tests file may not be followed, or nil.
+    static func pathProblem(_ name: String) -> String? {
+        if name.hasPrefix("/") { return "is an absolute path; a tests file names files relative to itself" }
+        if name.split(separator: "/").contains("..") { return "leaves the tests file's folder (`..`)" }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "holds a control character"
+        }
+        return nil
+    }
+
     struct TestsReport {
         var text = ""
         var passed = 0
@@ -77,10 +87,30 @@ extension Driver {
         let (parsed, problems) = TestsFileParser.parse(root: root)
         guard let document = parsed, !problems.contains(where: \.isError) else { return fail(problems) }
         let directory = (path as NSString).deletingLastPathComponent
+        // A tests file names files relative to itself and inside its folder tree: no absolute path, no `..`. It is
+        // data in the repository (a pull request can change it), so it must not make CI read `/proc/self/environ`.
         func relative(_ name: String) -> String {
-            name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+            (directory as NSString).appendingPathComponent(name)
+        }
+        for name in [document.spec.value] + document.cases.compactMap(\.token?.value) {
+            if let problem = Self.pathProblem(name) {
+                return .failure(TestsFileProblem(text: "\(path): `\(TerminalText.escaped(name))` \(problem)\n"))
+            }
         }
         let specPath = relative(document.spec.value)
+        guard specPath.hasSuffix(Driver.specSuffix) || specPath.hasSuffix(".json") else {
+            return .failure(
+                TestsFileProblem(
+                    text:
+                        "\(path): `spec: \(TerminalText.escaped(document.spec.value))` must name a `*.mapping.yaml` spec "
+                        + "or an `evaluator.json`\n"))
+        }
+        guard fileSystem.entryKind(specPath) == .file else {
+            return .failure(
+                TestsFileProblem(
+                    text: "\(path): `spec: \(TerminalText.escaped(document.spec.value))` is "
+                        + "\(fileSystem.entryKind(specPath).noun), not a regular file\n"))
+        }
         let program: EvaluatorProgram
         let jwksBase: String?
         do {
@@ -121,7 +151,8 @@ extension Driver {
     private func keySet(_ jwksPath: String?, extra: JSONValue) throws -> JWKS {
         var keys: [JSONValue] = []
         if let jwksPath, fileSystem.fileExists(jwksPath) {
-            let document = try StrictJSONReader(maxDepth: 16).parse(try fileSystem.readFile(jwksPath))
+            let document = try StrictJSONReader(maxDepth: 16).parse(
+                try fileSystem.readFileInPlace(jwksPath, limit: JWKS.maxBytes + 1))
             if case .array(let existing)? = document[member: "keys"] { keys = existing }
         }
         return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
@@ -161,7 +192,12 @@ extension Driver {
             outcome = session.replayGuest()
         } else if let token = testCase.token {
             let path = relative(token.value)
-            guard let bytes = try? fileSystem.readFile(path) else { return ["cannot read token file \(path)"] }
+            let bytes: [UInt8]
+            do {
+                bytes = try fileSystem.readFileInPlace(path, limit: ReplaySession.maxFileBytes)
+            } catch {
+                return ["cannot read token file \(TerminalText.escaped("\(error)"))"]
+            }
             let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
             outcome = session.replay(token: Driver.trimmingLineWhitespace(Substring(text)), label: token.value)
         } else {

@@ -15,7 +15,7 @@ package enum UnifiedDiff {
         let b = lines(new)
         if a == b { return "" }
         let edits = script(a, b)
-        var out = "--- \(oldLabel)\n+++ \(newLabel)\n"
+        var out = "--- \(TerminalText.escaped(oldLabel))\n+++ \(TerminalText.escaped(newLabel))\n"
         // Group edits into hunks separated by more than 2 × context unchanged lines.
         var index = 0
         var shown = 0
@@ -60,9 +60,10 @@ package enum UnifiedDiff {
                 "@@ -\(range(oldStart, oldCount, fallback: position(edits, before: start, old: true))) +\(range(newStart, newCount, fallback: position(edits, before: start, old: false))) @@\n"
             for edit in hunk {
                 switch edit {
-                case .keep(let i, _): out += " " + a[i] + "\n"
-                case .delete(let i): out += "-" + a[i] + "\n"
-                case .insert(let j): out += "+" + b[j] + "\n"
+                // Lines of a file in Generated/ may hold anything: escaped for the terminal and CI logs.
+                case .keep(let i, _): out += " " + TerminalText.escaped(a[i]) + "\n"
+                case .delete(let i): out += "-" + TerminalText.escaped(a[i]) + "\n"
+                case .insert(let j): out += "+" + TerminalText.escaped(b[j]) + "\n"
                 }
             }
             shown += hunk.count + 1

@@ -36,7 +36,13 @@ struct SwiftSource {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
+                // Controls, line separators and invisible format characters (bidirectional overrides: "Trojan
+                // Source") are written as escapes, so what a reviewer reads is what the compiler compiles.
+                let category = scalar.properties.generalCategory
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                    || (0x2028...0x2029).contains(scalar.value)
+                    || category == .format || category == .privateUse || category == .unassigned
+                {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)

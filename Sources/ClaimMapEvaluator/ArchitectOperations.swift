@@ -144,7 +144,8 @@ public enum ArchitectOperations {
                 return nil
             }
             let characters = Array(s)
-            guard start + length <= Int64(characters.count) else { return nil }
+            // Compared without a sum: start + length could overflow for untrusted integers.
+            guard start <= Int64(characters.count), length <= Int64(characters.count) - start else { return nil }
             return .string(String(characters[Int(start)..<Int(start + length)]))
         case (.getAt, .collection(let items)?):
             guard case .integer(let index) = values[1], index >= 0, index < Int64(items.count) else { return nil }

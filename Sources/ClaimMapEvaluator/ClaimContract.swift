@@ -290,7 +290,8 @@ public enum ClaimContract {
         case (.dateTime, .string(let s)): return Value.parseRFC3339(s).map(Value.dateTime)
         case (.dateTime, .number(let text)):
             // NumericDate: seconds since the epoch, fractions floored, as the verifier reads them (docs/security.md).
-            guard let seconds = decimal(text) else { return nil }
+            // Within 1970 ... 9999 as a NumericDate must be; outside it is no time (NOT_SET), never an overflow.
+            guard let seconds = decimal(text), seconds >= 0, seconds <= 253_402_300_799 else { return nil }
             var floored = Decimal()
             var input = seconds
             NSDecimalRound(&floored, &input, 0, .down)

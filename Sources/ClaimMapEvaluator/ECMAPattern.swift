@@ -284,17 +284,31 @@ public enum ECMAPattern {
                         text.unicodeScalars.append(digit)
                         index += 1
                     }
-                    guard peek() == "}", !text.isEmpty, text.count <= 6, let value = UInt32(text, radix: 16),
+                    // Hex digits only (`UInt32(_:radix:)` would take a sign), any count of leading zeros, ≤ 10FFFF.
+                    let digits = text.drop { $0 == "0" }
+                    guard peek() == "}", !text.isEmpty, text.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit),
+                        digits.count <= 6, let value = UInt32(digits.isEmpty ? "0" : String(digits), radix: 16),
                         Unicode.Scalar(value) != nil
-                    else { throw Problem("`\\u{...}` must hold a Unicode scalar value in hex") }
+                    else { throw Problem("`\\u{...}` must hold a Unicode scalar value in hex digits") }
                     index += 1
                     return value
                 }
                 guard let value = hexDigits(count: 4) else {
                     throw Problem("`\\u` must be followed by four hex digits or `{...}`")
                 }
+                // A surrogate pair `\\uD83D\\uDE00` is one code point in `u` mode; a lone surrogate can never match
+                // a Swift string and is refused.
+                if (0xD800...0xDBFF).contains(value), peek() == "\\", peek(1) == "u" {
+                    let saved = index
+                    index += 2
+                    if let low = hexDigits(count: 4), (0xDC00...0xDFFF).contains(low) {
+                        return 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    index = saved
+                }
                 guard Unicode.Scalar(value) != nil else {
-                    throw Problem("`\\u\(String(value, radix: 16))` is a surrogate; write the character as `\\u{...}`")
+                    throw Problem(
+                        "`\\u\(String(value, radix: 16))` is a lone surrogate; write the character as `\\u{...}`")
                 }
                 return value
             default:
@@ -354,7 +368,7 @@ public enum ECMAPattern {
                     members += hex(low)
                 }
             }
-            if empty { return negated ? #"[\x{0}-\x{10FFFF}]"# : "(?!)" }
+            if empty { return negated ? #"[\x{0}-\x{10FFFF}]"# : #"[^\x{0}-\x{10FFFF}]"# }
             return negated ? "[^\(members)]" : "[\(members)]"
         }
 

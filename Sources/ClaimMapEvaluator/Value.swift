@@ -142,6 +142,8 @@ public indirect enum Value: Hashable, Sendable {
 
     /// `2026-11-25T12:00:00Z`, with `.SSS` only when there are milliseconds.
     public static func rfc3339(_ milliseconds: Int64) -> String {
+        // Years 0000 ... 9999 only (what RFC 3339 can write); a value outside is clamped rather than overflowing.
+        let milliseconds = min(max(milliseconds, -62_167_219_200_000), 253_402_300_799_999)
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millis = milliseconds - seconds * 1000
         var days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400

@@ -154,6 +154,21 @@ public indirect enum JSONValue: Hashable, Sendable {
                     && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                     escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                     width = 3
+                case 0xE2
+                where index + 2 < bytes.count
+                    && ((bytes[index + 1] == 0x80
+                        && [0x8E, 0x8F, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE].contains(bytes[index + 2]))
+                        || (bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]))):
+                    // Bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+202A–E, U+2066–9): shown
+                    // as escapes, so a value in messenger.js or a JSON file cannot reorder what a reviewer sees.
+                    flush(index)
+                    let scalar =
+                        (UInt32(bytes[index] & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6)
+                        | UInt32(bytes[index + 2] & 0x3F)
+                    out.append(contentsOf: Array("\\u\(String(scalar, radix: 16))".utf8))
+                    index += 3
+                    runStart = index
+                    continue
                 default:
                     let c1 = byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])
                     if byte < 0x20 || byte == 0x7F || c1 {

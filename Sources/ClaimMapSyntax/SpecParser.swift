@@ -692,7 +692,9 @@ package struct SpecParser {
         if pattern.isEmpty { return "it is empty" }
         switch ECMAPattern.translate(pattern) {
         case .success(let icu):
-            return (try? NSRegularExpression(pattern: icu)) == nil ? "it does not compile" : nil
+            return (try? NSRegularExpression(pattern: icu)) == nil
+                ? "ICU cannot run it (a lookbehind must have a bounded length: no `*`, `+` or `{n,}` inside `(?<=` or `(?<!`)"
+                : nil
         case .failure(let problem):
             return problem.message
         }

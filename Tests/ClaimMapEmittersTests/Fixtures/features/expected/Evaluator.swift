@@ -479,7 +479,7 @@ public enum FeaturesEvaluator {
         case ("Boolean", .bool(let b)): return .boolean(b)
         case ("DateTime", .string(let s)): return Value.parseRFC3339(s).map(Value.dateTime)
         case ("DateTime", .number(let text)):
-            guard let seconds = decimal(text) else { return nil }
+            guard let seconds = decimal(text), seconds >= 0, seconds <= 253_402_300_799 else { return nil }
             var floored = Decimal()
             var input = seconds
             NSDecimalRound(&floored, &input, 0, .down)
@@ -689,7 +689,7 @@ public enum FeaturesEvaluator {
         case ("Substring", .string(let s)):
             guard case .integer(let start) = values[1], case .integer(let length) = values[2], start >= 0, length >= 0 else { return nil }
             let characters = Array(s)
-            guard start + length <= Int64(characters.count) else { return nil }
+            guard start <= Int64(characters.count), length <= Int64(characters.count) - start else { return nil }
             return .string(String(characters[Int(start)..<Int(start + length)]))
         case ("GetAt", .collection(let items)):
             guard case .integer(let index) = values[1], index >= 0, index < Int64(items.count) else { return nil }
