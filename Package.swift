@@ -34,7 +34,9 @@ let package = Package(
         .target(
             name: "ClaimMapSyntax",
             // The evaluator runtime for ECMAPattern: a spec's pattern is checked by the code that will run it.
-            dependencies: ["ClaimMapDiagnostics", "ClaimMapEvaluator", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapEvaluator", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax"]),
         .target(

@@ -93,16 +93,17 @@ extension Driver {
         do {
             for spec in checked {
                 let folder = OutputFolder(fileSystem: fileSystem, root: output, name: spec.name)
-                let (existing, foreign) = try folder.contents()
+                let contents = try folder.contents()
+                let existing = contents.files
                 let files = Emitter.files(for: spec)
                 // Never followed, read or diffed: a link to /proc/self/environ must not print CI's secrets.
-                for entry in foreign {
+                for entry in contents.foreign {
                     let path = entry.path.isEmpty ? folder.target : "\(folder.target)/\(entry.path)"
                     report +=
                         "not produced by claimmap: \(TerminalText.escaped(path)) is \(entry.kind.noun) (compile replaces the folder)\n"
                     problems += 1
                 }
-                for stray in try folder.strayFolders(producing: files.map(\.path)) {
+                for stray in contents.strayFolders(producing: files.map(\.path)) {
                     report +=
                         "not produced by claimmap: \(folder.target)/\(TerminalText.escaped(stray))/ (compile replaces the folder)\n"
                     problems += 1

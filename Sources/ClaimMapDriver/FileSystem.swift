@@ -47,11 +47,20 @@ package protocol FileSystem: Sendable {
     func synchronizeDirectory(_ path: String) throws
 }
 
-extension FileSystem {
-    /// The default cap of one read: 64 MiB, far above any spec (1 MiB) or generated file.
-    package static var defaultReadLimit: Int { 64 << 20 }
+/// The default cap of one read: 64 MiB, far above any spec (1 MiB) or generated file.
+package let defaultReadLimit = 64 << 20
 
-    package func readFile(_ path: String) throws -> [UInt8] { try readFile(path, limit: Self.defaultReadLimit) }
+extension FileSystem {
+    package func readFile(_ path: String) throws -> [UInt8] { try readFile(path, limit: defaultReadLimit) }
+    package func readFileInPlace(_ path: String) throws -> [UInt8] {
+        try readFileInPlace(path, limit: defaultReadLimit)
+    }
+}
+
+/// The folders a relative path lies in, innermost last: `a/b/c.json` → `a`, `a/b`.
+package func parentFolders(of path: String) -> [String] {
+    let parts = path.split(separator: "/").dropLast()
+    return parts.indices.map { parts[...$0].joined(separator: "/") }
 }
 
 package struct FileSystemError: Error, CustomStringConvertible, Sendable {
@@ -244,14 +253,7 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
 
     package func listEntriesRecursively(_ path: String) throws -> [(path: String, kind: EntryKind)] {
         let files = try listFilesRecursively(path)
-        var folders = Set<String>()
-        for file in files {
-            var parts = file.split(separator: "/").dropLast()
-            while !parts.isEmpty {
-                folders.insert(parts.joined(separator: "/"))
-                parts = parts.dropLast()
-            }
-        }
+        let folders = Set(files.flatMap(parentFolders(of:)))
         return (files.map { ($0, EntryKind.file) } + folders.map { ($0, EntryKind.directory) }).sorted { $0.0 < $1.0 }
     }
 

@@ -20,41 +20,34 @@ struct OutputFolder {
         var upToDate: Bool { written == 0 && removed == 0 }
     }
 
-    /// The regular files now in the target folder (relative path → bytes), read without following any link.
-    func existing() throws -> [String: [UInt8]] { try contents().files }
-
-    /// The target folder as it is: its regular files, and every entry claimmap never writes (a symbolic link, a
-    /// device or FIFO, the target itself when it is not a folder), which is never followed or read.
-    func contents() throws -> (files: [String: [UInt8]], foreign: [(path: String, kind: EntryKind)]) {
-        let kind = fileSystem.entryKind(target)
-        guard kind == .directory else { return ([:], kind == .missing ? [] : [("", kind)]) }
+    /// The target folder as it is, read in one walk without following any link: its regular files (relative
+    /// path → bytes), every entry claimmap never writes (a symbolic link, a device or FIFO, the target itself when
+    /// it is not a folder), which is never followed or read, and its folders.
+    struct Contents {
         var files: [String: [UInt8]] = [:]
         var foreign: [(path: String, kind: EntryKind)] = []
-        for entry in try fileSystem.listEntriesRecursively(target) {
-            switch entry.kind {
-            case .file: files[entry.path] = try fileSystem.readFileInPlace("\(target)/\(entry.path)", limit: 64 << 20)
-            case .directory, .missing: continue
-            case .symlink, .other: foreign.append(entry)
-            }
+        var folders: [String] = []
+
+        /// Folders that hold no file claimmap produces (empty, or with foreign entries only).
+        func strayFolders(producing paths: [String]) -> [String] {
+            let produced = Set(paths.flatMap(parentFolders(of:)))
+            return folders.filter { !produced.contains($0) }
         }
-        return (files, foreign)
     }
 
-    /// Folders below the target that hold no file claimmap produces (empty or with foreign files only).
-    func strayFolders(producing paths: [String]) throws -> [String] {
-        guard fileSystem.entryKind(target) == .directory else { return [] }
-        var produced = Set<String>()
-        for path in paths {
-            var parts = path.split(separator: "/").dropLast()
-            while !parts.isEmpty {
-                produced.insert(parts.joined(separator: "/"))
-                parts = parts.dropLast()
+    func contents() throws -> Contents {
+        let kind = fileSystem.entryKind(target)
+        guard kind == .directory else { return Contents(foreign: kind == .missing ? [] : [("", kind)]) }
+        var contents = Contents()
+        for entry in try fileSystem.listEntriesRecursively(target) {
+            switch entry.kind {
+            case .file: contents.files[entry.path] = try fileSystem.readFileInPlace("\(target)/\(entry.path)")
+            case .directory: contents.folders.append(entry.path)
+            case .missing: continue
+            case .symlink, .other: contents.foreign.append(entry)
             }
         }
-        return try fileSystem.listEntriesRecursively(target).filter {
-            $0.kind == .directory && !produced.contains($0.path)
-        }
-        .map(\.path)
+        return contents
     }
 
     private func cleanStale() throws {
@@ -72,14 +65,16 @@ struct OutputFolder {
 
     func write(_ files: [GeneratedFile]) throws -> Summary {
         try cleanStale()
-        let (old, foreign) = try contents()
-        let stray = try strayFolders(producing: files.map(\.path))
+        let current = try contents()
+        let old = current.files
         var summary = Summary()
         let contents = files.map { Array($0.contents.utf8) }
         for (file, bytes) in zip(files, contents) {
             if old[file.path] == bytes { summary.unchanged += 1 } else { summary.written += 1 }
         }
-        summary.removed = Set(old.keys).subtracting(files.map(\.path)).count + foreign.count + stray.count
+        summary.removed =
+            Set(old.keys).subtracting(files.map(\.path)).count + current.foreign.count
+            + current.strayFolders(producing: files.map(\.path)).count
         if summary.upToDate { return summary }
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let staging = "\(root)/.\(name).staging-\(token)"

@@ -69,35 +69,29 @@ package struct ReplaySession: Sendable {
     package let input: EvaluationInput
 
     /// Latest time accepted anywhere: 9999-12-31T23:59:59Z, the largest NumericDate a token may carry.
-    package static let latestTime: Int64 = 253_402_300_799
+    package static let latestTime = IDTokenVerifier.maxNumericDate
 
-    /// Parses `--now` (and a tests file's `now`): RFC 3339 or epoch seconds, within 1970 ... 9999, so that no
-    /// later sum or difference of times can overflow.
-    package static func time(_ text: String?) throws -> Int64 {
+    /// Parses `--now` (and a tests file's `now`, named by `option`): RFC 3339 or epoch seconds, within 1970 ... 9999,
+    /// so that no later sum or difference of times can overflow.
+    package static func time(_ text: String?, option: String = "--now") throws -> Int64 {
         guard let text else { return Int64(Date().timeIntervalSince1970) }
         let range = "0 ... \(latestTime) (1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z)"
-        if let seconds = Int64(text) {
-            guard seconds >= 0, seconds <= latestTime else {
-                let hint = seconds > latestTime ? "; if it is milliseconds, divide by 1000" : ""
-                throw ReplayUsageError("--now \(text) is out of range: epoch seconds must be within \(range)\(hint)")
-            }
-            return seconds
-        }
-        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") }
-        if !digits.isEmpty, digits.count + 1 >= text.utf8.count,
-            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        {
-            throw ReplayUsageError("--now \(text) is out of range: epoch seconds must be within \(range)")
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        if !body.isEmpty, body.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // Epoch seconds; a number beyond Int64 is simply out of range too.
+            if let seconds = Int64(text), seconds >= 0, seconds <= latestTime { return seconds }
+            let hint = text.hasPrefix("-") ? "" : "; if it is milliseconds, divide by 1000"
+            throw ReplayUsageError("\(option) \(text) is out of range: epoch seconds must be within \(range)\(hint)")
         }
         if let milliseconds = Value.parseRFC3339(text) {
             let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
             guard seconds >= 0, seconds <= latestTime else {
-                throw ReplayUsageError("--now \(text) is out of range: times must be within \(range)")
+                throw ReplayUsageError("\(option) \(text) is out of range: times must be within \(range)")
             }
             return seconds
         }
         throw ReplayUsageError(
-            "--now \(text) is neither RFC 3339 (2026-11-25T12:00:00Z, a real date, offset at most ±23:59) "
+            "\(option) \(text) is neither RFC 3339 (2026-11-25T12:00:00Z, a real date, offset at most ±23:59) "
                 + "nor epoch seconds")
     }
 

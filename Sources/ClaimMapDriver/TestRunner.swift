@@ -105,11 +105,12 @@ extension Driver {
                         "\(path): `spec: \(TerminalText.escaped(document.spec.value))` must name a `*.mapping.yaml` spec "
                         + "or an `evaluator.json`\n"))
         }
-        guard fileSystem.entryKind(specPath) == .file else {
+        let specKind = fileSystem.entryKind(specPath)
+        guard specKind == .file else {
             return .failure(
                 TestsFileProblem(
-                    text: "\(path): `spec: \(TerminalText.escaped(document.spec.value))` is "
-                        + "\(fileSystem.entryKind(specPath).noun), not a regular file\n"))
+                    text: "\(path): `spec: \(TerminalText.escaped(document.spec.value))` is \(specKind.noun), "
+                        + "not a regular file\n"))
         }
         let program: EvaluatorProgram
         let jwksBase: String?
@@ -121,10 +122,9 @@ extension Driver {
         var now = Int64(Date().timeIntervalSince1970)
         if let text = document.now?.value {
             do {
-                now = try ReplaySession.time(text)
+                now = try ReplaySession.time(text, option: "`now:`")
             } catch {
-                let reason = "\(error)".replacingOccurrences(of: "--now \(text) ", with: "")
-                return .failure(TestsFileProblem(text: "\(path): `now: \(text)` \(reason)\n"))
+                return .failure(TestsFileProblem(text: "\(path): \(error)\n"))
             }
         }
         var report = TestsReport(text: "\(path) (\(program.spec)):\n")

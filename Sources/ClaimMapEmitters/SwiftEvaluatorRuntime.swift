@@ -675,7 +675,7 @@ enum SwiftEvaluatorRuntime {
             case ("Upper", .string(let s)): return .string(s.uppercased())
             case ("Contains", .string(let s)):
                 guard case .string(let part) = values[1] else { return nil }
-                return .boolean(part.isEmpty || Array(s.utf8).firstRange(of: Array(part.utf8)) != nil)
+                return .boolean(part.isEmpty || s.utf8.firstRange(of: part.utf8) != nil)
             case ("Contains", .collection(let items)): return .boolean(items.contains { equal($0, values[1]) == true })
             case ("StartsWith", .string(let s)):
                 guard case .string(let part) = values[1] else { return nil }

@@ -1,3 +1,5 @@
+import ClaimMapJSON
+
 /// A tiny model of Swift source: lines at indentation levels, printed with four spaces per level.
 struct SwiftSource {
     private(set) var lines: [(level: Int, text: String)] = []
@@ -38,11 +40,7 @@ struct SwiftSource {
             default:
                 // Controls, line separators and invisible format characters (bidirectional overrides: "Trojan
                 // Source") are written as escapes, so what a reviewer reads is what the compiler compiles.
-                let category = scalar.properties.generalCategory
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-                    || (0x2028...0x2029).contains(scalar.value)
-                    || category == .format || category == .privateUse || category == .unassigned
-                {
+                if scalar.isInvisible {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)

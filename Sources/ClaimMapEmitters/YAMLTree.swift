@@ -1,3 +1,5 @@
+import ClaimMapJSON
+
 /// A YAML document model for output: ordered mappings, lists and scalars. Emitters never print YAML text
 /// themselves; they build this tree (through typed models such as `ArchyFlow`) and `YAMLRenderer` prints it.
 indirect enum YAMLTree: Equatable {
@@ -129,15 +131,6 @@ enum YAMLRenderer {
 
     private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".utf8)
 
-    /// YAML 1.2's printable set (§5.1) less what a reviewer cannot see: format characters (bidirectional
-    /// overrides, zero-width joiners, U+FEFF), private-use and unassigned code points are escaped too.
-    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .format, .privateUse, .unassigned, .surrogate, .control, .lineSeparator, .paragraphSeparator: false
-        default: scalar.value != 0xFFFE && scalar.value != 0xFFFF
-        }
-    }
-
     static func doubleQuoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -156,7 +149,7 @@ enum YAMLRenderer {
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else if !isPrintable(scalar) {
+                } else if scalar.isInvisible {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     out +=
                         scalar.value <= 0xFFFF

@@ -291,7 +291,9 @@ public enum ClaimContract {
         case (.dateTime, .number(let text)):
             // NumericDate: seconds since the epoch, fractions floored, as the verifier reads them (docs/security.md).
             // Within 1970 ... 9999 as a NumericDate must be; outside it is no time (NOT_SET), never an overflow.
-            guard let seconds = decimal(text), seconds >= 0, seconds <= 253_402_300_799 else { return nil }
+            guard let seconds = decimal(text), seconds >= 0, seconds <= Decimal(Value.latestNumericDate) else {
+                return nil
+            }
             var floored = Decimal()
             var input = seconds
             NSDecimalRound(&floored, &input, 0, .down)
@@ -322,6 +324,11 @@ final class PatternCache: @unchecked Sendable {
         return try? NSRegularExpression(pattern: icu)
     }
 
+    /// ECMA-262 `u`-mode identity escapes outside a class: the syntax characters and `/` (`\-` is an error).
+    static let identityEscapes = Set(ECMAPattern.syntaxCharacters.utf8)
+    /// Inside a class `-` may be escaped too.
+    static let classIdentityEscapes = identityEscapes.union([UInt8(ascii: "-")])
+
     static let shared = PatternCache()
     private let lock = NSLock()
     private var compiled: [String: CompiledPattern] = [:]
@@ -330,15 +337,18 @@ final class PatternCache: @unchecked Sendable {
     func compiled(_ pattern: String) -> CompiledPattern {
         lock.withLock {
             if let cached = compiled[pattern] { return cached }
+            // Translated once: a pattern JavaScript refuses matches nothing; else the ICU-free subset, else ICU.
             let made: CompiledPattern =
-                if case .failure = ECMAPattern.translate(pattern) {
-                    .invalid
-                } else if let simple = SimplePattern(pattern) {
-                    .simple(simple)
-                } else if let regex = Self.icuRegex(pattern) {
-                    .regex(regex)
-                } else {
-                    .invalid
+                switch ECMAPattern.translate(pattern) {
+                case .failure: .invalid
+                case .success(let icu):
+                    if let simple = SimplePattern(pattern) {
+                        .simple(simple)
+                    } else if let regex = try? NSRegularExpression(pattern: icu) {
+                        .regex(regex)
+                    } else {
+                        .invalid
+                    }
                 }
             compiled[pattern] = made
             return made
@@ -429,7 +439,7 @@ struct SimplePattern: Sendable {
             switch byte {
             case UInt8(ascii: "\\"):
                 // ECMA-262 `u` mode escapes only syntax characters and `/` outside a class (`\-` is an error).
-                guard index + 1 < end, Array("^$\\.*+?()[]{}|/".utf8).contains(bytes[index + 1]) else { return nil }
+                guard index + 1 < end, PatternCache.identityEscapes.contains(bytes[index + 1]) else { return nil }
                 atom.insert(bytes[index + 1])
                 index += 2
             case UInt8(ascii: "["):
@@ -462,7 +472,7 @@ struct SimplePattern: Sendable {
                     // ICU gives `[`, `&&` and the rest their set-operation meanings inside a class.
                     guard member != UInt8(ascii: "["), member != UInt8(ascii: "&") else { return nil }
                     if member == UInt8(ascii: "\\") {
-                        guard index + 1 < end, Array("^$\\.*+?()[]{}|/-".utf8).contains(bytes[index + 1]) else {
+                        guard index + 1 < end, PatternCache.classIdentityEscapes.contains(bytes[index + 1]) else {
                             return nil
                         }
                         member = bytes[index + 1]

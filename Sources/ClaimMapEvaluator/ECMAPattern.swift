@@ -24,6 +24,9 @@ public enum ECMAPattern {
         #"\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
     static let lineTerminators = #"\x{A}\x{D}\x{2028}\x{2029}"#
 
+    /// ECMA-262's SyntaxCharacter set plus `/`: the only characters `u` mode lets `\` escape as themselves.
+    static let syntaxCharacters = "^$\\.*+?()[]{}|/"
+
     static func hex(_ value: UInt32) -> String { "\\x{\(String(value, radix: 16, uppercase: true))}" }
 
     /// The ICU pattern with the ECMA-262 meaning of `pattern`, or why JavaScript (or version 1) refuses it.
@@ -312,7 +315,7 @@ public enum ECMAPattern {
                 }
                 return value
             default:
-                if "^$\\.*+?()[]{}|/".unicodeScalars.contains(escaped) { return escaped.value }
+                if syntaxCharacters.unicodeScalars.contains(escaped) { return escaped.value }
                 throw Problem(
                     "`\\\(escaped)` is not an escape JavaScript's `u` mode accepts"
                         + (inClass ? "" : (escaped == "-" ? " outside a character class; write `-`" : ""))

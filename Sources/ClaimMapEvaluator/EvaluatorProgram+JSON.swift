@@ -172,7 +172,8 @@ extension IdentityPolicy {
         ])
     }
 
-    /// The signature algorithms a spec may name (the compiler's list; a test holds the two equal).
+    /// The signature algorithms a spec may name: the compiler's `SpecGrammar.supportedAlgorithms` is this list, and a
+    /// test holds it equal to the verifier's `JWKS.signatureAlgorithms`.
     public static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
     /// The spec's limits: a leeway of at most 5 minutes, a maxAge of at most 1,000,000 days.
     public static let leewayRange = 0...300

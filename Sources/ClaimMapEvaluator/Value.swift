@@ -141,9 +141,14 @@ public indirect enum Value: Hashable, Sendable {
     }
 
     /// `2026-11-25T12:00:00Z`, with `.SSS` only when there are milliseconds.
+    /// The latest time a NumericDate claim may name: 9999-12-31T23:59:59Z (the verifier's bound too).
+    public static let latestNumericDate: Int64 = 253_402_300_799
+    /// 0000-01-01T00:00:00Z in milliseconds: the earliest time RFC 3339 can write.
+    static let earliestMilliseconds: Int64 = -62_167_219_200_000
+
     public static func rfc3339(_ milliseconds: Int64) -> String {
         // Years 0000 ... 9999 only (what RFC 3339 can write); a value outside is clamped rather than overflowing.
-        let milliseconds = min(max(milliseconds, -62_167_219_200_000), 253_402_300_799_999)
+        let milliseconds = min(max(milliseconds, earliestMilliseconds), latestNumericDate * 1000 + 999)
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millis = milliseconds - seconds * 1000
         var days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400

@@ -36,8 +36,9 @@ public struct VerifiedIDToken: Sendable {
 /// order `iss → aud (+azp) → exp → nbf → iat in future → maxAge → nonce → typ`. The payload is parsed only after
 /// the signature verifies. Comparisons are exact (RFC 7519 §7.3): no case folding, no slash normalisation.
 public enum IDTokenVerifier {
-    /// Latest NumericDate accepted: 9999-12-31T23:59:59Z.
-    static let maxNumericDate: Int64 = 253_402_300_799
+    /// Latest NumericDate accepted: 9999-12-31T23:59:59Z. The evaluator's `Value.latestNumericDate` is the same
+    /// bound (a test holds them equal); replay's `--now` uses this one.
+    public static let maxNumericDate: Int64 = 253_402_300_799
 
     public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection)
         -> VerifiedIDToken
@@ -143,20 +144,20 @@ public enum IDTokenVerifier {
         // The usual plain integer needs no Decimal (whose parse cost as much as a SHA-256 of the token).
         if case .number(let text) = value, let seconds = Int64(text) {
             guard seconds >= 0, seconds <= maxNumericDate else {
-                throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... 253402300799")
+                throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... \(maxNumericDate)")
             }
             return seconds
         }
         guard case .number(let text) = value else { throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number") }
         guard let decimal = Decimal(string: text, locale: posixLocale), !decimal.isNaN else {
             // A valid JSON number Foundation cannot hold (`1e400`) is far outside any NumericDate.
-            throw Rejection(.claimTypeInvalid, "\(name) \(text) is out of range (0 ... 253402300799)")
+            throw Rejection(.claimTypeInvalid, "\(name) \(text) is out of range (0 ... \(maxNumericDate))")
         }
         var floored = Decimal()
         var input = decimal
         NSDecimalRound(&floored, &input, 0, .down)
         guard floored >= 0, floored <= Decimal(maxNumericDate) else {
-            throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... 253402300799")
+            throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... \(maxNumericDate)")
         }
         return NSDecimalNumber(decimal: floored).int64Value
     }

@@ -57,14 +57,6 @@ extension StringProtocol {
     /// self-synchronising, a byte match is a match of whole scalars.
     @inlinable
     public func containsBytes<Other: StringProtocol>(_ part: Other) -> Bool {
-        let haystack = Array(utf8)
-        let needle = Array(part.utf8)
-        guard !needle.isEmpty else { return true }
-        guard needle.count <= haystack.count else { return false }
-        for start in 0...(haystack.count - needle.count)
-        where haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle) {
-            return true
-        }
-        return false
+        part.utf8.isEmpty || utf8.firstRange(of: part.utf8) != nil
     }
 }

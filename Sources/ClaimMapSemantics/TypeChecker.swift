@@ -137,7 +137,7 @@ package struct TypeChecker {
         if nonce == .optional, let range = identity.nonce?.range {
             diagnostics.append(SemanticDiagnostics.nonceOptional(at: range))
         }
-        if let leeway = identity.leeway, leeway.value.totalSeconds > 300 {
+        if let leeway = identity.leeway, leeway.value.totalSeconds > SpecGrammar.maxLeewaySeconds {
             diagnostics.append(
                 SemanticDiagnostics.error(
                     "CM2119", "a leeway of \(leeway.value.totalSeconds)s accepts tokens long expired", leeway.range,

@@ -1,3 +1,5 @@
+import ClaimMapEvaluator
+
 /// The keys the spec language allows in each context. The spec parser and `claimmap schema` both read this one
 /// table, so the JSON Schema editors use can never disagree with what `check` accepts.
 package enum SpecGrammar {
@@ -34,7 +36,9 @@ package enum SpecGrammar {
     ]
 
     /// Signing algorithms version 1 verifies (docs/decisions.md, Lint severities).
-    package static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+    package static let supportedAlgorithms = IdentityPolicy.supportedAlgorithms
+    /// The largest leeway a spec may give (5 minutes); `evaluator.json` is held to the same bound.
+    package static let maxLeewaySeconds = IdentityPolicy.leewayRange.upperBound
 
     package static let identifierPattern = "^[A-Za-z][A-Za-z0-9_]*$"
 }

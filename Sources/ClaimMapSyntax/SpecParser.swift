@@ -1,5 +1,6 @@
 import ClaimMapDiagnostics
 import ClaimMapEvaluator
+import ClaimMapJSON
 import Foundation
 
 /// Turns the YAML tree of one spec into a `SpecDocument`: checks every key against `SpecGrammar`, converts
@@ -634,10 +635,7 @@ package struct SpecParser {
             if scalar == "}" { return "a `}` closes no placeholder" }
             let ascii = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
             guard ascii || allowed.contains(scalar) else {
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                return
-                    "character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex) is not allowed in a URL; "
-                    + "percent-encode it"
+                return "character \(scalar.codePointName) is not allowed in a URL; percent-encode it"
             }
             index += 1
         }

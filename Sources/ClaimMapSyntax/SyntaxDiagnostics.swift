@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapJSON
 
 /// The catalog of the syntax stage: every diagnostic the YAML reader and the spec parser produce is constructed
 /// here, so each message is written once. Codes CM1001–CM1099 are about reading YAML, CM11xx about the shape of the
@@ -118,8 +119,7 @@ package enum SyntaxDiagnostics {
     }
 
     package static func controlCharacter(_ scalar: Unicode.Scalar, at location: SourceLocation) -> Diagnostic {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)"
+        let code = scalar.codePointName
         let names: [UInt32: String] = [
             0x85: "NEXT LINE (NEL)", 0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR", 0xFEFF: "BYTE ORDER MARK",
         ]

@@ -435,8 +435,14 @@ struct HardeningTests {
 
     @Test("untrusted numbers: a huge NumericDate is no time, Substring bounds do not overflow, DateTime prints")
     func untrustedNumbers() {
-        #expect(Value.rfc3339(.min) == "0000-01-01T00:00:00Z" || !Value.rfc3339(.min).isEmpty)
-        #expect(!Value.rfc3339(.max).isEmpty)
+        // Printing clamps to what RFC 3339 can write instead of overflowing.
+        #expect(Value.rfc3339(.min) == Value.rfc3339(-62_167_219_200_000))
+        #expect(Value.rfc3339(.min).hasPrefix("0000-01-01T00:00:00"), "\(Value.rfc3339(.min))")
+        #expect(Value.rfc3339(.max).hasPrefix("9999-12-31T23:59:59"), "\(Value.rfc3339(.max))")
+        // A NumericDate outside 1970 ... 9999 is no time (NOT_SET), never milliseconds that overflow when printed.
+        #expect(ClaimContract.convert(.number("-9223372036854775"), to: .dateTime) == nil)
+        #expect(ClaimContract.convert(.number("253402300800"), to: .dateTime) == nil)
+        #expect(ClaimContract.convert(.number("253402300799"), to: .dateTime) == .dateTime(253_402_300_799_000))
         let huge = ArchitectOperations.call(
             .substring, [.string("abc"), .integer(.max), .integer(1)])
         #expect(huge == nil)
@@ -450,5 +456,14 @@ struct HardeningTests {
         JSONValue.appendQuoted("a\u{202E}b\u{2066}c\u{200F}", to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == #""a\u202eb\u2066c\u200f""#)
         #expect(SwiftSource.literal("a\u{202E}b") == #""a\u{202e}b""#)
+    }
+
+    @Test(
+        "one policy, stated once: algorithms and the latest NumericDate agree between compiler, evaluator and verifier")
+    func sharedBounds() {
+        #expect(Set(SpecGrammar.supportedAlgorithms) == JWKS.signatureAlgorithms)
+        #expect(Set(IdentityPolicy.supportedAlgorithms) == JWKS.signatureAlgorithms)
+        #expect(Value.latestNumericDate == IDTokenVerifier.maxNumericDate)
+        #expect(ReplaySession.latestTime == IDTokenVerifier.maxNumericDate)
     }
 }
