@@ -1,4 +1,5 @@
 // Tests of Generated/<name>/messenger.js against the fake SDK: node --test Tests/web
+// (the authentication lifecycle, scenario by scenario for every spec, is in lifecycle.test.js)
 "use strict";
 
 const test = require("node:test");
@@ -139,22 +140,6 @@ test("logout and auth errors close the Messenger again and reach onAuthFailure",
   assert.equal(page.state.opened, true, "signing in again reopens the Messenger");
 });
 
-test("guests routed (retail): the Messenger is not gated, and signIn upgrades the conversation", async () => {
-  const page = createPage({ allowSessionUpgrade: true, launcherVisibility: "On", autoAuthenticate: false });
-  const { calls, ClaimMapPage } = pageFunctions();
-  page.window.ClaimMapPage = ClaimMapPage;
-  page.run(script("retail"));
-  page.load();
-  await page.settle();
-  assert.equal(index(page.log, "Messenger.open"), -1, "the script does not open the Messenger itself");
-  assert.equal(index(page.log, "Launcher.hide"), -1, "the launcher is not hidden when guests are served");
-  const result = await page.command("AuthProvider.signIn");
-  await page.settle();
-  assert.equal(calls.signIn, 1);
-  assert.deepEqual(plain(result), { user: "u" });
-  assert.ok(index(page.log, "AuthProvider.signedIn") > 0);
-});
-
 test("a failed sign-in publishes signInFailed and reaches onAuthFailure", async () => {
   const page = createPage({ autoAuthenticate: false });
   const { calls, ClaimMapPage } = pageFunctions({ signIn: () => Promise.reject(new Error("user cancelled")) });
@@ -203,7 +188,7 @@ test("patterns, lengths and the total size limit (features fixture)", async () =
   assert.deepEqual(set({ planHint: "pro" }).accepted, ["planHint"]);
   await page.authenticate();
   await page.settle();
-  const sent = page.log.filter((entry) => entry.name === "Database.set").map((entry) => plain(entry.data.messaging.customAttributes));
+  const sent = plain(page.log.filter((entry) => entry.name === "Database.set").map((entry) => entry.data.messaging.customAttributes));
   assert.deepEqual(sent, [{ ref: "AB1234", channel: "web", planHint: "pro" }]);
 });
 
