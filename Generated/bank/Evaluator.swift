@@ -715,6 +715,7 @@ public enum BankEvaluator {
         var sources: [String] = ["builtin:sub", "builtin:email", "default", "default", "enrichment:Bank Customer Lookup", "default", "default", "default", "expr", "expr", "action:Get Balance", "action:Block Card"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
             guard let value else { return }
+            if case .collection(let items) = value, items.isEmpty { return }  // Count(x) > 0 in the flow
             values[index] = value
             sources[index] = source
         }
@@ -788,14 +789,14 @@ public enum BankEvaluator {
         if !authenticated {
             guard0 = (false, "not_authenticated")
         }
-        else if !(values[0] != nil) { guard0 = (false, "input_not_set") }
+        else if !({ switch values[0] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()) { guard0 = (false, "input_not_set") }
         else if values[9] != .boolean(true) { guard0 = (false, "condition_false") }
         else { guard0 = (true, nil) }
         let guard1: (allowed: Bool, reason: String?)
         if !authenticated {
             guard1 = (false, "not_authenticated")
         }
-        else if !(values[0] != nil && { if case .collection(let items)? = values[4] { return !items.isEmpty }; return false }() && values[3] != nil) { guard1 = (false, "input_not_set") }
+        else if !({ switch values[0] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[4] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[3] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()) { guard1 = (false, "input_not_set") }
         else if and(binary(">=", values[6], Value.integer(2)), { values[2] }) != .boolean(true) { guard1 = (false, "condition_false") }
         else { guard1 = (true, nil) }
         if guard0.allowed, case .response(let object)? = input.actions["Get Balance"] {

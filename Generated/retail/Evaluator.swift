@@ -715,6 +715,7 @@ public enum RetailEvaluator {
         var sources: [String] = ["builtin:sub", "builtin:email", "default", "default", "enrichment:Customer Profile", "default", "default", "default", "expr", "action:Get Account Balance"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
             guard let value else { return }
+            if case .collection(let items) = value, items.isEmpty { return }  // Count(x) > 0 in the flow
             values[index] = value
             sources[index] = source
         }
@@ -781,7 +782,7 @@ public enum RetailEvaluator {
         if !authenticated {
             guard0 = (false, "not_authenticated")
         }
-        else if !(values[0] != nil && { if case .collection(let items)? = values[4] { return !items.isEmpty }; return false }()) { guard0 = (false, "input_not_set") }
+        else if !({ switch values[0] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[4] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()) { guard0 = (false, "input_not_set") }
         else if binary("!=", values[3], Value.string("bronze")) != .boolean(true) { guard0 = (false, "condition_false") }
         else { guard0 = (true, nil) }
         var route: (rule: String, queue: String, priority: Int?, skills: [String])? = nil

@@ -193,12 +193,9 @@ extension ArchyAction {
                 ? .map([("noValue", .bool(true))])
                 : .list(
                     skills.map {
-                        .map([
-                            (
-                                "acdSkill",
-                                .map([("exp", .string("FindSkill(\(ArchitectExpressionWriter.stringLiteral($0)))"))])
-                            )
-                        ])
+                        // A literal, not `FindSkill("…")`: publish then checks the skill exists. UNCONFIRMED shape:
+                        // Genesys-authored flows show `acdSkill.exp`; `lit.name` is the `targetQueue` form.
+                        .map([("acdSkill", .map([("lit", .map([("name", .string($0))]))]))])
                     })
             return .map([
                 (

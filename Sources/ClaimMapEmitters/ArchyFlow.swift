@@ -12,6 +12,8 @@ struct ArchyFlow: Sendable {
     var errorQueue: String
     var states: [ArchyState]
     var tasks: [ArchyTask]
+    /// The placeholders the names above use, with their defaults (`archy-options.yaml`).
+    var substitutions: [(name: String, value: String)]
 }
 
 /// `initialValue`, an input, or an update statement's value.
@@ -58,6 +60,7 @@ indirect enum ArchyAction: Sendable {
     case setParticipantData(name: String, attributes: [(name: String, value: ArchyValue)])
     case switchFirstTrue(
         name: String, cases: [(condition: String, actions: [ArchyAction])], defaultActions: [ArchyAction])
+    /// `queue` and `skills` are names or `{{placeholder}}` texts; skills are literals, so publish checks them.
     case transferToAcd(name: String, queue: String, priority: Int, skills: [String])
     case callTask(name: String, targetTaskRef: String)
     case endTask(name: String, outputPath: String)
@@ -109,6 +112,8 @@ enum ArchyShapes {
         "duration unit": "`timeout.lit.seconds` (and hours, days) follow the confirmed `timeout.lit.minutes`",
         "task variables":
             "task-scoped `variables:` are confirmed for inboundCall and inboundChat tasks, not yet inboundShortMessage",
+        "skill literal":
+            "`acdSkills.acdSkill.lit.name` follows the confirmed `targetQueue.lit.name`; Genesys-authored flows show only `acdSkill.exp`",
         "error handling queue":
             "`settingsErrorHandling.errorHandling.queue.targetQueue` is confirmed for inboundChat; message flows show only `disconnect` (errors go to the default rule's queue)",
         "input schema keyword":

@@ -11,6 +11,7 @@ import ClaimMapSyntax
 struct FlowEmitter {
     let spec: CheckedSpec
     private var taskCounter = 10
+    private var substitutions = ArchySubstitutions()
 
     init(spec: CheckedSpec) {
         self.spec = spec
@@ -81,10 +82,14 @@ struct FlowEmitter {
         actions.append(routingSwitch(guardTasks: guardTasks))
         actions.append(.disconnect(name: "Disconnect"))
         let state = ArchyState(name: "Initial State", refId: "Initial State_10", actions: actions)
+        let errorQueue = substitutions.placeholder(.queue, spec.routing.last?.queue ?? "")
+        let name = substitutions.placeholder(.flowName, spec.flow.name)
+        let division = substitutions.placeholder(.division, spec.flow.division)
         return ArchyFlow(
-            name: spec.flow.name, division: spec.flow.division, defaultLanguage: spec.flow.language,
+            name: name, division: division, defaultLanguage: spec.flow.language,
             variables: spec.variables.map { Self.variable($0.name, $0.type, Self.initialValue($0.defaultValue)) },
-            errorQueue: spec.routing.last?.queue ?? "", states: [state], tasks: tasks)
+            errorQueue: errorQueue, states: [state], tasks: tasks,
+            substitutions: substitutions.entries.sorted { $0.name < $1.name })
     }
 
     static func taskRef(_ task: ArchyTask) -> String { "/inboundShortMessage/tasks/task[\(task.refId)]" }
@@ -133,12 +138,13 @@ struct FlowEmitter {
                 statements.append(
                     ArchyUpdateStatement(
                         kind: ArchyShapes.statementKind(variable.type.description), variable: variable.name,
-                        value: .expression("If(IsSet(\(temporary)), \(converted), \(variable.name))")))
+                        value: .expression("If(\(Self.isSet(temporary, natural)), \(converted), \(variable.name))")))
             }
             actions.append(
                 .callData(
                     ArchyCallData(
-                        name: "Enrich from \(enrichment.name)", category: enrichment.category, action: enrichment.name,
+                        name: "Enrich from \(enrichment.name)",
+                        category: substitutions.placeholder(.category, enrichment.category), action: enrichment.name,
                         timeout: enrichment.timeout, inputs: [("sub", .expression(BuiltinClaim.sub.architectVariable))],
                         successOutputs: outputs,
                         onSuccess: [.updateData(name: "Keep defaults for missing fields", statements: statements)],
@@ -149,6 +155,13 @@ struct FlowEmitter {
         return ArchyTask(
             name: "Read verified claims", refId: refId("Read verified claims"), variables: taskVariables,
             actions: actions)
+    }
+
+    /// The Architect test that `value` is set: `IsSet` for a scalar; for a collection, which Architect never holds as
+    /// NOT_SET ("NOT_SET is a value that applies to scalar values", Genesys help, "Use NOT_SET in expressions"),
+    /// `Count(x) > 0`.
+    static func isSet(_ value: String, _ type: ArchitectType) -> String {
+        type.isCollection ? "Count(\(value)) > 0" : "IsSet(\(value))"
     }
 
     /// The Architect type a data action's output of this claim arrives as (its JSON type's natural mapping).
@@ -233,7 +246,7 @@ struct FlowEmitter {
             if expression.type == .integer && variable.type == .decimal { text = "(\(text)) * 1.0" }
             if variable.mayBeNotSetWhenAuthenticated && variable.defaultValue != nil {
                 // A failed conversion keeps the default.
-                text = "If(IsSet(\(text)), \(text), \(name))"
+                text = "If(\(Self.isSet(text, variable.type)), \(text), \(name))"
             }
             return ArchyUpdateStatement(
                 kind: ArchyShapes.statementKind(variable.type.description), variable: name, value: .expression(text))
@@ -244,7 +257,8 @@ struct FlowEmitter {
 
     private mutating func guardTask(_ guardAction: CheckedGuard) -> ArchyTask {
         let call = ArchyCallData(
-            name: guardAction.name, category: guardAction.category, action: guardAction.name,
+            name: guardAction.name, category: substitutions.placeholder(.category, guardAction.category),
+            action: guardAction.name,
             timeout: DurationValue(amount: 1, unit: .minutes),
             inputs: guardAction.inputs.map { ($0.name, .expression(GuardExpression.inputExpression($0))) },
             successOutputs: guardAction.outputs.map { ($0.field, $0.variable) }, onSuccess: [], onFailure: [],
@@ -271,7 +285,7 @@ struct FlowEmitter {
             if Self.mayBeNotSet(variable) {
                 conditional.append(
                     .decision(
-                        name: "\(variable.name) is set?", condition: "IsSet(\(variable.name))",
+                        name: "\(variable.name) is set?", condition: Self.isSet(variable.name, variable.type),
                         yes: [.setParticipantData(name: "Set \(datum.key)", attributes: [(datum.key, value)])], no: []))
             } else {
                 always.append((datum.key, value))
@@ -284,7 +298,7 @@ struct FlowEmitter {
 
     // MARK: Routing
 
-    private func routingSwitch(guardTasks: [String: ArchyTask]) -> ArchyAction {
+    private mutating func routingSwitch(guardTasks: [String: ArchyTask]) -> ArchyAction {
         func actions(for rule: CheckedRule) -> [ArchyAction] {
             var out: [ArchyAction] = []
             for guardAction in spec.guards where guardAction.call == .before(rule.name) {
@@ -294,8 +308,8 @@ struct FlowEmitter {
             }
             out.append(
                 .transferToAcd(
-                    name: "Transfer to \(rule.queue)", queue: rule.queue, priority: rule.priority ?? 0,
-                    skills: rule.skills))
+                    name: "Transfer to \(rule.queue)", queue: substitutions.placeholder(.queue, rule.queue),
+                    priority: rule.priority ?? 0, skills: rule.skills.map { substitutions.placeholder(.skill, $0) }))
             return out
         }
         let conditional = spec.routing.filter { $0.when != nil }

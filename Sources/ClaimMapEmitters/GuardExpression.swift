@@ -1,8 +1,8 @@
 import ClaimMapSemantics
 
 /// The Architect condition a guarded data action is called under (docs/language.md, What a guard promises;
-/// docs/decisions.md): authenticated, a non-empty verified `sub`, every input set (a `pick: first` collection
-/// non-empty), then the guard's `when`. Written as a chain of `If(...)`, so no read of a maybe-NOT_SET input is
+/// docs/decisions.md): authenticated, a non-empty verified `sub`, every input set (a collection non-empty), then
+/// the guard's `when`. Written as a chain of `If(...)`, so no read of a maybe-NOT_SET input is
 /// evaluated before its test.
 enum GuardExpression {
     static func conditions(for guardAction: CheckedGuard) -> [String] {
@@ -10,8 +10,13 @@ enum GuardExpression {
             "Message.IsAuthenticated", "!IsNotSetOrEmpty(\(BuiltinClaim.sub.architectVariable))",
         ]
         for input in guardAction.inputs {
-            conditions.append("IsSet(\(input.variable))")
-            if input.pickFirst { conditions.append("Count(\(input.variable)) > 0") }
+            // NOT_SET applies to scalars only (Genesys help, "Use NOT_SET in expressions"): a collection is tested
+            // with `Count(x) > 0`.
+            if input.pickFirst || input.type.isCollection {
+                conditions.append("Count(\(input.variable)) > 0")
+            } else {
+                conditions.append("IsSet(\(input.variable))")
+            }
         }
         if let when = guardAction.when { conditions.append(ArchitectExpressionWriter.write(when)) }
         return conditions

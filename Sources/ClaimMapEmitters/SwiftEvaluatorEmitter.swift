@@ -91,7 +91,12 @@ enum SwiftEvaluatorEmitter {
     static func expression(_ e: TypedExpr, index: [String: Int]) -> String {
         switch e.kind {
         case .literal(let value): return "Value\(valueLiteral(value))"
-        case .variable(let name): return index[name].map { "values[\($0)]" } ?? "nil"
+        case .variable(let name):
+            // A collection is never NOT_SET in Architect: it reads as empty.
+            if case .collection = e.type {
+                return index[name].map { "(values[\($0)] ?? .collection([]))" } ?? "Value.collection([])"
+            }
+            return index[name].map { "values[\($0)]" } ?? "nil"
         case .isAuthenticated: return "Value.boolean(authenticated)"
         case .not(let operand): return "not(\(expression(operand, index: index)))"
         case .negate(let operand): return "negate(\(expression(operand, index: index)))"
@@ -147,6 +152,7 @@ enum SwiftEvaluatorEmitter {
             )
             s.block("func assign(_ index: Int, _ value: Value?, _ source: String) {") { b in
                 b.line("guard let value else { return }")
+                b.line("if case .collection(let items) = value, items.isEmpty { return }  // Count(x) > 0 in the flow")
                 b.line("values[index] = value")
                 b.line("sources[index] = source")
             }
@@ -234,9 +240,8 @@ enum SwiftEvaluatorEmitter {
                 for input in guardSpec.inputs {
                     guard let i = index[input.variable] else { continue }
                     conditions.append(
-                        input.pickFirst
-                            ? "{ if case .collection(let items)? = values[\(i)] { return !items.isEmpty }; return false }()"
-                            : "values[\(i)] != nil")
+                        "{ switch values[\(i)] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()"
+                    )
                 }
                 s.block("if !authenticated {", closing: "}") { b in b.line("guard\(g) = (false, \"not_authenticated\")")
                 }

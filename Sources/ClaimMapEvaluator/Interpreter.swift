@@ -139,8 +139,9 @@ public struct Interpreter: Sendable {
         }
         for input in guardPlan.inputs {
             let value = input.slot.flatMap { state.slots[$0].value }
+            // The flow tests a collection with `Count(x) > 0`: empty is not set.
             var present = value != nil
-            if input.pickFirst, case .collection(let items)? = value { present = !items.isEmpty }
+            if case .collection(let items)? = value { present = !items.isEmpty }
             guard present else {
                 return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "input_not_set")
             }
@@ -158,9 +159,11 @@ public struct Interpreter: Sendable {
 }
 
 extension Interpreter.State {
-    /// A NOT_SET result leaves the variable as it was (its default, or an earlier source's value).
+    /// A NOT_SET result leaves the variable as it was (its default, or an earlier source's value), and so does an
+    /// empty collection: Architect has no NOT_SET collection, so the flow tests `Count(x) > 0` and keeps the default.
     mutating func assign(_ slot: Int, _ value: Value?, source: Int) {
         guard let value else { return }
+        if case .collection(let items) = value, items.isEmpty { return }
         slots[slot] = Interpreter.Slot(value: value, source: source)
     }
 }
@@ -406,6 +409,8 @@ struct CodeTable: Sendable {
     enum Instruction: Sendable {
         case constant(Int)
         case slot(Int)
+        /// A collection variable: NOT_SET reads as empty (Architect has no NOT_SET collection).
+        case collectionSlot(Int)
         case isAuthenticated
         case not(Int)
         case negate(Int)
@@ -437,7 +442,11 @@ struct CodeTable: Sendable {
         switch expr.kind {
         case .literal(let value): return constant(value)
         case .isAuthenticated: return emit(.isAuthenticated)
-        case .variable(let name): return slots[name].map { emit(.slot($0)) } ?? constant(nil)
+        case .variable(let name):
+            if case .collection = expr.type {
+                return slots[name].map { emit(.collectionSlot($0)) } ?? constant(.collection([]))
+            }
+            return slots[name].map { emit(.slot($0)) } ?? constant(nil)
         case .not(let operand): return emit(.not(add(operand, slots: slots)))
         case .negate(let operand): return emit(.negate(add(operand, slots: slots)))
         case .binary(let op, let lhs, let rhs):
@@ -477,6 +486,7 @@ extension Interpreter.State {
         switch code.instructions[index] {
         case .constant(let c): return code.constants[c]
         case .slot(let slot): return slots[slot].value
+        case .collectionSlot(let slot): return slots[slot].value ?? .collection([])
         case .isAuthenticated: return .boolean(authenticated)
         case .not(let operand):
             guard case .boolean(let b)? = run(operand) else { return nil }

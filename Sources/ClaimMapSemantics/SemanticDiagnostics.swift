@@ -183,6 +183,16 @@ package enum SemanticDiagnostics {
             help: "signature: \(function.signature)", have: have.description, want: want)
     }
 
+    package static func notSetTestOnCollection(
+        _ function: String, subject: String, type: ArchitectType, at range: SourceRange
+    ) -> Diagnostic {
+        error(
+            "CM2120", "`\(function)` tests for NOT_SET, which a collection (\(type)) never is in Architect", range,
+            help:
+                "test a collection with `Count(\(subject)) > 0` (Genesys: \"NOT_SET is a value that applies to scalar values\"); an absent collection is empty"
+        )
+    }
+
     package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange, help: String)
         -> Diagnostic
     {

@@ -190,7 +190,8 @@ extension TypeChecker {
         }
         // Declared but failed its own check: already reported, do not cascade.
         guard let variable = variables[name] else { return nil }
-        if !testingSet, let reason = notSetReason(variable, facts) {
+        // A collection is never NOT_SET in Architect (an absent one is empty), so it may be read unguarded.
+        if !testingSet, !variable.type.isCollection, let reason = notSetReason(variable, facts) {
             diagnostics.append(SemanticDiagnostics.maybeNotSet(name, reason: reason, at: range))
             return nil
         }
@@ -317,6 +318,15 @@ extension TypeChecker {
                 else { return nil }
                 checked.append(result)
             }
+        }
+        if function.narrowing != .none, let first = checked.first, first.typed.type.isCollection {
+            // NOT_SET applies to scalar values only: Architect tests a collection with Count.
+            var subject = "x"
+            if case .name(let variable) = arguments[0].kind { subject = variable }
+            diagnostics.append(
+                SemanticDiagnostics.notSetTestOnCollection(
+                    function.name, subject: subject, type: first.typed.type, at: arguments[0].range))
+            return nil
         }
         switch function.resultType(checked.map(\.typed.type)) {
         case .failure(let mismatch):

@@ -114,6 +114,13 @@ struct VocabularyTests {
             }
         ),
         (
+            "skill literal",
+            { path in
+                path.hasSuffix("acdSkills.acdSkill.lit.name")
+                    ? String(path.dropLast("acdSkill.lit.name".count)) + "acdSkill.exp" : nil
+            }
+        ),
+        (
             "error handling queue",
             { path in
                 path.hasPrefix("inboundShortMessage.settingsErrorHandling.errorHandling.queue")

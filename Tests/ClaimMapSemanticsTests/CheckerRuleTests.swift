@@ -67,6 +67,23 @@ struct CheckerRuleTests {
                     + "  Flow.Key: { type: String, expr: 'Flow.Tier + Flow.Id' }\n",
                 "guards": guardWith(input: "Flow.Key"),
             ]),
+        Rule(
+            name: "IsSet on a collection (NOT_SET applies to scalars; Count(x) > 0 tests a collection)", code: "CM2120",
+            failing: [
+                "routing":
+                    "  - rule: a\n    when: IsSet(1️⃣Flow.Accounts) and Flow.Tier == \"gold\"\n    queue: A\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [
+                "routing":
+                    "  - rule: a\n    when: Count(Flow.Accounts) > 0 and Flow.Tier == \"gold\"\n    queue: A\n  - rule: d\n    queue: D\n"
+            ]),
+        Rule(
+            name: "IsNotSetOrEmpty on a collection", code: "CM2120",
+            failing: [
+                "routing":
+                    "  - rule: a\n    when: not IsNotSetOrEmpty(1️⃣Flow.Accounts)\n    queue: A\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [:]),
         // Definite assignment
         Rule(
             name: "optional claim read without a test", code: "CM2301",
@@ -259,6 +276,16 @@ struct CheckerRuleTests {
     func passing(rule: Rule) {
         let (result, _) = SpecFixture.check(rule.passing)
         #expect(result.errorCodes.isEmpty, "\(rule.name): \(result.diagnostics.map { "\($0.code) \($0.message)" })")
+    }
+
+    @Test("IsSet on a collection says to write Count(x) > 0, naming the variable")
+    func collectionTestHelp() {
+        let (result, _) = SpecFixture.check([
+            "routing": "  - rule: a\n    when: IsSet(Flow.Accounts)\n    queue: A\n  - rule: d\n    queue: D\n"
+        ])
+        let diagnostic = result.diagnostics.first { $0.code.rawValue == "CM2120" }
+        #expect(diagnostic?.help?.contains("`Count(Flow.Accounts) > 0`") == true, "\(String(describing: diagnostic))")
+        #expect(diagnostic?.severity == .error)
     }
 
     @Test("warnings: nonce optional, PII, email as identity, unused claim, secure, unconfirmed function")

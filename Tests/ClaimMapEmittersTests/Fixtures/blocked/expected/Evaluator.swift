@@ -709,6 +709,7 @@ public enum BlockedEvaluator {
         var sources: [String] = ["builtin:sub", "default"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
             guard let value else { return }
+            if case .collection(let items) = value, items.isEmpty { return }  // Count(x) > 0 in the flow
             values[index] = value
             sources[index] = source
         }

@@ -721,6 +721,7 @@ public enum FeaturesEvaluator {
         var sources: [String] = ["builtin:sub", "builtin:email", "default", "default", "default", "enrichment:Member Lookup", "default", "default", "default", "enrichment:Member Lookup", "enrichment:Member Lookup", "enrichment:Member Lookup", "enrichment:Member Lookup", "default", "default", "attribute:ref", "attribute:planHint", "expr", "expr", "expr", "expr", "default", "expr", "expr", "action:Redeem Points", "action:Redeem Points"]
         func assign(_ index: Int, _ value: Value?, _ source: String) {
             guard let value else { return }
+            if case .collection(let items) = value, items.isEmpty { return }  // Count(x) > 0 in the flow
             values[index] = value
             sources[index] = source
         }
@@ -862,8 +863,8 @@ public enum FeaturesEvaluator {
         }
         assign(17, or(and(binary(">=", values[3], Value.integer(5)), { binary(">", values[6], Value.integer(10)) }), { values[7] }), "expr")
         assign(18, binary("+", binary("+", call("Upper", [values[13]]), Value.string("-")), call("ToString", [values[3]])), "expr")
-        assign(19, ifThen(call("IsSet", [values[10]]), { call("Count", [values[10]]) }, { Value.integer(0) }), "expr")
-        assign(20, ifThen(call("IsNotSetOrEmpty", [values[10]]), { Value.string("none") }, { call("GetAt", [values[10], Value.integer(0)]) }), "expr")
+        assign(19, call("Count", [(values[10] ?? .collection([]))]), "expr")
+        assign(20, ifThen(binary(">", call("Count", [(values[10] ?? .collection([]))]), Value.integer(0)), { call("GetAt", [(values[10] ?? .collection([])), Value.integer(0)]) }, { Value.string("none") }), "expr")
         assign(21, ifThen(call("IsSet", [values[15]]), { call("ToInt", [call("Substring", [values[15], Value.integer(2), Value.integer(4)])]) }, { negate(Value.integer(1)) }), "expr")
         assign(22, binary("-", binary("/", values[6], Value.integer(2)), negate(Value.integer(1))), "expr")
         assign(23, and(not(call("IsNotSetOrEmpty", [values[1]])), { call("Contains", [call("Lower", [values[1]]), Value.string("@features")]) }), "expr")
@@ -871,14 +872,14 @@ public enum FeaturesEvaluator {
         if !authenticated {
             guard0 = (false, "not_authenticated")
         }
-        else if !(values[0] != nil && values[3] != nil && values[6] != nil && values[7] != nil && { if case .collection(let items)? = values[10] { return !items.isEmpty }; return false }()) { guard0 = (false, "input_not_set") }
+        else if !({ switch values[0] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[3] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[6] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[7] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }() && { switch values[10] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()) { guard0 = (false, "input_not_set") }
         else if and(binary(">=", values[3], Value.integer(5)), { values[7] }) != .boolean(true) { guard0 = (false, "condition_false") }
         else { guard0 = (true, nil) }
         let guard1: (allowed: Bool, reason: String?)
         if !authenticated {
             guard1 = (false, "not_authenticated")
         }
-        else if !(values[0] != nil) { guard1 = (false, "input_not_set") }
+        else if !({ switch values[0] { case nil: return false; case .collection(let items)?: return !items.isEmpty; default: return true } }()) { guard1 = (false, "input_not_set") }
         else { guard1 = (true, nil) }
         if guard0.allowed, case .response(let object)? = input.actions["Redeem Points"] {
             if let raw = object[member: "status"] {
@@ -893,7 +894,7 @@ public enum FeaturesEvaluator {
             route = ("guests", "{{guest_queue}}", nil, [])
         } else if and(values[17], { binary("==", values[13], Value.string("north")) }) == .boolean(true) {
             route = ("gold", "Gold North", 20, ["Gold", "North"])
-        } else if or(and(call("IsSet", [values[10]]), { call("Contains", [values[10], Value.string("beta")]) }), { call("StartsWith", [values[14], Value.string("ap")]) }) == .boolean(true) {
+        } else if or(call("Contains", [(values[10] ?? .collection([])), Value.string("beta")]), { call("StartsWith", [values[14], Value.string("ap")]) }) == .boolean(true) {
             route = ("tagged", "Beta", nil, [])
         } else if true {
             route = ("default", "General", nil, [])

@@ -1,0 +1,68 @@
+/// Archy substitutions: the org-specific names in a flow (flow name, division, queues, skills, data-action
+/// categories) written as `{{name}}` placeholders with the spec's names as defaults, so one `flow.yaml` publishes
+/// to a dev org and to production with different `archy-options.yaml` values (or Terraform `substitutions`).
+/// Genesys-authored flows write them the same way (`name: "{{flow_name}}"`, `division: "{{division}}"`, a queue's
+/// `lit.name: {{sms_queue}}`, a category key `{{data_action_category}}`).
+struct ArchySubstitutions: Sendable {
+    enum Kind: String, Sendable {
+        case flowName = "flow_name"
+        case division
+        case queue
+        case skill
+        case category = "data_action_category"
+    }
+
+    /// In order of first use: placeholder name and its default (the name the spec gives).
+    private(set) var entries: [(name: String, value: String)] = []
+    private var byKindAndValue: [String: String] = [:]
+
+    /// The `{{name}}` text standing for `value` of this kind; the same value of a kind always gets the same name.
+    mutating func placeholder(_ kind: Kind, _ value: String) -> String {
+        let key = kind.rawValue + "\u{0}" + value
+        if let name = byKindAndValue[key] { return "{{\(name)}}" }
+        var base = kind.rawValue
+        if kind == .queue || kind == .skill || kind == .category {
+            let slug = Self.slug(value)
+            base += slug.isEmpty ? "" : "_" + slug
+        }
+        var name = base
+        var suffix = 2
+        while entries.contains(where: { $0.name == name }) {
+            name = "\(base)_\(suffix)"
+            suffix += 1
+        }
+        entries.append((name, value))
+        byKindAndValue[key] = name
+        return "{{\(name)}}"
+    }
+
+    /// Lowercase ASCII letters and digits, every other run of characters one `_` (placeholder names are letters,
+    /// digits and `_` only).
+    static func slug(_ text: String) -> String {
+        var out = ""
+        var pendingSeparator = false
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if pendingSeparator && !out.isEmpty { out.append("_") }
+                pendingSeparator = false
+                out.unicodeScalars.append(scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar)
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return out
+    }
+
+    /// Every `{{name}}` in a text, in order.
+    static func placeholders(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}") else { break }
+            names.append(String(after[..<close.lowerBound]))
+            rest = after[close.upperBound...]
+        }
+        return names
+    }
+}
