@@ -16,8 +16,21 @@ struct ArchySubstitutions: Sendable {
     private(set) var entries: [(name: String, value: String)] = []
     private var byKindAndValue: [String: String] = [:]
 
-    /// The `{{name}}` text standing for `value` of this kind; the same value of a kind always gets the same name.
+    /// The spec's own placeholders (a name written `"{{guest_queue}}"` in the spec): kept as written, listed with
+    /// an empty value for the team to fill in.
+    private(set) var designerPlaceholders: Set<String> = []
+
+    /// The `{{name}}` text standing for `value` of this kind; the same value of a kind always gets the same name. A
+    /// value that already holds `{{placeholders}}` (the designer's) is kept as written and its placeholders listed.
     mutating func placeholder(_ kind: Kind, _ value: String) -> String {
+        let own = Self.placeholders(in: value)
+        if !own.isEmpty {
+            for name in own where !entries.contains(where: { $0.name == name }) {
+                entries.append((name, ""))
+                designerPlaceholders.insert(name)
+            }
+            return value
+        }
         let key = kind.rawValue + "\u{0}" + value
         if let name = byKindAndValue[key] { return "{{\(name)}}" }
         var base = kind.rawValue

@@ -94,8 +94,21 @@ enum DataActionEmitter {
     }
 
     /// The success template: each translated field as raw JSON (`null` when the response lacks it).
+    /// The success template writes a field only when the backend returned a value for it, so a missing field
+    /// reaches the flow NOT_SET (or, for a collection, empty) and the spec's default applies, while the action
+    /// still succeeds and the other fields arrive (docs/decisions.md, Data actions). Genesys: a translation map
+    /// default "is used if the JSONPath expression ... fails to resolve a value. Null values do not fall back to
+    /// defaults" (help, "Response configuration for data actions"); silent notation `$!{x}` "outputs an empty
+    /// string" for null (help, "Velocity macros for data actions"). The test `"$!{x}" != "" && "$!{x}" != "null"`
+    /// therefore holds for a value, and fails for a missing field (default `null`) and for a JSON null, whether
+    /// Genesys hands the template the text `null` or no value.
     static func successTemplate(_ fields: [String]) -> String {
-        "{" + fields.map { "\"\($0)\": ${\($0)}" }.joined(separator: ", ") + "}"
+        var template = "{#set($sep = \"\")"
+        for field in fields {
+            template +=
+                "#if(\"$!{\(field)}\" != \"\" && \"$!{\(field)}\" != \"null\")${sep}\"\(field)\": ${\(field)}#set($sep = \", \")#end"
+        }
+        return template + "}"
     }
 
     private static func inputSchema(title: String, _ properties: [(String, JSONValue)]) -> JSONValue {

@@ -33,7 +33,6 @@ package enum Emitter {
                     ])),
             GeneratedFile(path: "participant-data.json", contents: ManifestEmitter.participantData(spec).rendered()),
             GeneratedFile(path: "guards.json", contents: ManifestEmitter.guards(spec).rendered()),
-            GeneratedFile(path: "deployment.json", contents: ManifestEmitter.deployment(spec).rendered()),
             GeneratedFile(path: "claims.json", contents: ManifestEmitter.claims(spec).rendered()),
             GeneratedFile(path: "evaluator.json", contents: ProgramLowering.program(spec).json().rendered()),
             GeneratedFile(path: "messenger.js", contents: MessengerScriptEmitter.emit(spec)),
@@ -41,18 +40,26 @@ package enum Emitter {
                 path: "Evaluator.swift",
                 contents: SwiftEvaluatorEmitter.emit(ProgramLowering.program(spec), specPath: spec.path)),
         ]
-        for enrichment in spec.enrichments {
+        let actions =
+            spec.enrichments.map {
+                TerraformEmitter.Action(
+                    slug: DataActionEmitter.slug($0.name), document: DataActionEmitter.enrichment($0, spec: spec))
+            }
+            + spec.guards.map {
+                TerraformEmitter.Action(
+                    slug: DataActionEmitter.slug($0.name), document: DataActionEmitter.guarded($0, spec: spec))
+            }
+        for action in actions {
             files.append(
-                GeneratedFile(
-                    path: "data-actions/\(DataActionEmitter.slug(enrichment.name)).json",
-                    contents: DataActionEmitter.enrichment(enrichment, spec: spec).json().rendered()))
+                GeneratedFile(path: "data-actions/\(action.slug).json", contents: action.document.json().rendered()))
         }
-        for guardAction in spec.guards {
-            files.append(
-                GeneratedFile(
-                    path: "data-actions/\(DataActionEmitter.slug(guardAction.name)).json",
-                    contents: DataActionEmitter.guarded(guardAction, spec: spec).json().rendered()))
-        }
+        files.append(
+            GeneratedFile(
+                path: "deployment-checklist.json",
+                contents: ManifestEmitter.deploymentChecklist(
+                    spec, actionFiles: actions.map { "data-actions/\($0.slug).json" }
+                ).rendered()))
+        files += TerraformEmitter.files(spec: spec, flow: flow, actions: actions)
         return files.sorted { $0.path < $1.path }
     }
 }

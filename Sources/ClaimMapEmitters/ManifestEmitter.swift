@@ -101,19 +101,86 @@ enum ManifestEmitter {
         ])
     }
 
-    static func deployment(_ spec: CheckedSpec) -> JSONValue {
+    /// `deployment-checklist.json`: what to create or set in Genesys Cloud, in order, for a team deploying by hand
+    /// (Archy and the admin UI). A checklist, not a Platform API document: `terraform/` holds the same settings in
+    /// the provider's shape, and replay reads the expected ID tokens from `evaluator.json`.
+    static func deploymentChecklist(_ spec: CheckedSpec, actionFiles: [String]) -> JSONValue {
         let identity = spec.identity
         let route = identity.guests == .route
-        return .object([
+        func unique(_ names: [String]) -> JSONValue {
+            var seen = Set<String>()
+            return .array(names.filter { seen.insert($0).inserted }.map(JSONValue.string))
+        }
+        var items: [(String, JSONValue)] = [
             generatedFrom(spec),
+            (
+                "checklist",
+                .string(
+                    "What to create or set in Genesys Cloud for this deployment, in order (docs/deploying.md). Not a Platform API document: terraform/ holds the same settings in the provider's shape."
+                )
+            ),
+            (
+                "prerequisites",
+                .object([
+                    ("division", .string(spec.flow.division)),
+                    ("queues", unique(spec.routing.map(\.queue))),
+                    ("skills", unique(spec.routing.flatMap(\.skills))),
+                    ("dataActionCategories", unique(spec.enrichments.map(\.category) + spec.guards.map(\.category))),
+                ])
+            ),
+            (
+                "openIdConnectIntegration",
+                .object([
+                    (
+                        "install",
+                        .string("Admin > Integrations > + Integrations: OpenID Connect Messenger Configuration")
+                    ),
+                    ("discoveryUri", .string(identity.discovery)),
+                    (
+                        "clientCredentials",
+                        .string(
+                            "the client id and secret of the IdP application registered for Genesys; its client id is one of the tokens' audiences: \(identity.audience.joined(separator: ", "))"
+                        )
+                    ),
+                    (
+                        "maxRefreshTokenLifetime",
+                        .string(
+                            "seconds, from 900 (15 minutes) to 7776000 (90 days): how long a signed-in user stays signed in"
+                        )
+                    ),
+                    ("activate", .bool(true)),
+                ])
+            ),
+        ]
+        if !actionFiles.isEmpty {
+            items.append(
+                (
+                    "dataActions",
+                    .object([
+                        ("integrationType", .string("custom-rest-actions")),
+                        ("credentials", .string("the backend's, on the integration (never in these files)")),
+                        ("import", .array(actionFiles.map(JSONValue.string))),
+                    ])
+                ))
+        }
+        items += [
+            (
+                "flow",
+                .object([
+                    ("file", .string("flow.yaml")),
+                    ("options", .string("archy-options.yaml")),
+                    ("publish", .string("archy publish --file flow.yaml --optionsFile archy-options.yaml")),
+                ])
+            ),
             (
                 "messengerConfiguration",
                 .object([
+                    ("languages", .array([.string(spec.flow.language)])),
                     (
                         "authenticationSettings",
                         .object([
                             ("enabled", .bool(true)),
-                            ("integrationId", .string("{{oidc_integration_id}}")),
+                            ("integration", .string("the OpenID Connect integration above")),
                             ("allowSessionUpgrade", .bool(route)),
                         ])
                     ),
@@ -121,25 +188,22 @@ enum ManifestEmitter {
                 ])
             ),
             (
-                "openIdConnectIntegration",
+                "messengerDeployment",
                 .object([
-                    ("integrationType", .string("OpenID Connect Messenger Configuration")),
-                    ("discoveryUri", .string(identity.discovery)),
-                    (
-                        "expectedIdTokens",
-                        .object([
-                            ("issuer", .string(identity.issuer)),
-                            ("audience", .array(identity.audience.map(JSONValue.string))),
-                            ("algorithms", .array(identity.algorithms.map(JSONValue.string))),
-                            ("leewaySeconds", .integer(identity.leewaySeconds)),
-                            ("maxAgeSeconds", identity.maxAgeSeconds.map(JSONValue.integer) ?? .null),
-                            ("nonce", .string(identity.nonce.rawValue)),
-                        ])
-                    ),
+                    ("configuration", .string("the Messenger configuration above")),
+                    ("flow", .string("\(spec.flow.name) (flow.yaml, an inbound message flow)")),
+                    ("allowedDomains", .string("the domains of the pages that load messenger.js")),
                 ])
             ),
-            ("guests", .string(identity.guests.rawValue)),
-        ])
+            (
+                "page",
+                .object([
+                    ("script", .string("messenger.js, right after the deployment's snippet (docs/web.md)")),
+                    ("guests", .string(identity.guests.rawValue)),
+                ])
+            ),
+        ]
+        return .object(items)
     }
 
     static func claims(_ spec: CheckedSpec) -> JSONValue {

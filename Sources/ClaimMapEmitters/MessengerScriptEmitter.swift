@@ -284,7 +284,7 @@ enum MessengerScriptEmitter {
               });
             });
             if (config.guests === "route") {
-              // Step-up: a guest conversation becomes authenticated (allowSessionUpgrade in deployment.json).
+              // Step-up: a guest conversation becomes authenticated (allow_session_upgrade in terraform/).
               AuthProvider.registerCommand("signIn", function (e) {
                 signIn().then(function (code) {
                   if (code === undefined) { return; } // the page navigates to the IdP; the new page announces the code

@@ -74,12 +74,12 @@ struct CompileDriftTests {
         #expect(drift.stdout.contains("--- a/Generated/retail/archy-options.yaml"))
         #expect(drift.stdout.contains("+  queue_retail_platinum: Retail Platinum"))
         #expect(drift.stdout.contains("fix: claimmap compile"))
-        let untouched = ws.appendingPathComponent("Generated/retail/deployment.json")
+        let untouched = ws.appendingPathComponent("Generated/retail/participant-data.json")
         let before = try Self.modificationDate(untouched)
         Thread.sleep(forTimeInterval: 1.1)
         let compile = try CLITests.run(["compile"], in: ws)
         #expect(compile.status == 0, "\(compile.stderr)")
-        #expect(compile.stdout.contains("Generated/retail: 4 written, 7 unchanged, 0 removed"), "\(compile.stdout)")
+        #expect(compile.stdout.contains("Generated/retail: 7 written, 8 unchanged, 0 removed"), "\(compile.stdout)")
         #expect(compile.stdout.contains("Generated/bank: up to date"))
         #expect(try Self.modificationDate(untouched) == before, "an unchanged file must keep its timestamp")
         #expect(try CLITests.run(["drift"], in: ws).status == 0)
@@ -103,8 +103,29 @@ struct CompileDriftTests {
         #expect(drift.stdout.contains("orphaned: Generated/legacy/"))
         #expect(drift.stdout.contains("3 differences"))
         let compile = try CLITests.run(["compile"], in: ws)
-        #expect(compile.stdout.contains("Generated/bank: 0 written, 12 unchanged, 1 removed"), "\(compile.stdout)")
+        #expect(compile.stdout.contains("Generated/bank: 0 written, 16 unchanged, 1 removed"), "\(compile.stdout)")
         #expect(!FileManager.default.fileExists(atPath: generated.appendingPathComponent("bank/notes.txt").path))
+    }
+
+    @Test("drift covers the deployment files: Terraform, Archy options and the checklist")
+    func driftCoversDeploymentFiles() throws {
+        let ws = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: ws) }
+        let generated = ws.appendingPathComponent("Generated")
+        let main = generated.appendingPathComponent("bank/terraform/main.tf")
+        try (try String(contentsOf: main, encoding: .utf8) + "# hand edit\n").write(
+            to: main, atomically: true, encoding: .utf8)
+        let options = generated.appendingPathComponent("retail/archy-options.yaml")
+        try (try String(contentsOf: options, encoding: .utf8)).replacingOccurrences(
+            of: "queue_retail_vip: Retail VIP", with: "queue_retail_vip: Retail VIP (prod)"
+        ).write(to: options, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: generated.appendingPathComponent("minimal/deployment-checklist.json"))
+        let drift = try CLITests.run(["drift"], in: ws)
+        #expect(drift.status == 1)
+        #expect(drift.stdout.contains("--- a/Generated/bank/terraform/main.tf"))
+        #expect(drift.stdout.contains("-  queue_retail_vip: Retail VIP (prod)"), "\(drift.stdout)")
+        #expect(drift.stdout.contains("missing: Generated/minimal/deployment-checklist.json"))
+        #expect(drift.stdout.contains("3 differences"))
     }
 
     @Test("a spec with errors writes nothing at all")
@@ -179,10 +200,11 @@ struct CompileDriftTests {
         var newSnapshot: [String: Data]?
         for attempt in 0..<12 {
             try? FileManager.default.removeItem(at: generated.appendingPathComponent("retail"))
-            try FileManager.default.createDirectory(
-                at: generated.appendingPathComponent("retail/data-actions"), withIntermediateDirectories: true)
             for (path, data) in old {
-                try data.write(to: URL(fileURLWithPath: generated.appendingPathComponent("retail").path + path))
+                let url = URL(fileURLWithPath: generated.appendingPathComponent("retail").path + path)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
             }
             let process = Process()
             process.executableURL = CLITests.binary
