@@ -20,10 +20,16 @@ struct ArchySubstitutions: Sendable {
     /// an empty value for the team to fill in.
     private(set) var designerPlaceholders: Set<String> = []
 
+    /// Registers the spec's own placeholders first, so no generated name can take one of theirs.
+    init(designerNamesIn values: [String]) {
+        for value in values { _ = placeholder(.flowName, value, generate: false) }
+    }
+
     /// The `{{name}}` text standing for `value` of this kind; the same value of a kind always gets the same name. A
     /// value that already holds `{{placeholders}}` (the designer's) is kept as written and its placeholders listed.
-    mutating func placeholder(_ kind: Kind, _ value: String) -> String {
+    mutating func placeholder(_ kind: Kind, _ value: String, generate: Bool = true) -> String {
         let own = Self.placeholders(in: value)
+        guard generate || !own.isEmpty else { return value }
         if !own.isEmpty {
             for name in own where !entries.contains(where: { $0.name == name }) {
                 entries.append((name, ""))

@@ -11,10 +11,13 @@ import ClaimMapSyntax
 struct FlowEmitter {
     let spec: CheckedSpec
     private var taskCounter = 10
-    private var substitutions = ArchySubstitutions()
+    private var substitutions: ArchySubstitutions
 
     init(spec: CheckedSpec) {
         self.spec = spec
+        substitutions = ArchySubstitutions(
+            designerNamesIn: [spec.flow.name, spec.flow.division] + spec.routing.flatMap { [$0.queue] + $0.skills }
+                + spec.enrichments.map(\.category) + spec.guards.map(\.category))
     }
 
     static func emit(_ spec: CheckedSpec) -> ArchyFlow {
@@ -256,16 +259,32 @@ struct FlowEmitter {
     // MARK: Guarded actions
 
     private mutating func guardTask(_ guardAction: CheckedGuard) -> ArchyTask {
+        // Outputs land in task variables first, as an enrichment's do: a field the action leaves out is NOT_SET
+        // (a collection: empty) and must not overwrite the variable's default.
+        var taskVariables: [ArchyVariable] = []
+        var statements: [ArchyUpdateStatement] = []
+        var outputs: [(field: String, variable: String)] = []
+        for output in guardAction.outputs {
+            let temporary = "Task.Output_" + String(output.field.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            taskVariables.append(Self.variable(temporary, output.type, .noValue))
+            outputs.append((output.field, temporary))
+            statements.append(
+                ArchyUpdateStatement(
+                    kind: ArchyShapes.statementKind(output.type.description), variable: output.variable,
+                    value: .expression("If(\(Self.isSet(temporary, output.type)), \(temporary), \(output.variable))")))
+        }
         let call = ArchyCallData(
             name: guardAction.name, category: substitutions.placeholder(.category, guardAction.category),
             action: guardAction.name,
             timeout: DurationValue(amount: 1, unit: .minutes),
             inputs: guardAction.inputs.map { ($0.name, .expression(GuardExpression.inputExpression($0))) },
-            successOutputs: guardAction.outputs.map { ($0.field, $0.variable) }, onSuccess: [], onFailure: [],
-            onTimeout: [])
+            successOutputs: outputs,
+            onSuccess: statements.isEmpty
+                ? [] : [.updateData(name: "Keep defaults for missing fields", statements: statements)],
+            onFailure: [], onTimeout: [])
         let name = "Guard \(guardAction.name)"
         return ArchyTask(
-            name: name, refId: refId(name), variables: [],
+            name: name, refId: refId(name), variables: taskVariables,
             actions: [
                 .decision(
                     name: "\(guardAction.name) allowed?", condition: GuardExpression.architect(for: guardAction),

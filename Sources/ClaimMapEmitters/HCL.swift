@@ -18,10 +18,11 @@ indirect enum HCLValue: Sendable {
     case jsonencode(JSONValue)
 
     static func quoted(_ text: String) -> String {
+        // Scalar by scalar (never by Character: CR LF, or a quote followed by a combining mark, is one Character).
         var out = "\""
-        var previous: Character?
-        for character in text {
-            switch character {
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
@@ -29,22 +30,38 @@ indirect enum HCLValue: Sendable {
             case "\t": out += "\\t"
             case "{" where previous == "$" || previous == "%":
                 // `$${` and `%%{`: the sequence is literal text, not a template.
-                if let marker = previous { out.insert(marker, at: out.index(before: out.endIndex)) }
+                if let marker = previous {
+                    out.unicodeScalars.insert(marker, at: out.unicodeScalars.index(before: out.unicodeScalars.endIndex))
+                }
                 out += "{"
             default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                    scalar.value < 0x20 || scalar.value == 0x7F || scalar.isInvisible
-                {
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.isInvisible {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     let (prefix, width) = scalar.value > 0xFFFF ? ("\\U", 8) : ("\\u", 4)
                     out += prefix + String(repeating: "0", count: max(0, width - hex.count)) + hex
                 } else {
-                    out.append(character)
+                    out.unicodeScalars.append(scalar)
                 }
             }
-            previous = character
+            previous = scalar
         }
         return out + "\""
+    }
+
+    /// An HCL string template in which each `{{name}}` becomes `${var.name}` and everything else is literal text.
+    static func substituted(_ text: String) -> HCLValue {
+        var parts = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            var literal = String(quoted(String(rest[..<open.lowerBound])).dropFirst().dropLast())
+            // A literal `$` or `%` right before the interpolation would make `$${`, an escape: write it as one.
+            if let last = literal.last, last == "$" || last == "%" { literal = literal.dropLast() + "${\"\(last)\"}" }
+            parts += literal
+            parts += "${var.\(rest[open.upperBound..<close.lowerBound])}"
+            rest = rest[close.upperBound...]
+        }
+        parts += String(quoted(String(rest)).dropFirst().dropLast())
+        return .expression("\"" + parts + "\"")
     }
 
     static func from(_ json: JSONValue) -> HCLValue {

@@ -100,6 +100,18 @@ enum TerraformEmitter {
             }
             blocks.append(variable(name, description: description, type: "string", default: .string(value)))
         }
+        // A data-action URL's own {{placeholders}} (a host per org, say) are variables too.
+        let declared = Set(flow.substitutions.map(\.name))
+        var seen = Set<String>()
+        for action in actions {
+            for name in ArchySubstitutions.placeholders(in: action.document.requestURLTemplate)
+            where !declared.contains(name) && seen.insert(name).inserted {
+                blocks.append(
+                    variable(
+                        name, description: "The spec's own substitution {{\(name)}} in a data-action URL.",
+                        type: "string", default: nil))
+            }
+        }
         blocks.append(
             variable(
                 "oidc_integration_id",
@@ -151,7 +163,11 @@ enum TerraformEmitter {
     static func main(_ spec: CheckedSpec, _ flow: ArchyFlow, _ actions: [Action]) -> [HCLBlock] {
         var blocks: [HCLBlock] = []
         var substitutions: [(String, HCLValue)] = []
-        for (name, _) in flow.substitutions {
+        for (name, value) in flow.substitutions {
+            if value.isEmpty {  // the spec's own placeholder: its value is the team's
+                substitutions.append((name, .expression("var.\(name)")))
+                continue
+            }
             switch kind(name) {
             case .division?:
                 blocks.append(
@@ -213,7 +229,7 @@ enum TerraformEmitter {
             let document = action.document
             let category: HCLValue =
                 categoryVariable[document.category].map { .expression("var.\($0)") }
-                ?? .string(document.category)
+                ?? HCLValue.substituted(document.category)
             blocks.append(
                 HCLBlock(
                     header:
@@ -229,7 +245,8 @@ enum TerraformEmitter {
                             HCLBlock(
                                 header: "config_request",
                                 items: [
-                                    .attribute("request_url_template", .string(document.requestURLTemplate)),
+                                    .attribute(
+                                        "request_url_template", HCLValue.substituted(document.requestURLTemplate)),
                                     .attribute("request_type", .string(document.requestType)),
                                     .attribute("request_template", .string(document.requestTemplate)),
                                     .attribute("headers", .object(document.headers.map { ($0.0, .string($0.1)) })),

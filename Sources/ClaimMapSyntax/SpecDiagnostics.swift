@@ -93,6 +93,13 @@ package enum SpecDiagnostics {
                 + "`_`, at most 128 characters (the data action reads it as `$.name` and `${name}`)")
     }
 
+    package static func badSubstitutedName(key: String, _ value: Located<String>, reason: String) -> Diagnostic {
+        error(
+            "CM1121", "`\(key)` cannot become an Archy substitution value: \(reason)", value.range,
+            help: "Genesys names it by this text in flow.yaml's {{placeholders}}, archy-options.yaml and Terraform; "
+                + "rename it in Genesys Cloud, or write your own `{{name}}` and give its value at publish")
+    }
+
     package static func badPattern(_ pattern: Located<String>, reason: String) -> Diagnostic {
         error(
             "CM1111", "`pattern` is not a valid regular expression: \(reason)", pattern.range,

@@ -100,6 +100,8 @@ package struct SpecParser {
         let name = reader.requiredString("name", &diagnostics)
         let division = reader.string("division", &diagnostics)
         let language = reader.string("language", &diagnostics)
+        checkSubstituted("name", name)
+        checkSubstituted("division", division)
         guard let name else { return nil }
         return FlowSection(name: name, division: division, language: language, range: mapping.range)
     }
@@ -290,6 +292,7 @@ package struct SpecParser {
             mapping, allowed: SpecGrammar.enrichment, context: "enrichment `\(name.value)`", diagnostics: &diagnostics)
         var enrichment = EnrichmentDecl(name: name, range: mapping.range)
         enrichment.category = reader.requiredString("category", &diagnostics)
+        checkSubstituted("category", enrichment.category)
         if let url = reader.requiredString("url", &diagnostics) {
             if let problem = Self.urlProblem(url.value) ?? Self.templateProblem(url.value) {
                 diagnostics.append(SpecDiagnostics.badURL(key: "url", url, reason: problem))
@@ -431,6 +434,7 @@ package struct SpecParser {
         if let when = reader.scalar("when", &diagnostics) { rule.when = parseExpression(when) }
         if reader.has("queue") {
             rule.queue = reader.string("queue", &diagnostics)
+            checkSubstituted("queue", rule.queue)
         } else {
             diagnostics.append(SpecDiagnostics.missingKey("queue", context: "rule `\(name.value)`", at: name.range))
         }
@@ -440,6 +444,7 @@ package struct SpecParser {
             for skill in rule.skills where skill.value.trimmingWhitespace.isEmpty {
                 diagnostics.append(SpecDiagnostics.emptyValue(key: "skills", at: skill.range))
             }
+            for skill in rule.skills { checkSubstituted("skills", skill) }
         }
         rule.sensitive = reader.boolean("sensitive", &diagnostics)
         return rule
@@ -452,6 +457,7 @@ package struct SpecParser {
             mapping, allowed: SpecGrammar.guardAction, context: context, diagnostics: &diagnostics)
         var guardDecl = GuardDecl(name: name, range: mapping.range)
         guardDecl.category = reader.requiredString("category", &diagnostics)
+        checkSubstituted("category", guardDecl.category)
         guardDecl.method = reader.choice("method", HTTPMethod.self, &diagnostics)
         if let url = reader.requiredString("url", &diagnostics) {
             if let problem = Self.urlProblem(url.value) ?? Self.templateProblem(url.value) {
@@ -640,6 +646,49 @@ package struct SpecParser {
             index += 1
         }
         return nil
+    }
+
+    /// Names the generated Terraform declares itself: a spec's own `{{placeholder}}` may not take one.
+    static let reservedSubstitutions: Set<String> = [
+        "oidc_integration_id", "allowed_domains", "messenger_name", "integration_name", "integration_credential_type",
+        "integration_credential_fields",
+    ]
+
+    /// Why an org-specific name (flow, division, queue, skill, category) cannot become an Archy substitution's
+    /// value, or nil. Archy and Terraform paste the value as text into a double-quoted YAML scalar, so `"`, `\`,
+    /// control and invisible characters would break or disguise the flow; a `{{placeholder}}` the spec writes
+    /// itself must be a name of letters, digits and `_`, and not one the generated Terraform declares.
+    static func substitutionProblem(_ text: String) -> String? {
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" {
+                return "\(scalar.codePointName) would end or escape the quoted YAML the name is substituted into"
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar.isInvisible {
+                return "\(scalar.codePointName) is not allowed in a name"
+            }
+        }
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                return "substitution `{{` must end with `}}`"
+            }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard SpecScalars.isIdentifier(name) else {
+                return "substitution `{{\(name)}}` must be a name of letters, digits and `_`"
+            }
+            if reservedSubstitutions.contains(name) {
+                return "substitution `{{\(name)}}` is a variable of the generated Terraform; choose another name"
+            }
+            rest = rest[close.upperBound...]
+        }
+        if rest.contains("}}") { return "a `}}` closes no substitution" }
+        return nil
+    }
+
+    private mutating func checkSubstituted(_ key: String, _ value: Located<String>?) {
+        if let value, let problem = Self.substitutionProblem(value.value) {
+            diagnostics.append(SpecDiagnostics.badSubstitutedName(key: key, value, reason: problem))
+        }
     }
 
     /// Whether a guarded action's output `field` is a safe response member name: a JSONPath `$.field` and a

@@ -78,6 +78,26 @@ struct CheckerRuleTests {
                     "  - rule: a\n    when: Count(Flow.Accounts) > 0 and Flow.Tier == \"gold\"\n    queue: A\n  - rule: d\n    queue: D\n"
             ]),
         Rule(
+            name: "a queue name with a quote cannot be a substitution value", code: "CM1121",
+            failing: [
+                "routing":
+                    "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: 1️⃣'Sales \"EU\"'\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [
+                "routing":
+                    "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: Sales EU\n  - rule: d\n    queue: D\n"
+            ]),
+        Rule(
+            name: "a spec's own placeholder named like a generated Terraform variable", code: "CM1121",
+            failing: [
+                "routing":
+                    "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: 1️⃣\"{{allowed_domains}}\"\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [
+                "routing":
+                    "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: \"{{gold_queue}}\"\n  - rule: d\n    queue: D\n"
+            ]),
+        Rule(
             name: "IsNotSetOrEmpty on a collection", code: "CM2120",
             failing: [
                 "routing":

@@ -29,6 +29,7 @@ import re
 import sys
 
 import jsonschema
+import yaml
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -143,9 +144,29 @@ def sample(schema):
     raise TemplateError("no sample for schema %r" % schema)
 
 
-def flow_tests(flow_text, field, collection):
-    """Whether flow.yaml replaces a default only after testing this field's task variable."""
-    temporary = "Task." + re.sub(r"[^A-Za-z0-9]", "_", field)
+def bound_outputs(flow, action_name):
+    """field -> variable for every callData of this action in the flow (parsed YAML)."""
+    found = {}
+    def walk(node):
+        if isinstance(node, dict):
+            call = node.get("callData")
+            if isinstance(call, dict):
+                for category in (call.get("category") or {}).values():
+                    for name, body in ((category or {}).get("dataAction") or {}).items():
+                        if name == action_name:
+                            for field, target in ((body or {}).get("successOutputs") or {}).items():
+                                found[field] = target.get("var")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(flow)
+    return found
+
+
+def flow_tests(flow_text, temporary, collection):
+    """Whether flow.yaml replaces a default only after testing this output's task variable."""
     test = ("Count(%s) > 0" % temporary) if collection else ("IsSet(%s)" % temporary)
     return ("If(%s, " % test) in flow_text
 
@@ -164,7 +185,9 @@ def check(path, failures):
     folder = os.path.dirname(os.path.dirname(path))
     flow_path = os.path.join(folder, "flow.yaml")
     flow_text = open(flow_path, encoding="utf-8").read() if os.path.exists(flow_path) else ""
+    bound = bound_outputs(yaml.safe_load(flow_text), action["name"]) if flow_text else {}
     cases = 0
+    checked_bindings = []
     full = {field: sample(properties[field]) for field in translation_map}
     for field in translation_map:
         if field not in properties:
@@ -202,11 +225,14 @@ def check(path, failures):
                 cases += 1
             if len(outputs) == 2 and outputs[0] != outputs[1]:
                 failures.append("%s, %s %s: the two readings of a missing value render differently" % (path, field, variant))
-        temporary = "Task." + re.sub(r"[^A-Za-z0-9]", "_", field)
-        if flow_text and ("Enrich from " + action["name"]) in flow_text and (temporary + "\n") in flow_text:
-            # The flow reads this output (into its task variable): it must test it before replacing the default.
-            if not flow_tests(flow_text, field, properties[field].get("type") == "array"):
-                failures.append("%s: flow.yaml does not test %s before it replaces the default" % (path, field))
+        if field in bound:
+            # The flow reads this output: into a task variable, tested before it replaces the default.
+            temporary = bound[field] or ""
+            if not temporary.startswith("Task."):
+                failures.append("%s: flow.yaml binds %s straight to %s: a missing field would overwrite its default" % (path, field, temporary))
+            elif not flow_tests(flow_text, temporary, properties[field].get("type") == "array"):
+                failures.append("%s: flow.yaml does not test %s before it replaces the default" % (path, temporary))
+            checked_bindings.append(field)
     return cases
 
 

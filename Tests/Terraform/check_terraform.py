@@ -103,6 +103,12 @@ def check_folder(folder, failures):
         if not text.endswith("\n") or "\t" in text:
             failures.append("%s: not in terraform fmt style (tab or no final newline)" % path)
         for number, line in enumerate(text.split("\n"), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            # A quoted string never spans lines: a raw line break inside one is invalid Terraform, even where
+            # python-hcl2 accepts it.
+            if line.replace("\\\\", "").replace('\\"', "").count('"') % 2:
+                failures.append("%s:%d: a string is not closed on its line" % (path, number))
             if line != line.rstrip() or (len(line) - len(line.lstrip(" "))) % 2:
                 failures.append("%s:%d: not in terraform fmt style (trailing space or odd indentation)" % (path, number))
         parsed[path] = hcl2.load(io.StringIO(text))
@@ -185,7 +191,7 @@ def check_folder(folder, failures):
     if unquote(flow["filepath"]) != "${path.module}/../flow.yaml":
         failures.append("%s: the flow is not published from ../flow.yaml: %s" % (folder, flow["filepath"]))
     flow_text = open(os.path.join(spec_folder, "flow.yaml"), encoding="utf-8").read()
-    placeholders = set(re.findall(r"\{\{([A-Za-z0-9_]+)\}\}", flow_text))
+    placeholders = set(re.findall(r"\{\{(.*?)\}\}", flow_text))
     keys = set(plain(flow["substitutions"]).keys())
     options = yaml.safe_load(open(os.path.join(spec_folder, "archy-options.yaml"), encoding="utf-8"))["substitutions"]
     if keys != placeholders:

@@ -117,6 +117,11 @@
     if (state.latest !== null && state.used[state.latest.authCode] === true) { state.latest = null; }
   }
   function handOut(e, code) {
+    if (state.used[code.authCode] === true) {
+      warn("getAuthCode: the code was already used: Genesys has exchanged or refused it");
+      e.reject(new Error("the code was already used"));
+      return;
+    }
     state.handedOut = code.authCode;
     state.anonymous = false;
     e.resolve(code);
@@ -232,6 +237,7 @@
     AuthProvider.registerCommand("getAuthCode", function (e) {
       if (e.data && e.data.forceUpdate) {
         settleHandedOut();
+        state.atLoad = null; // the code read at load is spent too
         signIn().then(function (code) {
           if (code !== undefined) { handOut(e, code); }
         }, function (error) {
@@ -296,6 +302,7 @@
     // reInitialize"), then tell CXBus the plugin is ready.
     state.atLoad = pageCode();
     state.atLoad.then(function (value) {
+      if (value === null) { state.anonymous = true; } // errors before Genesys asks are not failures either
       if (value !== null) { AuthProvider.publish("signedIn", { authCode: value.authCode }); }
     }, function (error) {
       warn("getAuthCode at load: " + message(error));

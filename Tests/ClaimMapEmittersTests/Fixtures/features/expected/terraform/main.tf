@@ -45,7 +45,7 @@ resource "genesyscloud_integration" "data_actions" {
 
 resource "genesyscloud_integration_action" "member_lookup" {
   name           = "Member Lookup"
-  category       = "{{crm_category}}"
+  category       = "${var.crm_category}"
   integration_id = genesyscloud_integration.data_actions.id
   secure         = false
   contract_input = jsonencode({
