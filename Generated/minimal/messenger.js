@@ -15,7 +15,7 @@
   var state = {
     messengerReady: false, authenticated: false, opened: false, anonymous: false,
     pending: {}, sent: {},
-    atLoad: null, latest: null, handedOut: null, used: Object.create(null)
+    atLoad: null, announced: null, latest: null, handedOut: null, used: Object.create(null)
   };
   // Genesys's Auth events that end or refuse an authentication, with the reason given to ClaimMapPage.onAuthFailure.
   var failureEvents = {
@@ -212,7 +212,8 @@
     AuthProvider.registerCommand("getAuthCode", function (e) {
       if (e.data && e.data.forceUpdate) {
         settleHandedOut();
-        state.atLoad = null; // the code read at load is spent too
+        state.atLoad = null; // the code read at load, announced with signedIn, is spent too
+        if (state.announced !== null) { state.used[state.announced] = true; }
         signIn().then(function (code) {
           if (code !== undefined) { handOut(e, code); }
         }, function (error) {
@@ -278,7 +279,10 @@
     state.atLoad = pageCode();
     state.atLoad.then(function (value) {
       if (value === null) { state.anonymous = true; } // errors before Genesys asks are not failures either
-      if (value !== null) { AuthProvider.publish("signedIn", { authCode: value.authCode }); }
+      if (value !== null) {
+        state.announced = value.authCode;
+        AuthProvider.publish("signedIn", { authCode: value.authCode });
+      }
     }, function (error) {
       warn("getAuthCode at load: " + message(error));
     }).then(function () { AuthProvider.ready(); });

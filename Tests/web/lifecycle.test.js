@@ -181,6 +181,27 @@ for (const script of all) {
     assert.deepEqual(calls.failures, []);
   });
 
+  test(`${script.name} (${script.guests}): an error before Genesys asks for a code is not a failure on an anonymous view`, async () => {
+    const { page, calls } = start(script, { code: null }, { autoAuthenticate: false });
+    await page.settle();
+    assert.equal(at(page.log, "AuthProvider.getAuthCode"), -1, "Genesys has not asked yet");
+    page.publish("Auth", "Auth.authError", { message: "no session" });
+    await page.settle();
+    assert.deepEqual(calls.failures, []);
+  });
+
+  test(`${script.name} (${script.guests}): a first getAuthCode with forceUpdate never hands back the code announced at load`, async () => {
+    const { page, calls } = start(script, { code: "c-announced", signIn: "popup" }, { autoAuthenticate: false });
+    await page.settle();
+    assert.equal(named(page.log, "AuthProvider.signedIn").length, 1);
+    const forced = await page.command("AuthProvider.getAuthCode", { forceUpdate: true });
+    assert.equal(forced.authCode, "popup-1");
+    page.publish("Auth", "Auth.authenticated", {});
+    await page.settle();
+    await assert.rejects(page.command("AuthProvider.getAuthCode"), /already used/, "the page still holds c-announced");
+    assert.equal(calls.signIn, 1);
+  });
+
   test(`${script.name} (${script.guests}): forceUpdate whose login fails reports signInFailed`, async () => {
     const { page, calls } = start(script, { code: "c-old", signIn: "reject" });
     await page.settle();
