@@ -72,9 +72,11 @@ extension Driver {
         switch format {
         case .text:
             output.stderr = DiagnosticRenderer.text(diagnostics, sources: sources)
-            if errors > 0 || warnings > 0 || !unreadable.isEmpty {
+            // Always a summary, on success too; a spec that could not be read was not checked.
+            let checkedCount = paths.count - unreadable.count
+            if checkedCount > 0 {
                 output.stderr +=
-                    "\(Self.plural(paths.count, "spec")) checked: \(Self.plural(errors, "error")), \(Self.plural(warnings, "warning"))\n"
+                    "\(Self.plural(checkedCount, "spec")) checked: \(Self.plural(errors, "error")), \(Self.plural(warnings, "warning"))\n"
             }
         case .json:
             output.stdout = DiagnosticRenderer.json(diagnostics)
@@ -86,12 +88,23 @@ extension Driver {
         return output
     }
 
-    /// A folder given as a spec stands for the `*.mapping.yaml` files in it.
-    func expandDirectories(_ paths: [String]) throws -> [String] {
+    /// A folder given as a spec stands for the `*.mapping.yaml` files in it; a folder holding none is an error.
+    func expandDirectories(_ paths: [String], suffix: String = Driver.specSuffix) throws -> [String] {
         try paths.flatMap { path throws -> [String] in
             guard fileSystem.isDirectory(path) else { return [path] }
             let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
-            return try discoverSpecs(in: folder)
+            let found = try discoverSpecs(in: folder, suffix: suffix)
+            if found.isEmpty { throw EmptyFolder(folder: folder, suffix: suffix) }
+            return found
+        }
+    }
+
+    struct EmptyFolder: Error, CustomStringConvertible {
+        var folder: String
+        var suffix: String
+        var description: String {
+            let what = suffix == Driver.specSuffix ? "a spec" : "a tests file"
+            return "`\(TerminalText.escaped(folder))/` holds no `*\(suffix)` file; name \(what), or a folder that holds one"
         }
     }
 

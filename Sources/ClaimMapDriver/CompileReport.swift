@@ -80,6 +80,21 @@ extension Driver {
         return out
     }
 
+    /// Whether a file name in `Generated/<name>/` is one claimmap writes, or wrote in an earlier version
+    /// (`deployment.json`), so a stale one can be told from a file someone put there.
+    static func isClaimmapOutputName(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2 {
+            return (parts[0] == "data-actions" && parts[1].hasSuffix(".json"))
+                || (parts[0] == "terraform" && parts[1].hasSuffix(".tf"))
+        }
+        return parts.count == 1
+            && [
+                "flow.yaml", "archy-options.yaml", "participant-data.json", "guards.json", "deployment.json",
+                "deployment-checklist.json", "claims.json", "evaluator.json", "messenger.js", "Evaluator.swift",
+            ].contains(String(parts[0]))
+    }
+
     /// `claimmap drift`: never writes. Exit 0 when `<output>/` holds exactly what the specs produce; else exit 1
     /// with a unified diff per changed file, missing and stale files, folders whose spec is gone, and the fix.
     package func runDrift(specs: [String], output: String) -> CommandOutput {
@@ -123,7 +138,8 @@ extension Driver {
                     }
                 }
                 for stale in Set(existing.keys).subtracting(files.map(\.path)).sorted() {
-                    report += "stale: \(folder.target)/\(TerminalText.escaped(stale)) (no longer produced)\n"
+                    let why = Self.isClaimmapOutputName(stale) ? "no longer produced" : "not produced by claimmap"
+                    report += "stale: \(folder.target)/\(TerminalText.escaped(stale)) (\(why))\n"
                     problems += 1
                 }
             }
@@ -143,7 +159,8 @@ extension Driver {
         var command = "claimmap compile"
         if !specs.isEmpty { command += " " + specs.joined(separator: " ") }
         if output != "Generated" { command += " --output \(output)" }
-        report += "\(Self.plural(problems, "difference")) between \(output)/ and the specs; fix: \(command)\n"
+        report +=
+            "\(Self.plural(problems, "difference")) between \(output)/ and the specs; fix: \(command) (it overwrites hand edits in \(output)/: make them in the spec)\n"
         return CommandOutput(stdout: report, exitCode: 1)
     }
 }

@@ -10,6 +10,11 @@ import Foundation
 extension Driver {
     package func runTests(_ paths: [String]) -> CommandOutput {
         var files = paths
+        do {
+            files = try expandDirectories(files, suffix: ".tests.yaml")
+        } catch {
+            return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
+        }
         if files.isEmpty {
             do {
                 files = fileSystem.isDirectory("Mappings") ? try discoverSpecs(suffix: ".tests.yaml") : []
@@ -40,7 +45,8 @@ extension Driver {
                 failed += report.failed
             }
         }
-        out.stdout += "\(passed) passed, \(failed) failed\n"
+        // Nothing ran because nothing could be read: the error says so, a "0 passed" line would not.
+        if passed + failed > 0 || out.exitCode == 0 { out.stdout += "\(passed) passed, \(failed) failed\n" }
         if out.exitCode == 0 && failed > 0 { out.exitCode = 1 }
         return out
     }

@@ -48,12 +48,37 @@ struct CLITests {
         return url
     }
 
-    @Test("check with no arguments checks Mappings/ and is silent when clean")
+    @Test("check with no arguments checks Mappings/ and says so in one line when clean")
     func checkClean() throws {
         let run = try Self.run(["check"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
-        #expect(run.stderr.isEmpty)
+        #expect(run.stderr == "3 specs checked: 0 errors, 0 warnings\n")
+    }
+
+    @Test("a missing spec is not counted as checked; a folder without specs or tests is an error, for every command")
+    func missingAndEmpty() throws {
+        let missing = try Self.run(["check", "Mappings/nope.mapping.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: cannot read spec Mappings/nope.mapping.yaml: no such file\n")
+        let half = try Self.run(["check", "Mappings/nope.mapping.yaml", "Mappings/minimal.mapping.yaml"])
+        #expect(half.status == 2)
+        #expect(half.stderr.hasPrefix("1 spec checked: 0 errors, 0 warnings\n"), "\(half.stderr)")
+        let empty = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        for command in ["check", "compile", "drift"] {
+            let run = try Self.run([command, empty.path])
+            #expect(run.status == 2, "\(command)")
+            #expect(run.stderr.contains("holds no `*.mapping.yaml` file; name a spec"), "\(command): \(run.stderr)")
+            #expect(!run.stderr.contains("checked"), "\(command)")
+        }
+        let tests = try Self.run(["test", empty.path])
+        #expect(tests.status == 2)
+        #expect(tests.stderr.contains("holds no `*.tests.yaml` file; name a tests file"))
+        let noTests = try Self.run(["test", "Mappings/nope.tests.yaml"])
+        #expect(noTests.status == 2)
+        #expect(noTests.stderr == "error: cannot read tests file Mappings/nope.tests.yaml: no such file\n")
+        #expect(noTests.stdout.isEmpty, "no \"0 passed\" line when nothing could run")
     }
 
     @Test("a spec with an error exits 1 with a located diagnostic")

@@ -99,7 +99,8 @@ struct CompileDriftTests {
         let drift = try CLITests.run(["drift"], in: ws)
         #expect(drift.status == 1)
         #expect(drift.stdout.contains("missing: Generated/minimal/claims.json"))
-        #expect(drift.stdout.contains("stale: Generated/bank/notes.txt"))
+        #expect(drift.stdout.contains("stale: Generated/bank/notes.txt (not produced by claimmap)"))
+        #expect(drift.stdout.contains("it overwrites hand edits in Generated/: make them in the spec"))
         #expect(drift.stdout.contains("orphaned: Generated/legacy/"))
         #expect(drift.stdout.contains("3 differences"))
         let compile = try CLITests.run(["compile"], in: ws)
@@ -120,12 +121,14 @@ struct CompileDriftTests {
             of: "queue_retail_vip: Retail VIP", with: "queue_retail_vip: Retail VIP (prod)"
         ).write(to: options, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: generated.appendingPathComponent("minimal/deployment-checklist.json"))
+        try "{}".write(to: generated.appendingPathComponent("minimal/deployment.json"), atomically: true, encoding: .utf8)
         let drift = try CLITests.run(["drift"], in: ws)
+        #expect(drift.stdout.contains("stale: Generated/minimal/deployment.json (no longer produced)"), "\(drift.stdout)")
         #expect(drift.status == 1)
         #expect(drift.stdout.contains("--- a/Generated/bank/terraform/main.tf"))
         #expect(drift.stdout.contains("-  queue_retail_vip: Retail VIP (prod)"), "\(drift.stdout)")
         #expect(drift.stdout.contains("missing: Generated/minimal/deployment-checklist.json"))
-        #expect(drift.stdout.contains("3 differences"))
+        #expect(drift.stdout.contains("4 differences"))
     }
 
     @Test("a spec with errors writes nothing at all")
