@@ -104,7 +104,8 @@ extension Driver {
         var suffix: String
         var description: String {
             let what = suffix == Driver.specSuffix ? "a spec" : "a tests file"
-            return "`\(TerminalText.escaped(folder))/` holds no `*\(suffix)` file; name \(what), or a folder that holds one"
+            return
+                "`\(TerminalText.escaped(folder))/` holds no `*\(suffix)` file; name \(what), or a folder that holds one"
         }
     }
 

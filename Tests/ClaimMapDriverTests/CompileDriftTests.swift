@@ -121,9 +121,11 @@ struct CompileDriftTests {
             of: "queue_retail_vip: Retail VIP", with: "queue_retail_vip: Retail VIP (prod)"
         ).write(to: options, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: generated.appendingPathComponent("minimal/deployment-checklist.json"))
-        try "{}".write(to: generated.appendingPathComponent("minimal/deployment.json"), atomically: true, encoding: .utf8)
+        try "{}".write(
+            to: generated.appendingPathComponent("minimal/deployment.json"), atomically: true, encoding: .utf8)
         let drift = try CLITests.run(["drift"], in: ws)
-        #expect(drift.stdout.contains("stale: Generated/minimal/deployment.json (no longer produced)"), "\(drift.stdout)")
+        #expect(
+            drift.stdout.contains("stale: Generated/minimal/deployment.json (no longer produced)"), "\(drift.stdout)")
         #expect(drift.status == 1)
         #expect(drift.stdout.contains("--- a/Generated/bank/terraform/main.tf"))
         #expect(drift.stdout.contains("-  queue_retail_vip: Retail VIP (prod)"), "\(drift.stdout)")
