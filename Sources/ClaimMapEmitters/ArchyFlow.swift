@@ -13,7 +13,7 @@ struct ArchyFlow: Sendable {
     var states: [ArchyState]
     var tasks: [ArchyTask]
     /// The placeholders the names above use, with their defaults (`archy-options.yaml`).
-    var substitutions: [(name: String, value: String)]
+    var substitutions: [ArchySubstitutions.Entry]
 }
 
 /// `initialValue`, an input, or an update statement's value.

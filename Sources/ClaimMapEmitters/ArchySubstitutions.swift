@@ -1,3 +1,5 @@
+import ClaimMapSyntax
+
 /// Archy substitutions: the org-specific names in a flow (flow name, division, queues, skills, data-action
 /// categories) written as `{{name}}` placeholders with the spec's names as defaults, so one `flow.yaml` publishes
 /// to a dev org and to production with different `archy-options.yaml` values (or Terraform `substitutions`).
@@ -12,29 +14,34 @@ struct ArchySubstitutions: Sendable {
         case category = "data_action_category"
     }
 
-    /// In order of first use: placeholder name and its default (the name the spec gives).
-    private(set) var entries: [(name: String, value: String)] = []
-    private var byKindAndValue: [String: String] = [:]
+    /// One placeholder: its name, its default (the name the spec gives) and what it names. A placeholder the spec
+    /// writes itself (a queue `"{{guest_queue}}"`) has no kind and an empty default, for the team to fill in.
+    struct Entry: Sendable {
+        var name: String
+        var value: String
+        var kind: Kind?
+    }
 
-    /// The spec's own placeholders (a name written `"{{guest_queue}}"` in the spec): kept as written, listed with
-    /// an empty value for the team to fill in.
-    private(set) var designerPlaceholders: Set<String> = []
+    /// In order of first use.
+    private(set) var entries: [Entry] = []
+    private var byKindAndValue: [String: String] = [:]
 
     /// Registers the spec's own placeholders first, so no generated name can take one of theirs.
     init(designerNamesIn values: [String]) {
-        for value in values { _ = placeholder(.flowName, value, generate: false) }
+        for value in values { addDesignerPlaceholders(in: value) }
+    }
+
+    private mutating func addDesignerPlaceholders(in value: String) {
+        for name in SpecScalars.placeholders(in: value) where !entries.contains(where: { $0.name == name }) {
+            entries.append(Entry(name: name, value: "", kind: nil))
+        }
     }
 
     /// The `{{name}}` text standing for `value` of this kind; the same value of a kind always gets the same name. A
-    /// value that already holds `{{placeholders}}` (the designer's) is kept as written and its placeholders listed.
-    mutating func placeholder(_ kind: Kind, _ value: String, generate: Bool = true) -> String {
-        let own = Self.placeholders(in: value)
-        guard generate || !own.isEmpty else { return value }
-        if !own.isEmpty {
-            for name in own where !entries.contains(where: { $0.name == name }) {
-                entries.append((name, ""))
-                designerPlaceholders.insert(name)
-            }
+    /// value that already holds `{{placeholders}}` (the designer's) is kept as written.
+    mutating func placeholder(_ kind: Kind, _ value: String) -> String {
+        if !SpecScalars.placeholders(in: value).isEmpty {
+            addDesignerPlaceholders(in: value)
             return value
         }
         let key = kind.rawValue + "\u{0}" + value
@@ -50,7 +57,7 @@ struct ArchySubstitutions: Sendable {
             name = "\(base)_\(suffix)"
             suffix += 1
         }
-        entries.append((name, value))
+        entries.append(Entry(name: name, value: value, kind: kind))
         byKindAndValue[key] = name
         return "{{\(name)}}"
     }
@@ -70,18 +77,5 @@ struct ArchySubstitutions: Sendable {
             }
         }
         return out
-    }
-
-    /// Every `{{name}}` in a text, in order.
-    static func placeholders(in text: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            let after = rest[open.upperBound...]
-            guard let close = after.range(of: "}}") else { break }
-            names.append(String(after[..<close.lowerBound]))
-            rest = after[close.upperBound...]
-        }
-        return names
     }
 }

@@ -21,6 +21,7 @@ package enum Emitter {
             "change the spec and run `claimmap compile` (CI runs `claimmap drift`).",
         ]
         let flow = FlowEmitter.emit(spec)
+        let program = ProgramLowering.program(spec)
         var files = [
             GeneratedFile(path: "flow.yaml", contents: YAMLRenderer.render(flow.yaml(), header: header)),
             GeneratedFile(
@@ -34,11 +35,11 @@ package enum Emitter {
             GeneratedFile(path: "participant-data.json", contents: ManifestEmitter.participantData(spec).rendered()),
             GeneratedFile(path: "guards.json", contents: ManifestEmitter.guards(spec).rendered()),
             GeneratedFile(path: "claims.json", contents: ManifestEmitter.claims(spec).rendered()),
-            GeneratedFile(path: "evaluator.json", contents: ProgramLowering.program(spec).json().rendered()),
+            GeneratedFile(path: "evaluator.json", contents: program.json().rendered()),
             GeneratedFile(path: "messenger.js", contents: MessengerScriptEmitter.emit(spec)),
             GeneratedFile(
                 path: "Evaluator.swift",
-                contents: SwiftEvaluatorEmitter.emit(ProgramLowering.program(spec), specPath: spec.path)),
+                contents: SwiftEvaluatorEmitter.emit(program, specPath: spec.path)),
         ]
         let actions =
             spec.enrichments.map {

@@ -139,9 +139,8 @@ struct FlowEmitter {
                 }
                 let converted = Self.convert(temporary, from: natural, to: variable.type)
                 statements.append(
-                    ArchyUpdateStatement(
-                        kind: ArchyShapes.statementKind(variable.type.description), variable: variable.name,
-                        value: .expression("If(\(Self.isSet(temporary, natural)), \(converted), \(variable.name))")))
+                    Self.keepDefault(
+                        variable.name, type: variable.type, unless: temporary, of: natural, becomes: converted))
             }
             actions.append(
                 .callData(
@@ -165,6 +164,17 @@ struct FlowEmitter {
     /// `Count(x) > 0`.
     static func isSet(_ value: String, _ type: ArchitectType) -> String {
         type.isCollection ? "Count(\(value)) > 0" : "IsSet(\(value))"
+    }
+
+    /// `variable = If(<temporary is set>, value, variable)`: a data action's output, landed in a task variable of type
+    /// `temporaryType`, replaces the variable (its default) only when the action returned it.
+    static func keepDefault(
+        _ variable: String, type: ArchitectType, unless temporary: String, of temporaryType: ArchitectType,
+        becomes value: String
+    ) -> ArchyUpdateStatement {
+        ArchyUpdateStatement(
+            kind: ArchyShapes.statementKind(type.description), variable: variable,
+            value: .expression("If(\(isSet(temporary, temporaryType)), \(value), \(variable))"))
     }
 
     /// The Architect type a data action's output of this claim arrives as (its JSON type's natural mapping).
@@ -269,9 +279,8 @@ struct FlowEmitter {
             taskVariables.append(Self.variable(temporary, output.type, .noValue))
             outputs.append((output.field, temporary))
             statements.append(
-                ArchyUpdateStatement(
-                    kind: ArchyShapes.statementKind(output.type.description), variable: output.variable,
-                    value: .expression("If(\(Self.isSet(temporary, output.type)), \(temporary), \(output.variable))")))
+                Self.keepDefault(
+                    output.variable, type: output.type, unless: temporary, of: output.type, becomes: temporary))
         }
         let call = ArchyCallData(
             name: guardAction.name, category: substitutions.placeholder(.category, guardAction.category),

@@ -1,4 +1,5 @@
 import ClaimMapJSON
+import ClaimMapSyntax
 
 /// A small model of HCL (Terraform's configuration language) and a printer in `terraform fmt` style: two-space
 /// indentation, the `=` of consecutive attributes aligned, one blank line between blocks. Every text goes through
@@ -18,50 +19,31 @@ indirect enum HCLValue: Sendable {
     case jsonencode(JSONValue)
 
     static func quoted(_ text: String) -> String {
-        // Scalar by scalar (never by Character: CR LF, or a quote followed by a combining mark, is one Character).
-        var out = "\""
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "{" where previous == "$" || previous == "%":
-                // `$${` and `%%{`: the sequence is literal text, not a template.
-                if let marker = previous {
-                    out.unicodeScalars.insert(marker, at: out.unicodeScalars.index(before: out.unicodeScalars.endIndex))
-                }
-                out += "{"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.isInvisible {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    let (prefix, width) = scalar.value > 0xFFFF ? ("\\U", 8) : ("\\u", 4)
-                    out += prefix + String(repeating: "0", count: max(0, width - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-            previous = scalar
-        }
-        return out + "\""
+        QuotedText.doubleQuoted(
+            text,
+            special: { scalar, previous in
+                // `$${` and `%%{`: the `$` or `%` already written, doubled, makes the sequence literal text.
+                scalar == "{" && (previous == "$" || previous == "%") ? previous.map { "\($0){" } : nil
+            }, invisible: QuotedText.uEscape)
     }
 
     /// An HCL string template in which each `{{name}}` becomes `${var.name}` and everything else is literal text.
     static func substituted(_ text: String) -> HCLValue {
-        var parts = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            var literal = String(quoted(String(rest[..<open.lowerBound])).dropFirst().dropLast())
-            // A literal `$` or `%` right before the interpolation would make `$${`, an escape: write it as one.
-            if let last = literal.last, last == "$" || last == "%" { literal = literal.dropLast() + "${\"\(last)\"}" }
-            parts += literal
-            parts += "${var.\(rest[open.upperBound..<close.lowerBound])}"
-            rest = rest[close.upperBound...]
+        guard let parts = SpecScalars.substitutionParts(text) else { return .string(text) }
+        var template = ""
+        for part in parts {
+            switch part {
+            case .literal(let literal):
+                template += String(quoted(literal).dropFirst().dropLast())
+            case .placeholder(let name):
+                // A literal `$` or `%` right before the interpolation would make `$${`, an escape: write it as one.
+                if let last = template.last, last == "$" || last == "%" {
+                    template = template.dropLast() + "${\"\(last)\"}"
+                }
+                template += "${var.\(name)}"
+            }
         }
-        parts += String(quoted(String(rest)).dropFirst().dropLast())
-        return .expression("\"" + parts + "\"")
+        return .expression("\"" + template + "\"")
     }
 
     static func from(_ json: JSONValue) -> HCLValue {

@@ -27,27 +27,9 @@ struct SwiftSource {
             separator: "\n") + "\n"
     }
 
-    /// A Swift string literal for any text (escapes, no interpolation).
+    /// A Swift string literal for any text (escapes, no interpolation); invisible scalars as `\u{…}`.
     static func literal(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                // Controls, line separators and invisible format characters (bidirectional overrides: "Trojan
-                // Source") are written as escapes, so what a reviewer reads is what the compiler compiles.
-                if scalar.isInvisible {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        QuotedText.doubleQuoted(text, invisible: { "\\u{\(String($0.value, radix: 16))}" })
     }
 
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }

@@ -1,5 +1,6 @@
 import ClaimMapJSON
 import ClaimMapSemantics
+import ClaimMapSyntax
 
 /// `Generated/<name>/terraform/`: the deployment as CX as Code (MyPureCloud/terraform-provider-genesyscloud, the
 /// schema of its `docs/resources/*.md` at v1.84.1; docs/deploying.md and docs/decisions.md say what each block is
@@ -61,13 +62,15 @@ enum TerraformEmitter {
         ]
     }
 
-    /// A placeholder's kind, from its name (ArchySubstitutions).
-    private static func kind(_ name: String) -> ArchySubstitutions.Kind? {
-        for kind in [ArchySubstitutions.Kind.flowName, .division, .queue, .skill, .category]
-        where name == kind.rawValue || name.hasPrefix(kind.rawValue + "_") {
-            return kind
+    /// The data source that looks up a placeholder's value by name, so `terraform plan` fails on one that does not
+    /// exist (the provider's docs/data-sources/*.md: each takes `name` and returns it).
+    private static func dataSource(_ kind: ArchySubstitutions.Kind?) -> String? {
+        switch kind {
+        case .division?: "genesyscloud_auth_division"
+        case .queue?: "genesyscloud_routing_queue"
+        case .skill?: "genesyscloud_routing_skill"
+        case .flowName?, .category?, nil: nil
         }
-        return nil
     }
 
     private static func variable(_ name: String, description: String, type: String, default value: HCLValue?)
@@ -80,9 +83,16 @@ enum TerraformEmitter {
 
     static func variables(_ spec: CheckedSpec, _ flow: ArchyFlow, _ actions: [Action]) -> [HCLBlock] {
         var blocks: [HCLBlock] = []
-        for (name, value) in flow.substitutions {
+        for entry in flow.substitutions {
+            let (name, value) = (entry.name, entry.value)
             let description: String
-            if value.isEmpty {
+            switch entry.kind {
+            case .flowName?: description = "Name of the inbound message flow in Architect."
+            case .division?: description = "Division the flow is published in (must exist)."
+            case .queue?: description = "Name of the queue the spec calls \"\(value)\" (must exist)."
+            case .skill?: description = "Name of the ACD skill the spec calls \"\(value)\" (must exist)."
+            case .category?: description = "Data-action category the spec calls \"\(value)\"."
+            case nil:
                 // The spec's own placeholder: no default to give.
                 blocks.append(
                     variable(
@@ -90,21 +100,13 @@ enum TerraformEmitter {
                         type: "string", default: nil))
                 continue
             }
-            switch kind(name) {
-            case .flowName?: description = "Name of the inbound message flow in Architect."
-            case .division?: description = "Division the flow is published in (must exist)."
-            case .queue?: description = "Name of the queue the spec calls \"\(value)\" (must exist)."
-            case .skill?: description = "Name of the ACD skill the spec calls \"\(value)\" (must exist)."
-            case .category?: description = "Data-action category the spec calls \"\(value)\"."
-            case nil: description = "Flow substitution \(name)."
-            }
             blocks.append(variable(name, description: description, type: "string", default: .string(value)))
         }
         // A data-action URL's own {{placeholders}} (a host per org, say) are variables too.
         let declared = Set(flow.substitutions.map(\.name))
         var seen = Set<String>()
         for action in actions {
-            for name in ArchySubstitutions.placeholders(in: action.document.requestURLTemplate)
+            for name in SpecScalars.placeholders(in: action.document.requestURLTemplate)
             where !declared.contains(name) && seen.insert(name).inserted {
                 blocks.append(
                     variable(
@@ -163,33 +165,17 @@ enum TerraformEmitter {
     static func main(_ spec: CheckedSpec, _ flow: ArchyFlow, _ actions: [Action]) -> [HCLBlock] {
         var blocks: [HCLBlock] = []
         var substitutions: [(String, HCLValue)] = []
-        for (name, value) in flow.substitutions {
-            if value.isEmpty {  // the spec's own placeholder: its value is the team's
+        for entry in flow.substitutions {
+            let name = entry.name
+            guard let source = dataSource(entry.kind) else {
                 substitutions.append((name, .expression("var.\(name)")))
                 continue
             }
-            switch kind(name) {
-            case .division?:
-                blocks.append(
-                    HCLBlock(
-                        header: "data \"genesyscloud_auth_division\" \(HCLValue.quoted(name))",
-                        items: [.attribute("name", .expression("var.\(name)"))]))
-                substitutions.append((name, .expression("data.genesyscloud_auth_division.\(name).name")))
-            case .queue?:
-                blocks.append(
-                    HCLBlock(
-                        header: "data \"genesyscloud_routing_queue\" \(HCLValue.quoted(name))",
-                        items: [.attribute("name", .expression("var.\(name)"))]))
-                substitutions.append((name, .expression("data.genesyscloud_routing_queue.\(name).name")))
-            case .skill?:
-                blocks.append(
-                    HCLBlock(
-                        header: "data \"genesyscloud_routing_skill\" \(HCLValue.quoted(name))",
-                        items: [.attribute("name", .expression("var.\(name)"))]))
-                substitutions.append((name, .expression("data.genesyscloud_routing_skill.\(name).name")))
-            case .flowName?, .category?, nil:
-                substitutions.append((name, .expression("var.\(name)")))
-            }
+            blocks.append(
+                HCLBlock(
+                    header: "data \(HCLValue.quoted(source)) \(HCLValue.quoted(name))",
+                    items: [.attribute("name", .expression("var.\(name)"))]))
+            substitutions.append((name, .expression("data.\(source).\(name).name")))
         }
         if !actions.isEmpty {
             blocks.append(
@@ -223,7 +209,7 @@ enum TerraformEmitter {
                     ]))
         }
         let categoryVariable = Dictionary(
-            flow.substitutions.filter { kind($0.name) == .category }.map { ($0.value, $0.name) },
+            flow.substitutions.filter { $0.kind == .category }.map { ($0.value, $0.name) },
             uniquingKeysWith: { first, _ in first })
         for action in actions {
             let document = action.document

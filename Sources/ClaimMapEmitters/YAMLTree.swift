@@ -132,34 +132,22 @@ enum YAMLRenderer {
     private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".utf8)
 
     static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            // NEL, LS and PS are line breaks to a YAML 1.1 reader and would fold into a space on reload
-            // (`Retail<NEL>VIP` would name the queue `Retail VIP`): YAML's own escapes keep them exact.
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+        QuotedText.doubleQuoted(
+            text,
+            special: { scalar, _ in
+                switch scalar {
+                // NEL, LS and PS are line breaks to a YAML 1.1 reader and would fold into a space on reload
+                // (`Retail<NEL>VIP` would name the queue `Retail VIP`): YAML's own escapes keep them exact.
+                case "\u{85}": return "\\N"
+                case "\u{2028}": return "\\L"
+                case "\u{2029}": return "\\P"
+                default:
+                    guard scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value),
+                        !["\n", "\r", "\t"].contains(scalar)
+                    else { return nil }
                     let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else if scalar.isInvisible {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out +=
-                        scalar.value <= 0xFFFF
-                        ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                        : "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+                    return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                 }
-            }
-        }
-        return out + "\""
+            }, invisible: QuotedText.uEscape)
     }
 }

@@ -667,21 +667,17 @@ package struct SpecParser {
                 return "\(scalar.codePointName) is not allowed in a name"
             }
         }
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                return "substitution `{{` must end with `}}`"
-            }
-            let name = String(rest[open.upperBound..<close.lowerBound])
+        guard let parts = SpecScalars.substitutionParts(text) else {
+            return "a `{{` is not closed by `}}`, or a `}}` closes no substitution"
+        }
+        for case .placeholder(let name) in parts {
             guard SpecScalars.isIdentifier(name) else {
                 return "substitution `{{\(name)}}` must be a name of letters, digits and `_`"
             }
             if reservedSubstitutions.contains(name) {
                 return "substitution `{{\(name)}}` is a variable of the generated Terraform; choose another name"
             }
-            rest = rest[close.upperBound...]
         }
-        if rest.contains("}}") { return "a `}}` closes no substitution" }
         return nil
     }
 

@@ -36,6 +36,33 @@ package enum SpecScalars {
         return DurationValue(amount: amount, unit: unit)
     }
 
+    /// A text cut at its Archy substitutions: literal runs and the names of `{{name}}` placeholders, in order, or
+    /// nil when a `{{` is not closed or a `}}` closes nothing. The one reading of `{{...}}` that the spec parser
+    /// checks names with and the emitters substitute with.
+    package enum SubstitutionPart: Hashable, Sendable {
+        case literal(String)
+        case placeholder(String)
+    }
+
+    package static func substitutionParts(_ text: String) -> [SubstitutionPart]? {
+        var parts: [SubstitutionPart] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
+            if open.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<open.lowerBound]))) }
+            parts.append(.placeholder(String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
+        if rest.contains("}}") { return nil }
+        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        return parts
+    }
+
+    /// The placeholder names of `text`, in order (none when it does not parse).
+    package static func placeholders(in text: String) -> [String] {
+        (substitutionParts(text) ?? []).compactMap { if case .placeholder(let name) = $0 { name } else { nil } }
+    }
+
     /// Whether `text` matches `^[A-Za-z][A-Za-z0-9_]*$`.
     package static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first.isASCIILetter else { return false }

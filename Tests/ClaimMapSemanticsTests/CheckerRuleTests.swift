@@ -98,6 +98,13 @@ struct CheckerRuleTests {
                     "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: \"{{gold_queue}}\"\n  - rule: d\n    queue: D\n"
             ]),
         Rule(
+            name: "a substitution that is not closed", code: "CM1121",
+            failing: [
+                "routing":
+                    "  - rule: a\n    when: Flow.Tier == \"gold\"\n    queue: 1️⃣\"{{gold\"\n  - rule: d\n    queue: D\n"
+            ],
+            passing: [:]),
+        Rule(
             name: "IsNotSetOrEmpty on a collection", code: "CM2120",
             failing: [
                 "routing":

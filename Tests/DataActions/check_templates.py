@@ -205,7 +205,7 @@ def check(path, failures):
                     text = render(template, context_for(backend, translation_map, defaults, reading))
                 except TemplateError as error:
                     failures.append("%s: %s" % (path, error))
-                    return cases
+                    return cases, len(checked_bindings)
                 try:
                     document = json.loads(text)
                 except ValueError as error:
@@ -233,7 +233,7 @@ def check(path, failures):
             elif not flow_tests(flow_text, temporary, properties[field].get("type") == "array"):
                 failures.append("%s: flow.yaml does not test %s before it replaces the default" % (path, temporary))
             checked_bindings.append(field)
-    return cases
+    return cases, len(checked_bindings)
 
 
 def main():
@@ -243,7 +243,11 @@ def main():
         print("error: no data actions found under %s" % ROOT, file=sys.stderr)
         return 1
     failures = []
-    cases = sum(check(path, failures) for path in paths)
+    results = [check(path, failures) for path in paths]
+    cases = sum(c for c, _ in results)
+    bindings = sum(b for _, b in results)
+    if bindings == 0:
+        failures.append("no flow binding of a data-action output was checked: the flow agreement check found nothing")
     # The checker itself: a template that writes null for a missing field must be caught.
     probe = []
     old = {"config": {"response": {"translationMap": {"a": "$.a"}, "translationMapDefaults": {"a": "null"},
@@ -259,8 +263,8 @@ def main():
         failures.append("the checker did not catch a template that writes null for a missing string")
     for failure in failures:
         print("FAIL " + failure)
-    print("%d data actions, %d rendered cases (each field present, absent and null, two readings of null), %d failures"
-          % (len(paths), cases, len(failures)))
+    print("%d data actions, %d rendered cases (each field present, absent and null, two readings of null), "
+          "%d flow bindings tested before they replace a default, %d failures" % (len(paths), cases, bindings, len(failures)))
     return 1 if failures else 0
 
 

@@ -111,33 +111,27 @@ def check_folder(folder, failures):
                 failures.append("%s:%d: a string is not closed on its line" % (path, number))
             if line != line.rstrip() or (len(line) - len(line.lstrip(" "))) % 2:
                 failures.append("%s:%d: not in terraform fmt style (trailing space or odd indentation)" % (path, number))
-        parsed[path] = hcl2.load(io.StringIO(text))
+        parsed[path] = (text, hcl2.load(io.StringIO(text)))
     resources, data_sources, variables, used = {}, {}, {}, set()
-    for path, document in parsed.items():
-        for entry in document.get("resource", []):
-            for kind, named in entry.items():
-                for name, body in named.items():
-                    kind, name = unquote(kind), unquote(name)
-                    schema = SCHEMA["resources"].get(kind)
-                    if schema is None:
-                        failures.append("%s: resource type %s is not in the provider's schema" % (path, kind))
-                        continue
-                    check_body(kind, name, body, schema, path, "%s.%s" % (kind, name), failures)
-                    resources[(kind, name)] = body
-        for entry in document.get("data", []):
-            for kind, named in entry.items():
-                for name, body in named.items():
-                    kind, name = unquote(kind), unquote(name)
-                    schema = SCHEMA["data_sources"].get(kind)
-                    if schema is None:
-                        failures.append("%s: data source %s is not in the provider's schema" % (path, kind))
-                        continue
-                    check_body(kind, name, body, schema, path, "data.%s.%s" % (kind, name), failures)
-                    data_sources[(kind, name)] = body
+    # resource and data blocks: the same walk against their own half of the schema table.
+    walks = (("resource", "resources", "resource type", "", resources),
+             ("data", "data_sources", "data source", "data.", data_sources))
+    for path, (text, document) in parsed.items():
+        for key, table, noun, prefix, found in walks:
+            for entry in document.get(key, []):
+                for kind, named in entry.items():
+                    for name, body in named.items():
+                        kind, name = unquote(kind), unquote(name)
+                        schema = SCHEMA[table].get(kind)
+                        if schema is None:
+                            failures.append("%s: %s %s is not in the provider's schema" % (path, noun, kind))
+                            continue
+                        check_body(kind, name, body, schema, path, "%s%s.%s" % (prefix, kind, name), failures)
+                        found[(kind, name)] = body
         for entry in document.get("variable", []):
             for name, body in entry.items():
                 variables[unquote(name)] = body
-        used.update(re.findall(r"\bvar\.([A-Za-z_][A-Za-z0-9_]*)", open(path, encoding="utf-8").read()))
+        used.update(re.findall(r"\bvar\.([A-Za-z_][A-Za-z0-9_]*)", text))
     for name in sorted(used):
         if name not in variables:
             failures.append("%s: var.%s is used but not declared" % (folder, name))

@@ -44,13 +44,12 @@ function createPage(options = {}) {
 
   const page = {
     window, warnings, storage,
-    log: null,
-    state: null,
     sdk: null,
+    // What the fake recorded; empty until genesys.min.js "loads".
+    get log() { return page.sdk ? page.sdk.log : []; },
+    get state() { return page.sdk ? page.sdk.state : {}; },
     load() {
       page.sdk = window.FakeGenesysSDK.install(window, Object.assign({}, options, { storage }));
-      page.log = page.sdk.log;
-      page.state = page.sdk.state;
     },
     run(source) { vm.runInContext(source, context); },
     command: (name, data) => page.sdk.command(name, data),
@@ -65,9 +64,6 @@ function createPage(options = {}) {
       }
     },
   };
-  // Before load() the log is empty; afterwards it is the fake's.
-  page.log = [];
-  page.state = {};
   return page;
 }
 
