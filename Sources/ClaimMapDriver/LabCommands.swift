@@ -14,18 +14,7 @@ extension Driver {
         let privatePath = "\(directory)/\(kid).private.jwk.json"
         do {
             try fileSystem.createDirectory(directory)
-            var existing: [JSONValue] = []
-            if fileSystem.fileExists(jwksPath) {
-                let document = try StrictJSONReader(maxDepth: 16).parse(try fileSystem.readFile(jwksPath))
-                guard case .array(let keys)? = document[member: "keys"] else {
-                    return CommandOutput(stderr: "error: \(jwksPath) is not a JWKS (no `keys` array)\n", exitCode: 2)
-                }
-                if keys.contains(where: { $0[member: "kid"] == .string(kid) }) {
-                    return CommandOutput(
-                        stderr: "error: \(jwksPath) already holds kid \"\(kid)\"; choose another kid\n", exitCode: 2)
-                }
-                existing = keys
-            }
+            let existing = try existingKeys(jwksPath, adding: kid)
             if fileSystem.fileExists(privatePath) {
                 return CommandOutput(
                     stderr: "error: \(privatePath) exists; a private key is never overwritten\n", exitCode: 2)
@@ -37,6 +26,52 @@ extension Driver {
             return CommandOutput(
                 stdout:
                     "private key: \(privatePath) (mode 0600; keep it out of version control)\npublic JWKS: \(jwksPath) (now \(existing.count + 1) key\(existing.isEmpty ? "" : "s"))\n"
+            )
+        } catch {
+            return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
+        }
+    }
+
+    /// The keys already in the JWKS at `path` (none when it does not exist yet). Throws when the file is not a JWKS
+    /// or already holds `kid`: a lookup by kid must stay unambiguous.
+    private func existingKeys(_ path: String, adding kid: String) throws -> [JSONValue] {
+        guard fileSystem.fileExists(path) else { return [] }
+        let document = try StrictJSONReader(maxDepth: 16).parse(try fileSystem.readFile(path))
+        guard case .array(let keys)? = document[member: "keys"] else {
+            throw ReplayUsageError("\(path) is not a JWKS (no `keys` array)")
+        }
+        if keys.contains(where: { $0[member: "kid"] == .string(kid) }) {
+            throw ReplayUsageError("\(path) already holds kid \"\(kid)\"; choose another kid")
+        }
+        return keys
+    }
+
+    /// `keys import`: adds the public half of a PEM RSA key to a JWKS (created or merged) under `kid`, for an IdP
+    /// that hands out PEM. The result is loaded back under the key policy, so a key replay would drop (1024 bits,
+    /// e = 3) is refused here.
+    package func runKeysImport(pem pemPath: String, kid: String, jwks jwksPath: String) -> CommandOutput {
+        guard !kid.isEmpty, kid.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            return CommandOutput(stderr: "error: --kid must be printable ASCII without spaces\n", exitCode: 2)
+        }
+        do {
+            guard fileSystem.fileExists(pemPath) else {
+                return CommandOutput(stderr: "error: cannot read \(pemPath): no such file\n", exitCode: 2)
+            }
+            let pem = String(decoding: try fileSystem.readFile(pemPath, limit: 64 << 10), as: UTF8.self)
+            guard pem.contains("-----BEGIN ") else {
+                return CommandOutput(stderr: "error: \(pemPath) is not PEM (no -----BEGIN line)\n", exitCode: 2)
+            }
+            let key = try RSAPrivateJWK.publicJSON(pem: pem, kid: kid)
+            let existing = try existingKeys(jwksPath, adding: kid)
+            let document = Array(JSONValue.object([("keys", .array(existing + [key]))]).rendered().utf8)
+            let loaded = try JWKS(bytes: document)
+            if let dropped = loaded.dropped.first(where: { $0.kid == kid }) {
+                return CommandOutput(stderr: "error: \(pemPath): \(dropped.reason)\n", exitCode: 2)
+            }
+            try fileSystem.writeFile(jwksPath, document)
+            return CommandOutput(
+                stdout:
+                    "public JWKS: \(jwksPath) (now \(existing.count + 1) key\(existing.isEmpty ? "" : "s"); kid \"\(kid)\" must be the kid in the IdP's token headers)\n"
             )
         } catch {
             return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
@@ -68,8 +103,21 @@ extension Driver {
             guard fileSystem.fileExists(keyPath) else {
                 return CommandOutput(stderr: "error: cannot read key \(keyPath)\n", exitCode: 2)
             }
-            let key = try RSAPrivateJWK(
-                json: try StrictJSONReader(maxDepth: 16).parse(try fileSystem.readFile(keyPath)))
+            let keyBytes = try fileSystem.readFile(keyPath, limit: 64 << 10)
+            if String(decoding: keyBytes.prefix(256), as: UTF8.self).contains("-----BEGIN ") {
+                return CommandOutput(
+                    stderr:
+                        "error: \(keyPath) is a PEM key; token mint signs with a private JWK: create one with `claimmap keys generate --kid KID --out DIR` and give --key DIR/KID.private.jwk.json\n",
+                    exitCode: 2)
+            }
+            let keyJSON = try StrictJSONReader(maxDepth: 16).parse(keyBytes)
+            if keyJSON[member: "keys"] != nil {
+                return CommandOutput(
+                    stderr:
+                        "error: \(keyPath) is a JWKS (public keys, which cannot sign); give the private JWK `claimmap keys generate` wrote beside it: DIR/KID.private.jwk.json\n",
+                    exitCode: 2)
+            }
+            let key = try RSAPrivateJWK(json: keyJSON)
             let payload = try StrictJSONReader(maxDepth: 16).parse(claims)
             guard case .object(var members) = payload else {
                 return CommandOutput(stderr: "error: the claims must be a JSON object\n", exitCode: 2)

@@ -215,6 +215,11 @@ package struct ReplaySession: Sendable {
             options.jwks != nil
             ? try fs.readFile(jwksPath, limit: JWKS.maxBytes + 1)
             : try fs.readFileInPlace(jwksPath, limit: JWKS.maxBytes + 1)
+        if String(decoding: bytes.prefix(256), as: UTF8.self).contains("-----BEGIN ") {
+            throw ReplayUsageError(
+                "\(jwksPath) is a PEM key, not a JWKS; convert it once with `claimmap keys import --pem \(jwksPath) --kid KID --jwks jwks.json` (KID: the kid in the IdP's token headers) and give that JWKS"
+            )
+        }
         if !extraKeys.isEmpty, case .object(var members)? = try? StrictJSONReader(maxDepth: 16).parse(bytes),
             let index = members.firstIndex(where: { $0.0 == "keys" }), case .array(let existing) = members[index].1
         {
@@ -254,6 +259,51 @@ package struct ReplaySession: Sendable {
         package var kid: String?
         package var rejection: Rejection?
         package var result: EvaluationResult?
+        /// The checks an accepted token passed, in the verifier's order: only those that ran (`nonce` only when
+        /// compared with `--nonce`, `maxAge` only when the spec sets one, `nbf` and `typ` only when present).
+        package var checks: [String] = []
+        /// What replay assumed or did not check, for the text form: an uncompared nonce, an enrichment answered from
+        /// the token's own claims, a guarded action given no response.
+        package var notes: [String] = []
+    }
+
+    /// The verifier's checks of an accepted token, named as the text form lists them.
+    func checksPassed(_ claims: JSONValue, typ: String?) -> [String] {
+        var checks = ["size", "segments", "base64url", "header", "alg", "key", "signature", "iss", "aud", "exp"]
+        if claims[member: "nbf"] != nil { checks.append("nbf") }
+        checks.append("iat")
+        if policy.maxAgeSeconds != nil { checks.append("maxAge") }
+        if policy.expectedNonce != nil { checks.append("nonce") }
+        if typ != nil { checks.append("typ") }
+        checks.append("claim contract")
+        return checks
+    }
+
+    /// `segment` or, for a claim read from another member, `segment from "https://bank.example/segment"`.
+    func claimPlace(_ name: String) -> String {
+        guard let claim = claimChecks.first(where: { $0.name == name }), claim.path != [name] else { return name }
+        return "\(name) from \(JSONValue.quoted(claim.path.joined(separator: ".")))"
+    }
+
+    /// The notes of an accepted token (see `Outcome.notes`).
+    func notes(_ claims: JSONValue) -> [String] {
+        var notes: [String] = []
+        if policy.expectedNonce == nil, policy.nonceRequired || claims[member: "nonce"] != nil {
+            notes.append(
+                "nonce present, not compared: give --nonce with the value the page sent to check it")
+        }
+        for enrichment in program.enrichments where input.enrichments[enrichment.name] == nil {
+            notes.append(
+                "enrichment `\(enrichment.name)`: no --enrichment \(enrichment.name)=FILE|fail given, so its answer "
+                    + "was taken from the token's claims (\(enrichment.returns.map(claimPlace).joined(separator: ", ")))"
+            )
+        }
+        for action in program.guards where input.actions[action.name] == nil && !action.outputs.isEmpty {
+            notes.append(
+                "guarded action `\(action.name)`: no --enrichment \(action.name)=FILE given, so its outputs keep "
+                    + "their defaults")
+        }
+        return notes
     }
 
     /// Best-effort `alg`/`kid` of a token's header, for the report (even when the token is rejected later).
@@ -280,6 +330,8 @@ package struct ReplaySession: Sendable {
             conversation.claims = verified.claims
             conversation.checkedClaims = checked
             outcome.result = interpreter.evaluate(conversation)
+            outcome.checks = checksPassed(verified.claims, typ: verified.jws.typ)
+            outcome.notes = notes(verified.claims)
         } catch {
             // The verifier stopped before (or without) handing back the header: read it once more, best effort.
             if outcome.alg == nil { (outcome.alg, outcome.kid) = Self.headerFacts(token) }

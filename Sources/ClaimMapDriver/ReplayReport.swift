@@ -56,9 +56,9 @@ extension ReplaySession.Outcome {
                 "guest: an unauthenticated conversation (no token; every token-derived value is NOT_SET unless it has a default)\n"
         } else {
             out += "\(label): accepted — \(header)\n"
-            out +=
-                "  checks passed: size, segments, base64url, header, alg, key, signature, iss, aud, exp, nbf, iat, maxAge, nonce, typ, claim contract\n"
+            out += "  checks passed: \(checks.joined(separator: ", "))\n"
         }
+        for note in notes { out += "  note: \(t(note))\n" }
         out += "  variables:\n"
         let width = result.variables.map(\.name.count).max() ?? 0
         for variable in result.variables {
@@ -89,6 +89,13 @@ extension ReplaySession.Outcome {
                 out +=
                     "    \(decision.name): \(decision.allowed ? "allowed" : "denied (\(t(decision.reason ?? "")))")\n"
             }
+        }
+        for refusal in result.refusedAttributes {
+            let kept = refusal.kept.map { "\($0.variable) keeps \(Self.show($0.value))" }.joined(separator: ", ")
+            let value = t(JSONValue.quoted(refusal.value))
+            let origin = refusal.origin == "page" ? "" : " (mirrored from \(t(refusal.origin)))"
+            out +=
+                "  refused: attribute \(t(refusal.attribute)) = \(value)\(origin): \(t(refusal.reason)); \(t(kept))\n"
         }
         for warning in result.warnings { out += "  warning: \(t(warning))\n" }
         return out

@@ -77,10 +77,36 @@ public struct EvaluationResult: Sendable, Hashable {
     public var guards: [GuardDecision]
     /// Data problems that did not reject the token, e.g. an enrichment value that broke its claim's contract.
     public var warnings: [String]
+    /// Page values (or mirrored claims) an attribute's contract refused; each target kept what it had.
+    public var refusedAttributes: [RefusedAttribute] = []
+
+    /// An attribute value the flow's checks would refuse: which, why, and what each of its variables holds instead.
+    public struct RefusedAttribute: Sendable, Hashable {
+        public var attribute: String
+        public var value: String
+        /// `not one of its enum values ...`, `longer than its maxLength ...`, `does not match its pattern ...`, `empty`.
+        public var reason: String
+        /// `page` for a value the page sent, or `claim <name>` for a mirrored claim.
+        public var origin: String
+        /// Each target variable and the value it keeps (nil: NOT_SET).
+        public var kept: [(variable: String, value: Value?)]
+
+        public static func == (lhs: RefusedAttribute, rhs: RefusedAttribute) -> Bool {
+            lhs.attribute == rhs.attribute && lhs.value == rhs.value && lhs.reason == rhs.reason
+                && lhs.origin == rhs.origin && lhs.kept.map(\.variable) == rhs.kept.map(\.variable)
+                && lhs.kept.map(\.value) == rhs.kept.map(\.value)
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(attribute)
+            hasher.combine(value)
+        }
+    }
 
     public static func == (lhs: EvaluationResult, rhs: EvaluationResult) -> Bool {
         lhs.variables == rhs.variables && lhs.route == rhs.route && lhs.guards == rhs.guards
-            && lhs.warnings == rhs.warnings && lhs.participantData.map(\.key) == rhs.participantData.map(\.key)
+            && lhs.warnings == rhs.warnings && lhs.refusedAttributes == rhs.refusedAttributes
+            && lhs.participantData.map(\.key) == rhs.participantData.map(\.key)
             && lhs.participantData.map(\.value) == rhs.participantData.map(\.value)
     }
 

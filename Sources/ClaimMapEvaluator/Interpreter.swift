@@ -80,14 +80,24 @@ public struct Interpreter: Sendable {
                 }
             }
         }
+        var refused: [EvaluationResult.RefusedAttribute] = []
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
+            var origin = "page"
             if text == nil, let (index, path) = attribute.mirror, let claims = input.claims,
                 let raw = claim(index, path, in: claims)
             {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
+                origin = "claim \(program.claims[index].name)"
             }
-            guard let text, attribute.accepts(text) else { continue }
+            guard let text else { continue }
+            if let reason = attribute.refusal(text) {
+                refused.append(
+                    EvaluationResult.RefusedAttribute(
+                        attribute: attribute.spec.name, value: text, reason: reason, origin: origin,
+                        kept: attribute.targets.map { (plan.names[$0.slot], state.slots[$0.slot].value) }))
+                continue
+            }
             for target in attribute.targets { state.assign(target.slot, .string(text), source: target.label) }
         }
         for computation in plan.computations {
@@ -130,7 +140,7 @@ public struct Interpreter: Sendable {
             participantData: plan.participantData.map { datum in
                 (datum.key, datum.slot.flatMap { state.slots[$0].value }.map(Self.architectString))
             },
-            route: route, rulesTried: rulesTried, guards: decisions, warnings: warnings)
+            route: route, rulesTried: rulesTried, guards: decisions, warnings: warnings, refusedAttributes: refused)
     }
 
     private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> EvaluationResult.GuardDecision {
@@ -232,12 +242,20 @@ private final class Plan: Sendable {
             self.pattern = spec.pattern.map { PatternCache.shared.compiled($0) }
         }
 
-        /// A page value within the attribute's enum, length and pattern (and not empty).
-        func accepts(_ text: String) -> Bool {
-            if let values = spec.enumValues, !values.containsByteEqual(text) { return false }
-            if let maxLength = spec.maxLength, text.unicodeScalars.count > maxLength { return false }
-            if let pattern, !pattern.matches(text) { return false }
-            return !text.isEmpty
+        /// nil for a page value within the attribute's enum, length and pattern (and not empty); else why the
+        /// flow's checks refuse it.
+        func refusal(_ text: String) -> String? {
+            if let values = spec.enumValues, !values.containsByteEqual(text) {
+                return "not one of its enum values (\(values.map(JSONValue.quoted).joined(separator: ", ")))"
+            }
+            if let maxLength = spec.maxLength {
+                let count = text.unicodeScalars.count
+                if count > maxLength { return "longer than its maxLength \(maxLength) (\(count) characters)" }
+            }
+            if let pattern, !pattern.matches(text) {
+                return "does not match its pattern \(JSONValue.quoted(spec.pattern ?? ""))"
+            }
+            return text.isEmpty ? "empty (an empty attribute counts as not sent)" : nil
         }
     }
 

@@ -40,6 +40,10 @@ public enum IDTokenVerifier {
     /// bound (a test holds them equal); replay's `--now` uses this one.
     public static let maxNumericDate: Int64 = 253_402_300_799
 
+    /// A NumericDate in a rejection's detail: epoch seconds and the same instant in RFC 3339, so a person reading
+    /// `exp 1704070800 = 2024-01-01T01:00:00Z` need not convert it.
+    static func time(_ seconds: Int64) -> String { "\(seconds) = \(CivilTime.rfc3339(seconds: seconds))" }
+
     public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection)
         -> VerifiedIDToken
     {
@@ -52,14 +56,17 @@ public enum IDTokenVerifier {
         let leeway = policy.leewaySeconds
         guard let exp = try numericDate(claims, "exp", required: true) else { throw Rejection(.claimMissing, "exp") }
         if now >= exp &+? leeway {
-            throw Rejection(.expired, "exp \(exp) is \(now &-? exp)s before now (leeway \(leeway)s)")
+            throw Rejection(
+                .expired, "exp \(time(exp)), \(now &-? exp) s before now (\(time(now)); leeway \(leeway) s)")
         }
         if let nbf = try numericDate(claims, "nbf", required: false), now < nbf &-? leeway {
-            throw Rejection(.notYetValid, "nbf \(nbf) is \(nbf &-? now)s after now (leeway \(leeway)s)")
+            throw Rejection(
+                .notYetValid, "nbf \(time(nbf)), \(nbf &-? now) s after now (\(time(now)); leeway \(leeway) s)")
         }
         guard let iat = try numericDate(claims, "iat", required: true) else { throw Rejection(.claimMissing, "iat") }
         if iat > now &+? leeway {
-            throw Rejection(.iatInFuture, "iat \(iat) is \(iat &-? now)s after now (leeway \(leeway)s)")
+            throw Rejection(
+                .iatInFuture, "iat \(time(iat)), \(iat &-? now) s after now (\(time(now)); leeway \(leeway) s)")
         }
         if let maxAge = policy.maxAgeSeconds {
             let authTime = try numericDate(claims, "auth_time", required: false)
@@ -67,10 +74,14 @@ public enum IDTokenVerifier {
             let name = authTime == nil ? "iat" : "auth_time"
             // An authentication time in the future cannot satisfy an age limit (OIDC Core §3.1.3.7 step 11).
             if issued > now &+? leeway {
-                throw Rejection(.tokenTooOld, "\(name) \(issued) is \(issued &-? now)s after now (leeway \(leeway)s)")
+                throw Rejection(
+                    .tokenTooOld,
+                    "\(name) \(time(issued)), \(issued &-? now) s after now (\(time(now)); leeway \(leeway) s)")
             }
             if now &-? issued > maxAge &+? leeway {
-                throw Rejection(.tokenTooOld, "\(name) is \(now &-? issued)s ago; maxAge is \(maxAge)s")
+                throw Rejection(
+                    .tokenTooOld,
+                    "\(name) \(time(issued)), \(now &-? issued) s before now (\(time(now))); maxAge is \(maxAge) s")
             }
         }
         try checkNonce(claims, policy)

@@ -70,6 +70,32 @@ public struct RSAPrivateJWK: Sendable {
                 + members.map { ($0.0, .string($0.1)) })
     }
 
+    /// The public JWK of a PEM RSA key (`BEGIN PUBLIC KEY`, `BEGIN RSA PUBLIC KEY`, or a private key's PEM, whose
+    /// public half is taken), for `claimmap keys import`: what an IdP that publishes PEM instead of a JWKS needs.
+    /// No `alg`: the key is not restricted to one algorithm (identity.algorithms still is).
+    public static func publicJSON(pem: String, kid: String) throws -> JSONValue {
+        let publicKey: _RSA.Signing.PublicKey
+        if pem.contains("PRIVATE KEY-----") {
+            do {
+                publicKey = try _RSA.Signing.PrivateKey(pemRepresentation: pem).publicKey
+            } catch {
+                throw Failure.invalid("the PEM holds no RSA private key of 2048 bits or more that swift-crypto reads")
+            }
+        } else {
+            do {
+                publicKey = try _RSA.Signing.PublicKey(pemRepresentation: pem)
+            } catch {
+                throw Failure.invalid("the PEM holds no RSA public key of 2048 bits or more that swift-crypto reads")
+            }
+        }
+        let primitives = try publicKey.getKeyPrimitives()
+        return .object([
+            ("kty", .string("RSA")), ("kid", .string(kid)), ("use", .string("sig")),
+            ("n", .string(Base64URL.encode(Array(primitives.modulus).drop { $0 == 0 }))),
+            ("e", .string(Base64URL.encode(Array(primitives.publicExponent).drop { $0 == 0 }))),
+        ])
+    }
+
     public func publicJSON() -> JSONValue {
         .object(
             [("kty", .string("RSA")), ("kid", .string(kid)), ("use", .string("sig")), ("alg", .string("RS256"))]

@@ -17,7 +17,27 @@ struct TestCommand: ParsableCommand {
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Key lab for tests and replay.", subcommands: [GenerateKey.self])
+        commandName: "keys", abstract: "Key lab for tests and replay.",
+        subcommands: [GenerateKey.self, ImportKey.self])
+
+    struct ImportKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Add a PEM RSA key's public half to a JWKS (for an IdP that publishes PEM instead of a JWKS).")
+
+        @Option(help: "The PEM file (public key, or a private key whose public half is taken).")
+        var pem: String
+
+        @Option(help: "The key id: the kid the IdP puts in its tokens' header.")
+        var kid: String
+
+        @Option(help: "The JWKS to create or add the key to.")
+        var jwks: String
+
+        func run() throws {
+            try emit(Driver().runKeysImport(pem: pem, kid: kid, jwks: jwks))
+        }
+    }
 
     struct GenerateKey: ParsableCommand {
         static let configuration = CommandConfiguration(
