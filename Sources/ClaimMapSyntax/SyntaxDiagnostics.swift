@@ -35,9 +35,15 @@ package enum SyntaxDiagnostics {
             help: "save the file as UTF-8 without a byte order mark")
     }
 
-    package static func yamlSyntax(_ problem: String, at location: SourceLocation, context: String?) -> Diagnostic {
+    /// A YAML syntax error. `indentation`, when the reader found the line out of line with the blocks above it,
+    /// replaces the generic help: it names the columns that would be valid.
+    package static func yamlSyntax(
+        _ problem: String, at location: SourceLocation, context: String?, indentation: String? = nil
+    ) -> Diagnostic {
         var help: String?
-        if problem.contains("tab") {
+        if let indentation {
+            help = indentation
+        } else if problem.contains("tab") {
             help = "indent with spaces only"
         } else if problem.contains("mapping values are not allowed") {
             help = "a value that contains `: ` must be quoted, e.g. `when: 'Flow.X == \"a: b\"'`"

@@ -158,7 +158,9 @@ package struct YAMLReader {
             if problem.contains("nesting") || problem.contains("max depth") {
                 return SyntaxDiagnostics.tooDeep(limit: limits.maxDepth, at: SourceRange(start: location, length: 1))
             }
-            return SyntaxDiagnostics.yamlSyntax(problem, at: location, context: context.map(Self.contextText))
+            return SyntaxDiagnostics.yamlSyntax(
+                problem, at: location, context: context.map(Self.contextText),
+                indentation: indentationHelp(line: location.line))
         case .composer(let context, let problem, let mark, _):
             let location = SourceLocation(line: mark.line, column: mark.column)
             if problem.contains("another document") { return SyntaxDiagnostics.multipleDocuments(at: location) }
@@ -183,6 +185,80 @@ package struct YAMLReader {
         default:
             return SyntaxDiagnostics.yamlSyntax("\(error)", at: SourceLocation(line: 1, column: 1), context: nil)
         }
+    }
+
+    /// Help for a syntax error on a line whose indentation matches no block open above it (an over- or
+    /// under-indented key), naming the columns that would be valid; nil when the indentation is not the problem.
+    /// The open blocks are read from the lines above: the nearest content line, then each line less indented than
+    /// everything after it (its ancestors). A `- ` item opens two columns: its dash and its content.
+    func indentationHelp(line number: Int) -> String? {
+        guard number >= 2, number <= lines.count else { return nil }
+        func indent(_ line: [Unicode.Scalar]) -> Int { line.prefix { $0 == " " }.count }
+        func isContent(_ line: [Unicode.Scalar]) -> Bool {
+            let rest = line.drop { $0 == " " }
+            return !(rest.isEmpty || rest.first == "#" || rest == ["\r"])
+        }
+        /// The key (or item) a line starts with, for naming it: `issuer`, `- rule`.
+        func name(_ line: [Unicode.Scalar]) -> String {
+            var text = String(String.UnicodeScalarView(line.drop { $0 == " " }))
+            if let colon = text.range(of: ":") { text = String(text[..<colon.lowerBound]) }
+            return String(text.prefix(40))
+        }
+        let offending = lines[number - 1]
+        guard isContent(offending) else { return nil }
+        let column = indent(offending) + 1
+        // (column, line number, is a `- ` dash) of each open block, nearest first.
+        var open: [(column: Int, line: Int, dash: Bool)] = []
+        var limit = Int.max
+        var previous: [Unicode.Scalar]?
+        var index = number - 2
+        while index >= 0 && limit > 0 {
+            let line = lines[index]
+            index -= 1
+            guard isContent(line), indent(line) < limit else { continue }
+            if previous == nil { previous = line }
+            var at = indent(line)
+            var columns: [(Int, Bool)] = []
+            // `- - key:` opens a column per dash and one for the content.
+            while line.count > at + 1, line[at] == "-", line[at + 1] == " " {
+                columns.append((at + 1, true))
+                at += 2
+                while at < line.count, line[at] == " " { at += 1 }
+            }
+            columns.append((at + 1, false))
+            for (value, dash) in columns.reversed() { open.append((value, index + 2, dash)) }
+            limit = indent(line)
+        }
+        guard let previous, !open.contains(where: { $0.column == column }) else { return nil }
+        let key = name(offending)
+        let deepest = open.map(\.column).max() ?? 1
+        if column > deepest {
+            // Deeper than the line above, which does not open a block: YAML reads the line as more of its value.
+            let trimmed = previous.reversed().drop { $0 == " " || $0 == "\r" }
+            guard trimmed.first != ":" else { return nil }
+            guard let sibling = open.first(where: { !$0.dash }) else { return nil }
+            return "`\(key)` is indented to column \(column), deeper than `\(name(lines[sibling.line - 1]))` "
+                + "on line \(sibling.line) (column \(sibling.column)), which holds a value and opens no block, so YAML "
+                + "reads this line as more of that value; indent it to column \(sibling.column) to make it a key "
+                + "beside `\(name(lines[sibling.line - 1]))`"
+        }
+        let inner = open.filter { $0.column > column }.min { $0.column < $1.column }
+        let outer = open.filter { $0.column < column }.max { $0.column < $1.column }
+        var choices: [String] = []
+        if let inner {
+            choices.append(
+                inner.dash
+                    ? "column \(inner.column) with `- ` to start another item like line \(inner.line)"
+                    : "column \(inner.column) to stay beside `\(name(lines[inner.line - 1]))` (line \(inner.line))")
+        }
+        if let outer {
+            choices.append(
+                outer.dash
+                    ? "column \(outer.column) with `- ` to start another item like line \(outer.line)"
+                    : "column \(outer.column) to stand beside `\(name(lines[outer.line - 1]))` (line \(outer.line))")
+        }
+        return "`\(key)` is indented to column \(column), which matches no block above it; indent it to "
+            + choices.joined(separator: ", or to ")
     }
 
     /// The next block-mapping key equal to `key` at the same column as `first`, in plain or quoted form.

@@ -158,3 +158,59 @@ struct YAMLReaderTests {
         #expect(large - 3 == 4 * (small - 3))
     }
 }
+
+/// #15: an over- or under-indented key gets help about indentation and the column that would be valid, not the
+/// generic "a value that contains `: ` must be quoted".
+@Suite("YAML indentation help")
+struct YAMLIndentationHelpTests {
+    static let spec = """
+        claimmap: 1
+        identity:
+          discovery: https://auth.example/.well-known/openid-configuration
+          issuer: https://auth.example/
+        routing:
+          - rule: named
+            when: Flow.Name != ""
+            queue: Members
+          - rule: default
+            queue: General
+
+        """
+
+    static func help(replacing old: String, with new: String) -> String? {
+        let text = spec.replacingOccurrences(of: old, with: new)
+        let result = read(text)
+        #expect(codes(result) == ["CM1004"], "\(result.diagnostics)")
+        return result.diagnostics.first?.help
+    }
+
+    @Test(
+        "each mis-indented line is told its column and the columns that would be valid",
+        arguments: [
+            (
+                "  issuer:", "    issuer:",
+                "`issuer` is indented to column 5, deeper than `discovery` on line 3 (column 3), which holds a value and opens no block, so YAML reads this line as more of that value; indent it to column 3 to make it a key beside `discovery`"
+            ),
+            (
+                "  issuer:", " issuer:",
+                "`issuer` is indented to column 2, which matches no block above it; indent it to column 3 to stay beside `discovery` (line 3), or to column 1 to stand beside `identity` (line 2)"
+            ),
+            (
+                "    queue: Members", "      queue: Members",
+                "`queue` is indented to column 7, deeper than `when` on line 7 (column 5), which holds a value and opens no block, so YAML reads this line as more of that value; indent it to column 5 to make it a key beside `when`"
+            ),
+            (
+                "    queue: Members", "   queue: Members",
+                "`queue` is indented to column 4, which matches no block above it; indent it to column 5 to stay beside `when` (line 7), or to column 3 with `- ` to start another item like line 6"
+            ),
+        ])
+    func misindented(old: String, new: String, help: String) {
+        #expect(Self.help(replacing: old, with: new) == help)
+    }
+
+    @Test("a value holding `: ` at a valid indentation keeps the quoting help")
+    func colonInValue() {
+        let help = Self.help(replacing: #"when: Flow.Name != """#, with: #"when: Flow.Name == "a: b""#)
+        #expect(help?.contains("must be quoted") == true, "\(help ?? "")")
+    }
+}
