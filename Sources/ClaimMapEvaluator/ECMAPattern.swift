@@ -39,10 +39,28 @@ public enum ECMAPattern {
         }
     }
 
+    /// Why `pattern` can backtrack catastrophically, or nil: a group holding an unbounded quantifier (`*`, `+`,
+    /// `{n,}`) that is itself repeated without bound, as in `(a+)+` or `([a-z]+ ?)*` — the classic exponential
+    /// case of a backtracking engine such as the page's JavaScript. Overlapping alternatives (`(a|a)*`) and
+    /// polynomial cases (`\d+\d+x`) are not detected. nil also for a pattern `translate` refuses.
+    public static func backtrackingHazard(_ pattern: String) -> String? {
+        var parser = Parser(scalars: Array(pattern.unicodeScalars))
+        guard (try? parser.disjunction(depth: 0)) != nil else { return nil }
+        return parser.hazard
+    }
+
     struct Parser {
         let scalars: [Unicode.Scalar]
         var index = 0
         var groups = 0
+        /// Whether an unbounded quantifier was read in the group being parsed (backtrackingHazard).
+        var sawUnbounded = false
+        /// Whether the atom just read is a group with an unbounded quantifier inside.
+        var atomRepeatsInside = false
+        /// The first nested unbounded repetition found, described.
+        var hazard: String?
+        /// The text of the last group read, for `hazard`.
+        var lastGroup = ""
 
         init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -69,7 +87,18 @@ public enum ECMAPattern {
                         throw Problem("a lone `{` at offset \(index) is a syntax error in JavaScript; write `\\{`")
                     }
                     guard canQuantify else { throw Problem("nothing to repeat at offset \(index)") }
-                    out += try quantifier()
+                    let start = index
+                    let text = try quantifier()
+                    out += text
+                    let unbounded = text.hasPrefix("*") || text.hasPrefix("+") || text.contains(",}")
+                    if unbounded {
+                        if atomRepeatsInside && hazard == nil {
+                            hazard =
+                                "`\(lastGroup.prefix(40))` repeats without bound inside and is itself repeated by `\(text)` (offset \(start))"
+                        }
+                        sawUnbounded = true
+                    }
+                    atomRepeatsInside = false
                     canQuantify = false
                 case "}":
                     throw Problem("a lone `}` at offset \(index) is a syntax error in JavaScript; write `\\}`")
@@ -88,9 +117,16 @@ public enum ECMAPattern {
                     index += 1
                     canQuantify = true
                 case "(":
+                    let outer = sawUnbounded
+                    let begin = index
+                    sawUnbounded = false
                     let (text, quantifiable) = try group(depth: depth)
                     out += text
                     canQuantify = quantifiable
+                    atomRepeatsInside = sawUnbounded
+                    lastGroup = String(String.UnicodeScalarView(scalars[begin..<index]))
+                    sawUnbounded = outer || sawUnbounded
+                    continue
                 case "[":
                     out += try characterClass()
                     canQuantify = true
@@ -103,6 +139,8 @@ public enum ECMAPattern {
                     index += 1
                     canQuantify = true
                 }
+                // Any atom but a group (which `continue`s) is no repeated group.
+                atomRepeatsInside = false
             }
             guard depth == 0 else { throw Problem("a `(` is not closed") }
             return out

@@ -100,7 +100,8 @@ package struct PartialEvaluator {
 
     private static func equal(_ a: Value, _ b: Value) -> Bool? {
         switch (a, b) {
-        case let (.string(x), .string(y)): return x == y
+        // Byte for byte, as Architect and the evaluator compare (`"é"` precomposed is not `"e\u{301}"`).
+        case let (.string(x), .string(y)): return x.utf8.elementsEqual(y.utf8)
         case let (.boolean(x), .boolean(y)): return x == y
         case let (.number(x), .number(y)): return SpecScalars.compareDecimal(x, y) == 0
         default: return nil

@@ -316,6 +316,42 @@ package enum SemanticDiagnostics {
             notes: [DiagnosticNote("`\(after)` has no `when`", at: afterRange)])
     }
 
+    package static func neverTrueRule(_ name: String, alone: Bool, at range: SourceRange) -> Diagnostic {
+        error(
+            "CM2406",
+            alone
+                ? "the condition of rule `\(name)` is never true, so the rule never routes a conversation"
+                : "rule `\(name)` never routes a conversation: whenever its condition is true, a rule before it has already matched",
+            range,
+            help: alone
+                ? "a condition such as `x == \"a\" and x == \"b\"` or `x and not x` cannot hold; fix the condition or remove the rule"
+                : "move `\(name)` above the rules that take its conversations, narrow theirs, or remove it")
+    }
+
+    package static func alwaysTrueRule(_ name: String, alone: Bool, later: [String], at range: SourceRange)
+        -> Diagnostic
+    {
+        let rules = later.map { "`\($0)`" }.joined(separator: ", ")
+        return warning(
+            "CM2407",
+            (alone
+                ? "the condition of rule `\(name)` is always true"
+                : "the condition of rule `\(name)` is always true once the rules before it have not matched")
+                + ", so \(later.count == 1 ? "rule" : "rules") \(rules) after it \(later.count == 1 ? "is" : "are") never reached",
+            range,
+            help: "fix the condition, or drop it and make `\(name)` the last (default) rule")
+    }
+
+    package static func guardWithoutCondition(_ name: String, at range: SourceRange) -> Diagnostic {
+        make(
+            "CM2408", .note,
+            "guarded action `\(name)` has no `when`: it runs for every authenticated conversation whose inputs are set",
+            range,
+            help:
+                "add `when:` with what the action needs beyond a signed-in user (a verified claim, a trusted level), or keep it if authentication is enough"
+        )
+    }
+
     package static func missingDefaultRule(at range: SourceRange) -> Diagnostic {
         error(
             "CM2402", "the last routing rule must have no `when`, so that every conversation is routed", range,

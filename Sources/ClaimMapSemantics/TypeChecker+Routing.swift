@@ -152,6 +152,8 @@ extension TypeChecker {
             } else {
                 ok = false
             }
+        } else {
+            diagnostics.append(SemanticDiagnostics.guardWithoutCondition(guardName, at: decl.name.range))
         }
         var call = CallPoint.start
         if let point = decl.call {

@@ -48,6 +48,7 @@ package struct TypeChecker {
         let order = checkComputedVariables()
         let participantData = document.participantData.compactMap { checkParticipantDatum($0) }
         let routing = checkRouting()
+        checkRuleConditions(routing)
         let guards = document.guards.compactMap { checkGuard($0) }
         checkFailOpen(routing: routing, guards: guards)
         lintClaims()

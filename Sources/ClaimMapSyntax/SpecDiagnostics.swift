@@ -106,6 +106,17 @@ package enum SpecDiagnostics {
             help: "write an ECMA-262 / JSON Schema pattern, e.g. `^[0-9]{10}$`")
     }
 
+    package static func backtrackingPattern(_ pattern: Located<String>, hazard: String) -> Diagnostic {
+        Diagnostic(
+            code: DiagnosticCode("CM2510"), severity: .warning,
+            message:
+                "`pattern` can backtrack catastrophically: \(hazard); a long value that almost matches takes exponential time in the page's JavaScript",
+            range: pattern.range,
+            help:
+                "repeat a simple class instead of a repeated group (`^[a-z ]*$` rather than `^([a-z]+ ?)*$`), or bound the inner repetition (`{1,32}`)"
+        )
+    }
+
     package static func notNumber(key: String, scalar: YAMLScalar) -> Diagnostic {
         error(
             "CM1112", "`\(key)` must be a number, but it is `\(scalar.text)`", scalar.range,

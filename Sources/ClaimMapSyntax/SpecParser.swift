@@ -216,6 +216,9 @@ package struct SpecParser {
             if let problem = Self.patternProblem(pattern.value) {
                 diagnostics.append(SpecDiagnostics.badPattern(pattern, reason: problem))
             } else {
+                if let hazard = ECMAPattern.backtrackingHazard(pattern.value) {
+                    diagnostics.append(SpecDiagnostics.backtrackingPattern(pattern, hazard: hazard))
+                }
                 schema.pattern = pattern
             }
         }
@@ -334,6 +337,9 @@ package struct SpecParser {
             if let problem = Self.patternProblem(pattern.value) {
                 diagnostics.append(SpecDiagnostics.badPattern(pattern, reason: problem))
             } else {
+                if let hazard = ECMAPattern.backtrackingHazard(pattern.value) {
+                    diagnostics.append(SpecDiagnostics.backtrackingPattern(pattern, hazard: hazard))
+                }
                 attribute.pattern = pattern
             }
         }

@@ -79,6 +79,7 @@ struct RenderingTests {
         let text = SpecFixture.text([
             "guards":
                 "  Lookup:\n    category: CRM\n    url: https://crm.example/x/{id}\n    inputs:\n      id: Flow.Lang\n"
+                + "    when: 'Flow.Tier == \"gold\"'\n"
         ])
         #expect(
             render(text) == """
