@@ -133,11 +133,14 @@ extension Driver {
                 return .failure(TestsFileProblem(text: "\(path): \(error)\n"))
             }
         }
+        let invalid = TestsFileValidation.diagnostics(document, program: program)
+        if !invalid.isEmpty { return fail(invalid) }
         var report = TestsReport(text: "\(path) (\(program.spec)):\n")
         for testCase in document.cases {
-            let failures: [String]
+            var failures: [String]
+            var outcome: ReplaySession.Outcome?
             do {
-                failures = try run(
+                (failures, outcome) = try run(
                     testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase)
             } catch {
                 failures = ["\(error)"]
@@ -148,7 +151,11 @@ extension Driver {
             } else {
                 report.failed += 1
                 report.text += "  ✘ \(testCase.name.value) (\(path):\(testCase.range.start.line))\n"
-                for failure in failures { report.text += "      \(failure)\n" }
+                if let result = outcome?.result, testCase.expect.rejected == nil {
+                    failures += TestValues.trace(
+                        result, program: program, guards: testCase.expect.guards.map(\.key.text))
+                }
+                for failure in failures { report.text += "      \(TerminalText.escaped(failure))\n" }
             }
         }
         return .success(report)
@@ -164,11 +171,12 @@ extension Driver {
         return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
     }
 
+    /// Runs one case: what did not match its expectation, and the outcome (nil when the token could not be read).
     private func run(
         _ testCase: TestCaseDecl, program: EvaluatorProgram, runKey: RSAPrivateJWK, now: Int64,
         relative: (String) -> String,
         jwksBase: String?
-    ) throws -> [String] {
+    ) throws -> ([String], ReplaySession.Outcome?) {
         var jwksPath = testCase.jwks.map { relative($0.value) }
         if jwksPath == nil, let configured = program.identity.jwks, let jwksBase {
             jwksPath =
@@ -184,12 +192,11 @@ extension Driver {
             } else {
                 result = .response(TestValues.json(value, enrichmentOf: name.text, program: program))
             }
-            if program.guards.contains(where: { $0.name == name.text }) {
+            // TestsFileValidation has checked that the name is one or the other.
+            if program.guards.contains(where: { $0.name.isByteEqual(to: name.text) }) {
                 input.actions[name.text] = result
-            } else if program.enrichments.contains(where: { $0.name == name.text }) {
-                input.enrichments[name.text] = result
             } else {
-                return ["`enrichment: \(name.text)`: the spec has no enrichment or guarded action of that name"]
+                input.enrichments[name.text] = result
             }
         }
         let session = ReplaySession(program: program, keys: keys, now: now, nonce: testCase.nonce?.value, input: input)
@@ -202,7 +209,7 @@ extension Driver {
             do {
                 bytes = try fileSystem.readFileInPlace(path, limit: ReplaySession.maxFileBytes)
             } catch {
-                return ["cannot read token file \(TerminalText.escaped("\(error)"))"]
+                return (["cannot read token file \(error)"], nil)
             }
             let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
             outcome = session.replay(token: Driver.trimmingLineWhitespace(Substring(text)), label: token.value)
@@ -214,7 +221,7 @@ extension Driver {
             let token = try runKey.sign(header: header, payload: Array(payload.compact().utf8))
             outcome = session.replay(token: Substring(token), label: testCase.name.value)
         }
-        return TestValues.compare(testCase.expect, outcome, program: program)
+        return (TestValues.compare(testCase.expect, outcome, program: program), outcome)
     }
 }
 
@@ -319,6 +326,63 @@ enum TestValues {
     }
 
     static func show(_ value: Value?) -> String { value.map { $0.json.compact() } ?? "NOT_SET" }
+
+    /// What a person needs to see why a case routed as it did: each rule tried, and the value and source of every
+    /// variable the tried conditions read (through computed variables); for each guard the case names, its
+    /// decision and the variables its condition and inputs read.
+    static func trace(_ result: EvaluationResult, program: EvaluatorProgram, guards: [String]) -> [String] {
+        var lines: [String] = []
+        let tried = result.rulesTried.map { "\($0.rule): \($0.matched ? "matches" : "no")" }
+        lines.append("rules tried: " + tried.joined(separator: ", "))
+        let conditions = result.rulesTried.compactMap { tried in
+            program.routing.first { $0.name.isByteEqual(to: tried.rule) }?.when
+        }
+        let deciding = reads(conditions, program: program)
+        if !deciding.isEmpty { lines.append("decided by: " + describe(deciding, result)) }
+        for name in guards {
+            guard let guardSpec = program.guards.first(where: { $0.name.isByteEqual(to: name) }),
+                let decision = result.guards.first(where: { $0.name.isByteEqual(to: name) })
+            else { continue }
+            var read = reads(guardSpec.when.map { [$0] } ?? [], program: program)
+            for input in guardSpec.inputs where !read.contains(input.variable) { read.append(input.variable) }
+            let verdict = decision.allowed ? "allowed" : "denied (\(decision.reason ?? ""))"
+            lines.append("guard \(name): \(verdict)" + (read.isEmpty ? "" : "; reads " + describe(read, result)))
+        }
+        return lines
+    }
+
+    /// `Flow.Tier = "bronze" (default), ...`.
+    static func describe(_ names: [String], _ result: EvaluationResult) -> String {
+        names.compactMap { name in
+            result.variable(name).map { "\(name) = \(show($0.value)) (\($0.source))" }
+        }.joined(separator: ", ")
+    }
+
+    /// The variables the expressions read, in order, through computed variables (each once).
+    static func reads(_ expressions: [TypedExpr], program: EvaluatorProgram) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        func walk(_ expression: TypedExpr) {
+            switch expression.kind {
+            case .variable(let name):
+                guard seen.insert(name).inserted else { return }
+                out.append(name)
+                if let variable = program.variables.first(where: { $0.name.isByteEqual(to: name) }),
+                    case .expression(let inner) = variable.source
+                {
+                    walk(inner)
+                }
+            case .call(_, let arguments): arguments.forEach(walk)
+            case .not(let operand), .negate(let operand): walk(operand)
+            case .binary(_, let lhs, let rhs):
+                walk(lhs)
+                walk(rhs)
+            case .literal, .isAuthenticated: break
+            }
+        }
+        expressions.forEach(walk)
+        return out
+    }
 
     static func compare(_ expect: TestExpectationDecl, _ outcome: ReplaySession.Outcome, program: EvaluatorProgram)
         -> [String]
