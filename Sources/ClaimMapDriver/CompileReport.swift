@@ -155,7 +155,10 @@ extension Driver {
         } catch {
             return CommandOutput(stderr: "error: \(error)\n", exitCode: 2)
         }
-        if problems == 0 { return CommandOutput() }
+        // Success says what was compared (stderr, like check's summary), so a green CI log shows the check ran.
+        if problems == 0 {
+            return CommandOutput(stderr: "\(output)/ is up to date with \(Self.plural(checked.count, "spec"))\n")
+        }
         var command = "claimmap compile"
         if !specs.isEmpty { command += " " + specs.joined(separator: " ") }
         if output != "Generated" { command += " --output \(output)" }

@@ -14,6 +14,10 @@ extension Driver {
         let privatePath = "\(directory)/\(kid).private.jwk.json"
         do {
             try fileSystem.createDirectory(directory)
+            // The JWKS may live elsewhere (`--jwks Mappings/keys/x.jwks.json`): its folder is made before the
+            // private key is written, so a failure cannot leave a private key without its public half.
+            let jwksFolder = (jwksPath as NSString).deletingLastPathComponent
+            if !jwksFolder.isEmpty { try fileSystem.createDirectory(jwksFolder) }
             let existing = try existingKeys(jwksPath, adding: kid)
             if fileSystem.fileExists(privatePath) {
                 return CommandOutput(
@@ -65,6 +69,8 @@ extension Driver {
             let existing = try existingKeys(jwksPath, adding: kid)
             let document = Array(JSONValue.object([("keys", .array(existing + [key]))]).rendered().utf8)
             let loaded = try JWKS(bytes: document)
+            let jwksFolder = (jwksPath as NSString).deletingLastPathComponent
+            if !jwksFolder.isEmpty { try fileSystem.createDirectory(jwksFolder) }
             if let dropped = loaded.dropped.first(where: { $0.kid == kid }) {
                 return CommandOutput(stderr: "error: \(pemPath): \(dropped.reason)\n", exitCode: 2)
             }
