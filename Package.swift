@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         // Leaf: the JSON model, printer and strict reader shared by the compiler and the runtime.
@@ -45,12 +48,25 @@ let package = Package(
                 "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
             ]
         ),
+        // The live identity provider: OIDC discovery and JWKS over HTTPS (async-http-client on SwiftNIO), with the
+        // network rules of docs/decisions.md (https only but loopback, caps, timeouts, redirects, no token sent).
+        .target(
+            name: "ClaimMapIdP",
+            dependencies: [
+                "ClaimMapJSON", "ClaimMapJOSE", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // renameat2(RENAME_EXCHANGE) for the atomic swap of an output folder (docs/decisions.md, Atomic output).
         .target(name: "CClaimMapShims"),
         .target(
             name: "ClaimMapDriver",
             dependencies: [
-                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapDiagnostics", "ClaimMapSyntax",
+                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapIdP", "ClaimMapDiagnostics",
+                "ClaimMapSyntax",
                 "ClaimMapSemantics",
                 "ClaimMapEmitters",
                 "ClaimMapEvaluator",
@@ -93,6 +109,7 @@ let package = Package(
             name: "ClaimMapDriverTests",
             dependencies: [
                 "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapSyntax",
+                "ClaimMapIdP",
                 "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
             ]),
     ],

@@ -1,6 +1,7 @@
 import ClaimMapDiagnostics
 import ClaimMapEmitters
 import ClaimMapEvaluator
+import ClaimMapIdP
 import ClaimMapJOSE
 import ClaimMapJSON
 import Foundation
@@ -17,6 +18,11 @@ package struct ReplayOptions: Sendable {
     package var enrichments: [String]
     package var guest: Bool
     package var format: String
+    /// `--live`: keys from the IdP through discovery (cached), not from a file.
+    package var live = false
+    package var network = NetworkOptions()
+    /// `--refetch-cooldown`: after a refetch for an unknown kid, no other for this many seconds.
+    package var refetchCooldown: Int64 = 30
 
     package init(
         target: String, tokens: [String], jwks: String? = nil, now: String? = nil, nonce: String? = nil,
@@ -61,6 +67,8 @@ package struct ReplaySession: Sendable {
             contract = ClaimContract.Compiled(claim.type)
         }
     }
+    /// `--live`: the IdP's keys, refetched once for an unknown kid (then a cooldown).
+    package let liveKeys: LiveKeys?
     /// nil when the JWKS itself is unusable: every token is then rejected with `jwks_unavailable`.
     package let keys: JWKS?
     package let keysProblem: Rejection?
@@ -189,6 +197,28 @@ package struct ReplaySession: Sendable {
             leewaySeconds: Int64(program.identity.leewaySeconds),
             maxAgeSeconds: program.identity.maxAgeSeconds.map(Int64.init),
             nonceRequired: program.identity.nonceRequired, expectedNonce: options.nonce)
+        if options.live {
+            guard options.jwks == nil else { throw ReplayUsageError("give --live or --jwks, not both") }
+            guard options.refetchCooldown >= 0, options.refetchCooldown <= 86_400 else {
+                throw ReplayUsageError("--refetch-cooldown must be 0 ... 86400 seconds")
+            }
+            let identity = program.identity
+            do {
+                let client = try IdPClient(caFile: options.network.caFile, totalSeconds: options.network.timeoutSeconds)
+                let live = try LiveKeys(
+                    ExpectedIdentity(
+                        discovery: identity.discovery, issuer: identity.issuer, algorithms: identity.algorithms),
+                    client: client, cacheDirectory: LiveKeys.cacheDirectory(),
+                    cooldownSeconds: options.refetchCooldown)
+                liveKeys = live
+                keys = live.keys
+                keysProblem = nil
+            } catch {
+                throw ReplayUsageError("--live: \(error.description)")
+            }
+            return
+        }
+        liveKeys = nil
         var jwksPath = options.jwks
         if jwksPath == nil, let relative = program.identity.jwks {
             if relative.hasPrefix("/") {
@@ -237,6 +267,7 @@ package struct ReplaySession: Sendable {
 
     /// Builds a session from a program and keys directly (for `claimmap test`).
     package init(program: EvaluatorProgram, keys: JWKS, now: Int64, nonce: String?, input: EvaluationInput) {
+        self.liveKeys = nil
         self.program = program
         self.interpreter = Interpreter(program: program)
         self.claimChecks = program.claims.map(ClaimCheck.init)
@@ -322,8 +353,21 @@ package struct ReplaySession: Sendable {
     package func replay(token: Substring, label: String) -> Outcome {
         var outcome = Outcome(label: label, alg: nil, kid: nil)
         do throws(Rejection) {
-            guard let keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
-            let verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
+            guard let keys = liveKeys?.keys ?? keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
+            let verified: VerifiedIDToken
+            do {
+                verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
+            } catch  where error.reason == .keyNotFound && liveKeys != nil {
+                // An unknown kid with live keys: the IdP may have rotated. One refetch, then a cooldown.
+                guard let liveKeys else { throw error }
+                let (fresh, what) = liveKeys.refetch()
+                guard let fresh else { throw Rejection(.keyNotFound, "\(error.detail); \(what)") }
+                do {
+                    verified = try IDTokenVerifier.verify(token, keys: fresh, policy: policy, now: now)
+                } catch  where error.reason == .keyNotFound {
+                    throw Rejection(.keyNotFound, "\(error.detail); \(what): the kid is not there either")
+                }
+            }
             (outcome.alg, outcome.kid) = (verified.jws.alg, verified.jws.kid)
             let checked = try checkContract(verified.claims)
             var conversation = input

@@ -1,5 +1,6 @@
 import ClaimMapDiagnostics
 import ClaimMapEvaluator
+import ClaimMapIdP
 import ClaimMapJOSE
 import ClaimMapJSON
 import ClaimMapSyntax
@@ -8,7 +9,8 @@ import Foundation
 /// `claimmap test`: runs `Mappings/*.tests.yaml` (docs/language.md, The tests file). Claims are minted and signed on
 /// the fly with a key made for this run and added to the spec's JWKS; token files are replayed as they are.
 extension Driver {
-    package func runTests(_ paths: [String]) -> CommandOutput {
+    /// `live`: keys come from each spec's IdP through discovery (cached, as `replay --live`), not its identity.jwks.
+    package func runTests(_ paths: [String], live: Bool = false, network: NetworkOptions = .init()) -> CommandOutput {
         var files = paths
         do {
             files = try expandDirectories(files, suffix: ".tests.yaml")
@@ -35,7 +37,7 @@ extension Driver {
         var passed = 0
         var failed = 0
         for file in files {
-            switch runTestsFile(file, runKey: runKey) {
+            switch runTestsFile(file, runKey: runKey, live: live ? network : nil) {
             case .failure(let problem):
                 out.stderr += problem.text
                 out.exitCode = 2
@@ -71,7 +73,9 @@ extension Driver {
         var failed = 0
     }
 
-    private func runTestsFile(_ path: String, runKey: RSAPrivateJWK) -> Result<TestsReport, TestsFileProblem> {
+    private func runTestsFile(_ path: String, runKey: RSAPrivateJWK, live: NetworkOptions?) -> Result<
+        TestsReport, TestsFileProblem
+    > {
         let bytes: [UInt8]
         do {
             bytes = try fileSystem.readFile(path, limit: Self.specReadLimit)
@@ -135,13 +139,36 @@ extension Driver {
         }
         let invalid = TestsFileValidation.diagnostics(document, program: program)
         if !invalid.isEmpty { return fail(invalid) }
+        var liveKeys: LiveKeys?
+        if let live {
+            let identity = program.identity
+            do {
+                let client = try IdPClient(caFile: live.caFile, totalSeconds: live.timeoutSeconds)
+                liveKeys = try LiveKeys(
+                    ExpectedIdentity(
+                        discovery: identity.discovery, issuer: identity.issuer, algorithms: identity.algorithms),
+                    client: client, cacheDirectory: LiveKeys.cacheDirectory(), cooldownSeconds: 30)
+            } catch {
+                return .failure(TestsFileProblem(text: "\(path): --live: \(error.description)\n"))
+            }
+        }
         var report = TestsReport(text: "\(path) (\(program.spec)):\n")
         for testCase in document.cases {
             var failures: [String]
             var outcome: ReplaySession.Outcome?
             do {
                 (failures, outcome) = try run(
-                    testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase)
+                    testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase,
+                    liveBody: liveKeys?.body)
+                // A token file whose kid the live keys lack: the IdP may have rotated; one refetch (then the
+                // cooldown, as for replay --live), and the case runs again.
+                if let liveKeys, testCase.token != nil, outcome?.rejection?.reason == .keyNotFound,
+                    liveKeys.refetch().0 != nil
+                {
+                    (failures, outcome) = try run(
+                        testCase, program: program, runKey: runKey, now: now, relative: relative,
+                        jwksBase: jwksBase, liveBody: liveKeys.body)
+                }
             } catch {
                 failures = ["\(error)"]
             }
@@ -161,11 +188,15 @@ extension Driver {
         return .success(report)
     }
 
-    private func keySet(_ jwksPath: String?, extra: JSONValue) throws -> JWKS {
+    /// The case's keys plus the run key: from `liveBody` (the IdP's JWKS) when given, else from the file.
+    private func keySet(_ jwksPath: String?, liveBody: [UInt8]?, extra: JSONValue) throws -> JWKS {
         var keys: [JSONValue] = []
-        if let jwksPath, fileSystem.fileExists(jwksPath) {
-            let document = try StrictJSONReader(maxDepth: 16).parse(
-                try fileSystem.readFileInPlace(jwksPath, limit: JWKS.maxBytes + 1))
+        var bytes = liveBody
+        if bytes == nil, let jwksPath, fileSystem.fileExists(jwksPath) {
+            bytes = try fileSystem.readFileInPlace(jwksPath, limit: JWKS.maxBytes + 1)
+        }
+        if let bytes {
+            let document = try StrictJSONReader(maxDepth: 16).parse(bytes)
             if case .array(let existing)? = document[member: "keys"] { keys = existing }
         }
         return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
@@ -175,14 +206,16 @@ extension Driver {
     private func run(
         _ testCase: TestCaseDecl, program: EvaluatorProgram, runKey: RSAPrivateJWK, now: Int64,
         relative: (String) -> String,
-        jwksBase: String?
+        jwksBase: String?, liveBody: [UInt8]?
     ) throws -> ([String], ReplaySession.Outcome?) {
         var jwksPath = testCase.jwks.map { relative($0.value) }
         if jwksPath == nil, let configured = program.identity.jwks, let jwksBase {
             jwksPath =
                 configured.hasPrefix("/") ? configured : (jwksBase as NSString).appendingPathComponent(configured)
         }
-        let keys = try keySet(jwksPath, extra: runKey.publicJSON())
+        // A case's own `jwks:` wins over the live keys; the live keys over the spec's identity.jwks.
+        let keys = try keySet(
+            jwksPath, liveBody: testCase.jwks == nil ? liveBody : nil, extra: runKey.publicJSON())
         var input = EvaluationInput(claims: nil)
         for (name, value) in testCase.attributes { input.attributes[name.text] = value.text }
         for (name, value) in testCase.enrichment {

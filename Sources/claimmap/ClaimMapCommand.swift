@@ -11,8 +11,7 @@ struct ClaimMapCommand: ParsableCommand {
         version: claimmapVersion,
         subcommands: [
             CheckCommand.self, CompileCommand.self, DriftCommand.self, ReplayCommand.self, TestCommand.self,
-            KeysCommand.self,
-            TokenCommand.self, SchemaCommand.self,
+            KeysCommand.self, TokenCommand.self, DoctorCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -10,15 +10,66 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Tests files (default: Mappings/*.tests.yaml).")
     var tests: [String] = []
 
+    @Flag(help: "Verify against each spec's live IdP keys (discovery, cached) instead of identity.jwks.")
+    var live = false
+
+    @OptionGroup var network: NetworkArguments
+
     func run() throws {
-        try emit(Driver().runTests(tests))
+        try emit(Driver().runTests(tests, live: live, network: network.options))
+    }
+}
+
+/// `--ca-file` and `--timeout`, for every command that talks to the IdP.
+struct NetworkArguments: ParsableArguments {
+    @Option(help: "A PEM file of extra trusted CA certificates (a private or test CA), added to the system's.")
+    var caFile: String?
+
+    @Option(help: "Seconds for all requests to the IdP together (1 ... 300).")
+    var timeout: Int64 = 10
+
+    var options: NetworkOptions { NetworkOptions(caFile: caFile, timeoutSeconds: timeout) }
+}
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check a spec against its live IdP: what will break on deployment day. Exit 1 when something will.")
+
+    @Argument(help: "The spec (*.mapping.yaml).")
+    var spec: String
+
+    @OptionGroup var network: NetworkArguments
+
+    @Option(help: "text or json.")
+    var format = "text"
+
+    func run() throws {
+        try emit(Driver().runDoctor(spec: spec, network: network.options, format: format))
     }
 }
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Key lab for tests and replay.",
-        subcommands: [GenerateKey.self, ImportKey.self])
+        subcommands: [GenerateKey.self, ImportKey.self, FetchKeys.self])
+
+    struct FetchKeys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fetch",
+            abstract:
+                "Fetch the spec's JWKS from its IdP (OIDC discovery) into identity.jwks, with a provenance file. Exit 1 when the IdP contradicts the spec."
+        )
+
+        @Argument(help: "The spec (*.mapping.yaml).")
+        var spec: String
+
+        @OptionGroup var network: NetworkArguments
+
+        func run() throws {
+            try emit(Driver().runKeysFetch(spec: spec, network: network.options))
+        }
+    }
 
     struct ImportKey: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -114,12 +114,23 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "text or json (JSON Lines).")
     var format = "text"
 
+    @Flag(help: "Keys from the spec's IdP through discovery (cached), not a JWKS file; an unknown kid refetches once.")
+    var live = false
+
+    @Option(help: "With --live: seconds after a refetch before an unknown kid may refetch again.")
+    var refetchCooldown: Int64 = 30
+
+    @OptionGroup var network: NetworkArguments
+
     func run() throws {
         guard let target = inputs.first else { throw ValidationError("give SPEC (a .mapping.yaml or evaluator.json)") }
-        let options = ReplayOptions(
+        var options = ReplayOptions(
             target: target, tokens: Array(inputs.dropFirst()), jwks: jwks, now: now, nonce: nonce,
             attributes: attributes,
             enrichments: enrichments, guest: guest, format: format)
+        options.live = live
+        options.refetchCooldown = refetchCooldown
+        options.network = network.options
         let output = OutputBuffer()
         let code = Driver().runReplay(
             options, write: output.write, writeError: { FileHandle.standardError.write(Data($0.utf8)) },
