@@ -65,10 +65,8 @@ extension Driver {
         } catch {
             return CommandOutput(stderr: "error: \(TerminalText.escaped("\(error)"))\n", exitCode: 2)
         }
-        // The spec's file is data in the repository: never written through a link (it could point anywhere).
-        if fileSystem.entryKind(jwksPath) == .symlink {
-            return CommandOutput(
-                stderr: "error: \(jwksPath) is a symbolic link; keys fetch writes only a regular file\n", exitCode: 2)
+        if let problem = jwksWriteProblem(spec: spec, jwksPath: jwksPath) {
+            return CommandOutput(stderr: "error: \(TerminalText.escaped(problem))\n", exitCode: 2)
         }
         let fetched: FetchedKeys
         do {
@@ -112,6 +110,30 @@ extension Driver {
         }
         out += "provenance: \(jwksPath).provenance.json\n"
         return CommandOutput(stdout: out)
+    }
+
+    /// Why keys fetch may not write the spec's `identity.jwks`, or nil. The spec is data in the repository (a pull
+    /// request can change it), so the path must stay inside the spec's folder: relative, no `..`, and no symbolic
+    /// link on the way or at the end (a link could point anywhere, `/etc/passwd` included).
+    func jwksWriteProblem(spec: String, jwksPath: String) -> String? {
+        let folder = (spec as NSString).deletingLastPathComponent
+        let base = folder.isEmpty ? "" : folder + "/"
+        guard jwksPath.hasPrefix(base) || base.isEmpty else {
+            return "identity.jwks `\(jwksPath)` leaves the spec's folder; keys fetch writes only inside it"
+        }
+        let relative = String(jwksPath.dropFirst(base.count))
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        if relative.hasPrefix("/") || parts.contains("..") || parts.contains("") {
+            return "identity.jwks `\(relative)` leaves the spec's folder; keys fetch writes only inside it"
+        }
+        var path = folder
+        for part in parts {
+            path = path.isEmpty ? String(part) : "\(path)/\(part)"
+            if fileSystem.entryKind(path) == .symlink {
+                return "\(path) is a symbolic link; keys fetch writes only regular files inside the spec's folder"
+            }
+        }
+        return nil
     }
 
     /// A temporary file in the same folder, then `rename` over the target: a reader sees the old file or the new.

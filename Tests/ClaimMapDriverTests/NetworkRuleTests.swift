@@ -1,4 +1,5 @@
 import ClaimMapIdP
+import Foundation
 import Testing
 
 @testable import ClaimMapDriver
@@ -27,5 +28,55 @@ struct NetworkRuleTests {
         #expect(Driver.httpDate("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
         #expect(Driver.httpDate("Sun, 31 Feb 2026 08:49:37 GMT") == nil)
         #expect(Driver.httpDate("Sun, 06 Nov 1994 08:49:37 CET") == nil)
+    }
+}
+
+/// keys fetch writes the spec's identity.jwks, which a pull request can change: never outside the spec's folder.
+@Suite("keys fetch writes only inside the spec's folder", .serialized)
+struct KeysFetchPathTests {
+    static func spec(jwks: String, in directory: URL) throws -> String {
+        let text = """
+            claimmap: 1
+            flow:
+              name: Paths
+            identity:
+              discovery: https://127.0.0.1:9/.well-known/openid-configuration
+              issuer: https://127.0.0.1:9
+              audience: c
+              jwks: \(jwks)
+            claims:
+              sub: { type: string, required: true }
+            variables:
+              Flow.Id: { from: sub }
+            routing:
+              - rule: default
+                queue: General
+
+            """
+        let mappings = directory.appendingPathComponent("Mappings")
+        try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
+        let path = mappings.appendingPathComponent("paths.mapping.yaml")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+
+    @Test(
+        "an absolute path, `..`, or a symbolic link on the way is refused before any request",
+        arguments: [
+            "/etc/claimmap-test.json", "../outside.json", "keys/../../outside.json", "link/evil.json",
+        ])
+    func refused(jwks: String) throws {
+        let directory = try CLITests.temporaryDirectory()
+        let spec = try Self.spec(jwks: jwks, in: directory)
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.appendingPathComponent("Mappings/link").path, withDestinationPath: directory.path)
+        let run = try CLITests.run(["keys", "fetch", spec, "--timeout", "1"], in: directory)
+        #expect(run.status == 2)
+        #expect(
+            run.stderr.contains("leaves the spec's folder") || run.stderr.contains("is a symbolic link"),
+            "\(run.stderr)")
+        #expect(!run.stderr.contains("discovery:"), "refused before any request: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("outside.json").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("evil.json").path))
     }
 }
