@@ -68,8 +68,7 @@ extension Driver {
         var liveKids: [String]?
         if let discovery {
             do {
-                let document = try client.get(discovery.jwksURI, what: "jwks_uri")
-                let keys = try LiveIdentity.load(document.body, from: document.url)
+                let keys = try LiveIdentity.fetchKeys(at: discovery, client: client).keys
                 let found = keys.keys.compactMap(\.kid)
                 liveKids = found
                 let sizes = Set(keys.keys.map(\.bits)).sorted().map(String.init).joined(separator: "/")
@@ -111,11 +110,9 @@ extension Driver {
                 add("spec kids", .warn, "\(jwksPath) is missing or not a JWKS; run `claimmap keys fetch \(spec)`")
             }
         }
-        let cacheFile = LiveKeys.cacheFile(for: expected.discovery, in: LiveKeys.cacheDirectory())
-        if let data = FileManager.default.contents(atPath: cacheFile),
-            let json = try? StrictJSONReader(maxDepth: 16).parse([UInt8](data)),
-            case .number(let at)? = json[member: "fetchedAt"], let fetchedAt = Int64(at)
-        {
+        let cacheDirectory = LiveKeys.cacheDirectory()
+        let cacheFile = LiveKeys.cacheFile(for: expected.discovery, in: cacheDirectory)
+        if let fetchedAt = LiveKeys.cachedAt(expected, cacheDirectory: cacheDirectory) {
             let age = now - fetchedAt
             add(
                 "cache", age > LiveKeys.maxCacheAgeSeconds ? .warn : .ok,

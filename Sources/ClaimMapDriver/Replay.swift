@@ -75,6 +75,9 @@ package struct ReplaySession: Sendable {
     package let policy: ClaimPolicy
     package let now: Int64
     package let input: EvaluationInput
+    /// Whether outcomes carry the text form's `checks` and `notes` (`--format text`); JSON lines never print them,
+    /// so a streamed replay does not build them per token.
+    package let explains: Bool
 
     /// Latest time accepted anywhere: 9999-12-31T23:59:59Z, the largest NumericDate a token may carry.
     package static let latestTime = IDTokenVerifier.maxNumericDate
@@ -168,6 +171,7 @@ package struct ReplaySession: Sendable {
         self.program = program
         self.interpreter = Interpreter(program: program)
         self.claimChecks = program.claims.map(ClaimCheck.init)
+        explains = options.format != "json"
         now = try Self.time(options.now)
         var attributes: [String: String] = [:]
         for option in options.attributes {
@@ -268,6 +272,7 @@ package struct ReplaySession: Sendable {
     /// Builds a session from a program and keys directly (for `claimmap test`).
     package init(program: EvaluatorProgram, keys: JWKS, now: Int64, nonce: String?, input: EvaluationInput) {
         self.liveKeys = nil
+        self.explains = false
         self.program = program
         self.interpreter = Interpreter(program: program)
         self.claimChecks = program.claims.map(ClaimCheck.init)
@@ -374,8 +379,10 @@ package struct ReplaySession: Sendable {
             conversation.claims = verified.claims
             conversation.checkedClaims = checked
             outcome.result = interpreter.evaluate(conversation)
-            outcome.checks = checksPassed(verified.claims, typ: verified.jws.typ)
-            outcome.notes = notes(verified.claims)
+            if explains {
+                outcome.checks = checksPassed(verified.claims, typ: verified.jws.typ)
+                outcome.notes = notes(verified.claims)
+            }
         } catch {
             // The verifier stopped before (or without) handing back the header: read it once more, best effort.
             if outcome.alg == nil { (outcome.alg, outcome.kid) = Self.headerFacts(token) }

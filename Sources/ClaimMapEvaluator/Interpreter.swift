@@ -83,18 +83,19 @@ public struct Interpreter: Sendable {
         var refused: [EvaluationResult.RefusedAttribute] = []
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
-            var origin = "page"
+            var mirrored: Int?
             if text == nil, let (index, path) = attribute.mirror, let claims = input.claims,
                 let raw = claim(index, path, in: claims)
             {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
-                origin = "claim \(program.claims[index].name)"
+                mirrored = index
             }
             guard let text else { continue }
             if let reason = attribute.refusal(text) {
                 refused.append(
                     EvaluationResult.RefusedAttribute(
-                        attribute: attribute.spec.name, value: text, reason: reason, origin: origin,
+                        attribute: attribute.spec.name, value: text, reason: reason,
+                        origin: mirrored.map { "claim \(program.claims[$0].name)" } ?? "page",
                         kept: attribute.targets.map { (plan.names[$0.slot], state.slots[$0.slot].value) }))
                 continue
             }

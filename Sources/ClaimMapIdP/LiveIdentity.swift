@@ -79,7 +79,11 @@ public enum LiveIdentity {
 
     /// Discovery, then the JWKS at `jwks_uri`, loaded under the key policy; at least one key must survive it.
     public static func fetchKeys(_ expected: ExpectedIdentity, client: IdPClient) throws(IdPError) -> FetchedKeys {
-        let discovery = try discover(expected, client: client)
+        try fetchKeys(at: try discover(expected, client: client), client: client)
+    }
+
+    /// The JWKS at a checked discovery document's `jwks_uri`, under the key policy.
+    public static func fetchKeys(at discovery: DiscoveryDocument, client: IdPClient) throws(IdPError) -> FetchedKeys {
         let document = try client.get(discovery.jwksURI, what: "jwks_uri")
         let keys = try load(document.body, from: document.url)
         return FetchedKeys(discovery: discovery, document: document, keys: keys)
@@ -118,13 +122,11 @@ public final class LiveKeys: @unchecked Sendable {
     public static let maxCacheAgeSeconds: Int64 = 3600
     private let client: IdPClient
     private let lock = NSLock()
+    /// The keys in hand and the JWKS body they came from (`test --live` adds its run key to the body).
     private var jwks: JWKS
-    private var jwksURI: String
     private var bodies: [UInt8]
-    /// When the keys in hand were fetched (epoch seconds), and whether this run fetched them.
-    private var fetchedAt: Int64
+    /// When this run last refetched for an unknown kid (epoch seconds).
     private var lastRefetch: Int64?
-    public private(set) var fetchCount = 0
 
     /// `$XDG_CACHE_HOME/claimmap`, else `$HOME/.cache/claimmap`.
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -150,18 +152,13 @@ public final class LiveKeys: @unchecked Sendable {
             now - cached.fetchedAt < Self.maxCacheAgeSeconds
         {
             jwks = cached.keys
-            jwksURI = cached.jwksURI
             bodies = cached.body
-            fetchedAt = cached.fetchedAt
             return
         }
         let fetched = try LiveIdentity.fetchKeys(expected, client: client)
-        fetchCount = 1
         jwks = fetched.keys
-        jwksURI = fetched.discovery.jwksURI
         bodies = fetched.document.body
-        fetchedAt = now
-        Self.writeCache(cacheFile, expected: expected, jwksURI: jwksURI, body: bodies, fetchedAt: now)
+        Self.writeCache(cacheFile, expected: expected, fetched: fetched, fetchedAt: now)
     }
 
     public var keys: JWKS {
@@ -188,21 +185,22 @@ public final class LiveKeys: @unchecked Sendable {
         lastRefetch = now
         do {
             let fetched = try LiveIdentity.fetchKeys(expected, client: client)
-            fetchCount += 1
             jwks = fetched.keys
-            jwksURI = fetched.discovery.jwksURI
             bodies = fetched.document.body
-            fetchedAt = now
-            Self.writeCache(cacheFile, expected: expected, jwksURI: jwksURI, body: bodies, fetchedAt: now)
+            Self.writeCache(cacheFile, expected: expected, fetched: fetched, fetchedAt: now)
             return (fetched.keys, "refetched the JWKS from \(fetched.discovery.jwksURI)")
         } catch {
             return (nil, "the refetch failed: \(error)")
         }
     }
 
+    /// When the cache entry for `expected` was fetched (epoch seconds), or nil when there is no usable one.
+    public static func cachedAt(_ expected: ExpectedIdentity, cacheDirectory: String) -> Int64? {
+        readCache(cacheFile(for: expected.discovery, in: cacheDirectory), expected: expected)?.fetchedAt
+    }
+
     struct Cached {
         var keys: JWKS
-        var jwksURI: String
         var body: [UInt8]
         var fetchedAt: Int64
     }
@@ -213,24 +211,23 @@ public final class LiveKeys: @unchecked Sendable {
             let json = try? StrictJSONReader(maxDepth: 16).parse([UInt8](data)),
             case .string(let discovery)? = json[member: "discovery"], discovery.isByteEqual(to: expected.discovery),
             case .string(let issuer)? = json[member: "issuer"], issuer.isByteEqual(to: expected.issuer),
-            case .string(let uri)? = json[member: "jwks_uri"], case .string(let text)? = json[member: "jwks"],
+            case .string? = json[member: "jwks_uri"], case .string(let text)? = json[member: "jwks"],
             case .number(let at)? = json[member: "fetchedAt"], let fetchedAt = Int64(at),
             let keys = try? JWKS(bytes: Array(text.utf8)), !keys.keys.isEmpty
         else { return nil }
-        return Cached(keys: keys, jwksURI: uri, body: Array(text.utf8), fetchedAt: fetchedAt)
+        return Cached(keys: keys, body: Array(text.utf8), fetchedAt: fetchedAt)
     }
 
     /// Writes the cache entry atomically (a temporary file renamed over it) in a 0700 folder; a cache that cannot
     /// be written only costs a fetch next time.
-    static func writeCache(_ path: String, expected: ExpectedIdentity, jwksURI: String, body: [UInt8], fetchedAt: Int64)
-    {
+    static func writeCache(_ path: String, expected: ExpectedIdentity, fetched: FetchedKeys, fetchedAt: Int64) {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let entry = JSONValue.object([
             ("discovery", .string(expected.discovery)), ("issuer", .string(expected.issuer)),
-            ("jwks_uri", .string(jwksURI)), ("fetchedAt", .number(String(fetchedAt))),
-            ("jwks", .string(String(decoding: body, as: UTF8.self))),
+            ("jwks_uri", .string(fetched.discovery.jwksURI)), ("fetchedAt", .number(String(fetchedAt))),
+            ("jwks", .string(String(decoding: fetched.document.body, as: UTF8.self))),
         ])
         let temporary = "\(path).\(UUID().uuidString).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(entry.rendered().utf8)) else { return }
