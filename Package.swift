@@ -19,33 +19,34 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
-        // Leaf: the JSON model, printer and strict reader shared by the compiler and the runtime.
-        .target(name: "ClaimMapJSON"),
-        .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
+        // Leaf, Foundation only: the evaluator runtime (the JSON model, printer and strict reader; Architect's values,
+        // operators and functions; claim contracts; the program format and its interpreter). Its sources are what
+        // every Generated/<name>/ClaimMapRuntime.swift holds (the EmbedSources plugin copies them at build time), so
+        // nothing in it may use `package` access or import another module.
+        .target(name: "ClaimMapRuntime"),
+        .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapRuntime"]),
         // The JOSE verifier: strict base64url, compact JWS, JWKS key policy, signatures through swift-crypto,
         // ID-token claim validation. No dependency on the compiler.
         .target(
             name: "ClaimMapJOSE",
             dependencies: [
-                "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
+                "ClaimMapRuntime", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // The evaluator runtime: the program format and its interpreter. No dependency on the compiler.
-        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
+        // The program's text form (evaluator.json, read and written) and the fast paths' oracle; not shipped.
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapRuntime"]),
         .target(
             name: "ClaimMapSyntax",
             // The evaluator runtime for ECMAPattern: a spec's pattern is checked by the code that will run it.
-            dependencies: [
-                "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapEvaluator", .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["ClaimMapRuntime", "ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapDiagnostics", "ClaimMapSyntax"]),
+        .target(name: "ClaimMapSemantics", dependencies: ["ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapSyntax"]),
         .target(
             name: "ClaimMapEmitters",
             dependencies: [
-                "ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
+                "ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
             ]
         ),
         // The live identity provider: OIDC discovery and JWKS over HTTPS (async-http-client on SwiftNIO), with the
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "ClaimMapIdP",
             dependencies: [
-                "ClaimMapJSON", "ClaimMapJOSE", .product(name: "Crypto", package: "swift-crypto"),
+                "ClaimMapRuntime", "ClaimMapJOSE", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "ClaimMapDriver",
             dependencies: [
-                "CClaimMapShims", "ClaimMapJSON", "ClaimMapJOSE", "ClaimMapIdP", "ClaimMapDiagnostics",
+                "CClaimMapShims", "ClaimMapRuntime", "ClaimMapJOSE", "ClaimMapIdP", "ClaimMapDiagnostics",
                 "ClaimMapSyntax",
                 "ClaimMapSemantics",
                 "ClaimMapEmitters",
@@ -78,13 +79,13 @@ let package = Package(
         ),
         // Markers, corpora and spec builders shared by the test targets; never linked into the tool.
         .target(
-            name: "ClaimMapTestSupport", dependencies: ["ClaimMapJSON", "ClaimMapDiagnostics", "ClaimMapDriver"],
+            name: "ClaimMapTestSupport", dependencies: ["ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapDriver"],
             path: "Tests/Support"),
-        .testTarget(name: "ClaimMapJSONTests", dependencies: ["ClaimMapJSON", "ClaimMapTestSupport"]),
+        .testTarget(name: "ClaimMapRuntimeTests", dependencies: ["ClaimMapRuntime", "ClaimMapTestSupport"]),
         .testTarget(
             name: "ClaimMapJOSETests",
             dependencies: [
-                "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapTestSupport",
+                "ClaimMapJOSE", "ClaimMapRuntime", "ClaimMapTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
@@ -100,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "ClaimMapEmittersTests",
             dependencies: [
-                "ClaimMapEmitters", "ClaimMapEvaluator", "ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapJSON",
+                "ClaimMapEmitters", "ClaimMapEvaluator", "ClaimMapSemantics", "ClaimMapSyntax", "ClaimMapRuntime",
                 "ClaimMapDriver", "ClaimMapTestSupport",
             ],
             exclude: ["Fixtures"]
@@ -108,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "ClaimMapDriverTests",
             dependencies: [
-                "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapJSON", "ClaimMapSyntax",
+                "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapRuntime", "ClaimMapSyntax",
                 "ClaimMapIdP",
                 "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
             ]),

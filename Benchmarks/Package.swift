@@ -12,17 +12,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
-        .target(name: "ClaimMapJSON"),
-        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
+        .target(name: "ClaimMapRuntime"),
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapRuntime"]),
         .target(
             name: "ClaimMapJOSE",
             dependencies: [
-                "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
+                "ClaimMapRuntime", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
-        .executableTarget(name: "EvaluateBench", dependencies: ["ClaimMapEvaluator", "ClaimMapJSON"]),
+        .executableTarget(name: "EvaluateBench", dependencies: ["ClaimMapEvaluator", "ClaimMapRuntime"]),
         .executableTarget(name: "ComposeBench", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .executableTarget(name: "VerifyBench", dependencies: ["ClaimMapJOSE", "ClaimMapJSON"]),
+        .executableTarget(name: "VerifyBench", dependencies: ["ClaimMapJOSE", "ClaimMapRuntime"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,17 +15,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
-        .target(name: "ClaimMapJSON"),
-        .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapJSON"]),
-        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapJSON"]),
-        .target(name: "ClaimMapSyntax", dependencies: ["ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ClaimMapRuntime"),
+        .target(name: "ClaimMapDiagnostics", dependencies: ["ClaimMapRuntime"]),
+        .target(name: "ClaimMapEvaluator", dependencies: ["ClaimMapRuntime"]),
+        .target(name: "ClaimMapSyntax", dependencies: ["ClaimMapRuntime", "ClaimMapDiagnostics", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "ClaimMapJOSE",
             dependencies: [
-                "ClaimMapJSON", .product(name: "Crypto", package: "swift-crypto"),
+                "ClaimMapRuntime", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
-        .executableTarget(name: "FuzzJSON", dependencies: ["ClaimMapJSON"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzJSON", dependencies: ["ClaimMapRuntime"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzSpecReader", dependencies: ["ClaimMapSyntax"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzExpression", dependencies: ["ClaimMapSyntax"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzJWS", dependencies: ["ClaimMapJOSE"], swiftSettings: fuzzFlags),

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// Prints diagnostics in the formats `claimmap check --format` offers: the compiler text convention that
 /// editors and CI understand, a JSON array, and SARIF 2.1.0.

@@ -2,7 +2,7 @@ import ClaimMapDiagnostics
 import ClaimMapEvaluator
 import ClaimMapIdP
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// `claimmap doctor SPEC`: one report of what will break on deployment day, from the spec and its live IdP.

@@ -1,5 +1,5 @@
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// The local token lab: `keys generate` and `token mint`, so engineers test routing without an IdP.

@@ -3,7 +3,7 @@ import ClaimMapEmitters
 import ClaimMapEvaluator
 import ClaimMapIdP
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// `claimmap replay`: verifies tokens as the spec's identity policy says, checks the claim contract, evaluates

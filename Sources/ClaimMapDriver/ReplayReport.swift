@@ -1,6 +1,6 @@
 import ClaimMapEvaluator
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 extension ReplaySession.Outcome {

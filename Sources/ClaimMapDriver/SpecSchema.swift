@@ -1,5 +1,5 @@
 import ClaimMapDiagnostics
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// The JSON Schema (draft 2020-12) of the spec language, for editors (e.g. the YAML language server's

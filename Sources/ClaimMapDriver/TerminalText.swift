@@ -1,4 +1,5 @@
-import ClaimMapJSON
+import ClaimMapDiagnostics
+import ClaimMapRuntime
 
 /// Text from a token, a JWKS or a file, made safe to print on a terminal or into a log.
 ///

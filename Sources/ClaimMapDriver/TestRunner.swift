@@ -2,7 +2,7 @@ import ClaimMapDiagnostics
 import ClaimMapEvaluator
 import ClaimMapIdP
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSyntax
 import Foundation
 

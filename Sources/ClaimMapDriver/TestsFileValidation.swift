@@ -1,7 +1,7 @@
 import ClaimMapDiagnostics
 import ClaimMapEvaluator
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// A tests file is checked against its spec before any case runs: a name the spec does not have or a value no

@@ -1,4 +1,5 @@
-import ClaimMapJSON
+import ClaimMapDiagnostics
+import ClaimMapRuntime
 
 /// Text copied into a comment of a generated file (the spec's path in every header): YAML `#`, Swift `//` and
 /// JavaScript `/* */` comments.

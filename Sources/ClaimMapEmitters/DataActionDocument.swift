@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// A Genesys data-action import document (the shape of Genesys's own exports and the Platform API's `Action` model;
 /// `docs/schemas/data-action-import.schema.json` names the sources): the model, and its JSON in the key order of

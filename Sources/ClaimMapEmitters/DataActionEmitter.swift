@@ -1,5 +1,5 @@
 import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSemantics
 import ClaimMapSyntax
 

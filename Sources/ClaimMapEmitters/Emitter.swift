@@ -1,5 +1,5 @@
 import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSemantics
 
 /// One file of `Generated/<name>/`, path relative to that folder.

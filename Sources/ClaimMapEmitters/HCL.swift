@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// A small model of HCL (Terraform's configuration language) and a printer in `terraform fmt` style: two-space

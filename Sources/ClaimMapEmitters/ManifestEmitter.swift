@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSemantics
 import ClaimMapSyntax
 

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapSemantics
 
 /// Emits `messenger.js` (docs/web.md): the page-side script that registers the AuthProvider plugin (following Genesys's

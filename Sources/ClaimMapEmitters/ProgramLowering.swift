@@ -1,4 +1,5 @@
 import ClaimMapEvaluator
+import ClaimMapRuntime
 import ClaimMapSemantics
 import ClaimMapSyntax
 import Foundation
@@ -13,7 +14,7 @@ package enum ProgramLowering {
                 discovery: spec.identity.discovery, issuer: spec.identity.issuer, audience: spec.identity.audience,
                 algorithms: spec.identity.algorithms, leewaySeconds: spec.identity.leewaySeconds,
                 maxAgeSeconds: spec.identity.maxAgeSeconds, nonceRequired: spec.identity.nonce == .required,
-                jwks: spec.identity.jwks, guests: spec.identity.guests.rawValue),
+                jwks: spec.identity.jwks, guests: spec.identity.guests),
             claims: spec.claims.map {
                 ClaimSpec(
                     name: $0.name, path: $0.memberPath, type: claimType($0.type), required: $0.type.required,

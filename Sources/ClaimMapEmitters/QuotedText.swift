@@ -1,4 +1,5 @@
-import ClaimMapJSON
+import ClaimMapDiagnostics
+import ClaimMapRuntime
 
 /// The double-quoted string literal of the C-family languages the emitters write (Swift, YAML, HCL): `"` and `\`
 /// escaped, line feed, carriage return and tab as `\n \r \t`, scalar by scalar (never by Character: CR LF, or a quote

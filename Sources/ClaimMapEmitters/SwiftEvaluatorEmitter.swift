@@ -1,4 +1,5 @@
 import ClaimMapEvaluator
+import ClaimMapRuntime
 import ClaimMapSemantics
 
 /// Emits `Evaluator.swift`: the spec's evaluator as standalone Swift (Foundation only; docs/decisions.md), one

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// A tiny model of Swift source: lines at indentation levels, printed with four spaces per level.
 struct SwiftSource {

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// A YAML document model for output: ordered mappings, lists and scalars. Emitters never print YAML text
 /// themselves; they build this tree (through typed models such as `ArchyFlow`) and `YAMLRenderer` prints it.

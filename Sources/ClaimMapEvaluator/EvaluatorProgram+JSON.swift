@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// Reading and writing `evaluator.json`. Members are written in a fixed order so the file is byte-stable.
@@ -43,20 +43,21 @@ extension EvaluatorProgram {
             throw FormatError(
                 "format version \(version) is not supported (this claimmap reads version \(Self.formatVersion))")
         }
-        spec = try r.string("spec")
-        identity = try IdentityPolicy(try r.child("identity"))
-        claims = try r.array("claims").map { v throws(FormatError) in try ClaimSpec(v) }
-        enrichments = try r.array("enrichments").map { v throws(FormatError) in
-            EnrichmentSpec(name: try v.string("name"), returns: try v.strings("returns"))
-        }
-        attributes = try r.array("attributes").map { v throws(FormatError) in try AttributeSpec(v) }
-        variables = try r.array("variables").map { v throws(FormatError) in try VariableSpec(v) }
-        computationOrder = try r.strings("computationOrder")
-        participantData = try r.array("participantData").map { v throws(FormatError) in
-            ParticipantDatumSpec(key: try v.string("key"), variable: try v.string("variable"))
-        }
-        routing = try r.array("routing").map { v throws(FormatError) in try RuleSpec(v) }
-        guards = try r.array("guards").map { v throws(FormatError) in try GuardSpec(v) }
+        self.init(
+            spec: try r.string("spec"),
+            identity: try IdentityPolicy(try r.child("identity")),
+            claims: try r.array("claims").map { v throws(FormatError) in try ClaimSpec(v) },
+            enrichments: try r.array("enrichments").map { v throws(FormatError) in
+                EnrichmentSpec(name: try v.string("name"), returns: try v.strings("returns"))
+            },
+            attributes: try r.array("attributes").map { v throws(FormatError) in try AttributeSpec(v) },
+            variables: try r.array("variables").map { v throws(FormatError) in try VariableSpec(v) },
+            computationOrder: try r.strings("computationOrder"),
+            participantData: try r.array("participantData").map { v throws(FormatError) in
+                ParticipantDatumSpec(key: try v.string("key"), variable: try v.string("variable"))
+            },
+            routing: try r.array("routing").map { v throws(FormatError) in try RuleSpec(v) },
+            guards: try r.array("guards").map { v throws(FormatError) in try GuardSpec(v) })
     }
 }
 
@@ -135,6 +136,17 @@ struct Reader {
         return value
     }
 
+    /// One of an enumeration's names, byte for byte; any other text is an error naming the allowed ones.
+    func choice<Name: RawRepresentable & CaseIterable>(_ name: String, _: Name.Type) throws(EvaluatorProgram.FormatError)
+        -> Name where Name.RawValue == String
+    {
+        let text = try choice(name, Name.allCases.map(\.rawValue))
+        guard let value = Name.allCases.first(where: { $0.rawValue.isByteEqual(to: text) }) else {
+            throw .init("\(path)\(name): unknown \(text)")
+        }
+        return value
+    }
+
     func strings(_ name: String) throws(EvaluatorProgram.FormatError) -> [String] {
         try array(name).map { r throws(EvaluatorProgram.FormatError) in
             guard case .string(let s) = r.value else { throw .init("\(r.path) must be a string") }
@@ -168,16 +180,10 @@ extension IdentityPolicy {
             ("algorithms", .array(algorithms.map(JSONValue.string))),
             ("leewaySeconds", .integer(leewaySeconds)), ("maxAgeSeconds", .optional(maxAgeSeconds)),
             ("nonce", .string(nonceRequired ? "required" : "optional")), ("jwks", .optional(jwks)),
-            ("guests", .string(guests)),
+            ("guests", .string(guests.rawValue)),
         ])
     }
 
-    /// The signature algorithms a spec may name: the compiler's `SpecGrammar.supportedAlgorithms` is this list, and a
-    /// test holds it equal to the verifier's `JWKS.signatureAlgorithms`.
-    public static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
-    /// The spec's limits: a leeway of at most 5 minutes, a maxAge of at most 1,000,000 days.
-    public static let leewayRange = 0...300
-    public static let maxAgeRange = 1...86_400_000_000
 
     /// Reads an `identity` and holds it to the same policy as a spec: a hand-edited evaluator file cannot loosen
     /// what the compiler would refuse (`algorithms: ["none"]`, a leeway of years, an unknown nonce mode).
@@ -207,7 +213,7 @@ extension IdentityPolicy {
             discovery: try r.string("discovery"), issuer: issuer, audience: audience, algorithms: algorithms,
             leewaySeconds: leeway, maxAgeSeconds: maxAge,
             nonceRequired: try r.choice("nonce", ["required", "optional"]).isByteEqual(to: "required"),
-            jwks: try r.optionalString("jwks"), guests: try r.choice("guests", ["route", "block"]))
+            jwks: try r.optionalString("jwks"), guests: try r.choice("guests", GuestMode.self))
     }
 }
 
@@ -432,40 +438,6 @@ extension TypedExpr {
             self.init(
                 .binary(try r.string("op"), try TypedExpr(try r.child("lhs")), try TypedExpr(try r.child("rhs"))),
                 type: type)
-        }
-    }
-}
-
-extension Value {
-    /// Reads a value of `type` from its `json` form; nil when it does not fit.
-    public init?(json: JSONValue, type: ValueType) {
-        switch (type, json) {
-        case (.string, .string(let s)): self = .string(s)
-        case (.integer, .number(let text)):
-            guard json.isIntegerNumber, let value = Int64(text) else { return nil }
-            self = .integer(value)
-        case (.decimal, .number(let text)):
-            guard let value = Decimal(string: text, locale: POSIXLocale.shared) else { return nil }
-            self = .decimal(value)
-        case (.boolean, .bool(let b)): self = .boolean(b)
-        case (.dateTime, .string(let s)):
-            guard let ms = Value.parseRFC3339(s) else { return nil }
-            self = .dateTime(ms)
-        case (.duration, .string(let s)):
-            guard s.hasPrefix("PT"), s.hasSuffix("S"), let seconds = Decimal(string: String(s.dropFirst(2).dropLast()))
-            else {
-                return nil
-            }
-            self = .duration(Int64(truncating: NSDecimalNumber(decimal: seconds * 1000)))
-        case (.json, _): self = .json(json)
-        case (.collection(let element), .array(let items)):
-            var values: [Value] = []
-            for item in items {
-                guard let value = Value(json: item, type: element) else { return nil }
-                values.append(value)
-            }
-            self = .collection(values)
-        default: return nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ClaimMapRuntime
 
 /// The claim contract's fast paths held against the slow paths they replace, on arbitrary input: the fuzz target
 /// `FuzzContractFastPaths` traps on any disagreement, and `swift test` replays its saved inputs through here.
@@ -8,9 +9,9 @@ import Foundation
 ///   must accept the pattern at all;
 /// - when the text is a JSON number, its exact value and printed form must equal Foundation's;
 /// - the e-mail format decided on bytes must equal the grapheme rule.
-package enum FastPathOracle {
+public enum FastPathOracle {
     /// A description of the first disagreement, or nil when every fast path agrees.
-    package static func disagreement(_ bytes: [UInt8]) -> String? {
+    public static func disagreement(_ bytes: [UInt8]) -> String? {
         let split = bytes.firstIndex(of: 0) ?? bytes.count
         let pattern = String(decoding: bytes[..<split], as: UTF8.self)
         let text = String(decoding: bytes[min(split + 1, bytes.count)...], as: UTF8.self)

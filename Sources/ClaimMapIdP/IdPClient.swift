@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 import NIOCore
 import NIOHTTP1

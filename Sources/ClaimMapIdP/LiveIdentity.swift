@@ -1,5 +1,5 @@
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Crypto
 import Foundation
 

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// What an OpenID Connect ID token must satisfy (OIDC Core §3.1.3.7, RFC 7519 §4.1, docs/security.md).

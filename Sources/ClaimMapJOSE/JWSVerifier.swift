@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import Crypto
 import CryptoExtras
 import Foundation

@@ -1,3 +1,4 @@
+import ClaimMapRuntime
 import ClaimMapDiagnostics
 import ClaimMapSyntax
 

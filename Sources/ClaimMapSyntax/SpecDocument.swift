@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 
 /// A value from the spec together with the source range it was written at.
 package struct Located<Value: Sendable>: Sendable {
@@ -68,7 +69,6 @@ package struct FlowSection: Sendable {
 }
 
 package enum NonceMode: String, Sendable, Hashable, CaseIterable { case required, optional }
-package enum GuestMode: String, Sendable, Hashable, CaseIterable { case route, block }
 
 package struct IdentitySection: Sendable {
     package var discovery: Located<String>?

@@ -1,4 +1,4 @@
-import ClaimMapEvaluator
+import ClaimMapRuntime
 
 /// The keys the spec language allows in each context. The spec parser and `claimmap schema` both read this one
 /// table, so the JSON Schema editors use can never disagree with what `check` accepts.

@@ -1,6 +1,5 @@
 import ClaimMapDiagnostics
-import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// Turns the YAML tree of one spec into a `SpecDocument`: checks every key against `SpecGrammar`, converts

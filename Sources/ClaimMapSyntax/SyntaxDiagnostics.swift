@@ -1,5 +1,5 @@
 import ClaimMapDiagnostics
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// The catalog of the syntax stage: every diagnostic the YAML reader and the spec parser produce is constructed
 /// here, so each message is written once. Codes CM1001–CM1099 are about reading YAML, CM11xx about the shape of the

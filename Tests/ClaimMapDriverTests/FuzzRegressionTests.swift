@@ -1,7 +1,7 @@
 import ClaimMapDiagnostics
 import ClaimMapEvaluator
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,5 @@
 import ClaimMapDriver
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing

@@ -2,7 +2,7 @@ import ClaimMapDriver
 import ClaimMapEmitters
 import ClaimMapEvaluator
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing

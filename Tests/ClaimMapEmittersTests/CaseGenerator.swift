@@ -1,5 +1,5 @@
 import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 /// SplitMix64: a small, seeded, reproducible generator.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ClaimMapEvaluator
+@testable import ClaimMapRuntime
 
 /// The claim contract's fast paths (a pattern matcher for the subset specs write, plain decimals built from their
 /// digits) must decide exactly what the slow paths they replace decide: ICU through `NSRegularExpression` with

@@ -1,5 +1,5 @@
 import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 import ClaimMapTestSupport
 import CryptoExtras
 import Foundation

@@ -1,4 +1,4 @@
-import ClaimMapJSON
+import ClaimMapRuntime
 
 /// A small JSON Schema validator for the keywords the project's own schemas use: `type`, `enum`, `const`,
 /// `required`, `properties`, `additionalProperties` (boolean or schema), `items`, `minLength`, `maxLength`,

@@ -1,5 +1,5 @@
 import ClaimMapEvaluator
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 // Evaluate only: claims already decoded → variables, participant data, route, guards. Prints ns per token

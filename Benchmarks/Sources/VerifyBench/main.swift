@@ -1,5 +1,5 @@
 import ClaimMapJOSE
-import ClaimMapJSON
+import ClaimMapRuntime
 import Foundation
 
 // Raw swift-crypto RSA-2048 verification rate (the same call replay makes), for reference next to openssl speed.

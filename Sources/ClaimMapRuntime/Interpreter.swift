@@ -1,4 +1,3 @@
-import ClaimMapJSON
 import Foundation
 
 /// The reference evaluator: runs an `EvaluatorProgram` on one conversation with the semantics of the emitted

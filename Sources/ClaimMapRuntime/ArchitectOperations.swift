@@ -1,4 +1,3 @@
-import ClaimMapJSON
 import Foundation
 
 /// Architect's operators and functions on runtime values. A NOT_SET (nil) operand, an overflow, a division by

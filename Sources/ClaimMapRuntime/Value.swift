@@ -1,4 +1,3 @@
-import ClaimMapJSON
 import Foundation
 
 /// Architect data types as the runtime knows them (the compiler's `ArchitectType` lowers to this).
@@ -213,5 +212,45 @@ public indirect enum Value: Hashable, Sendable {
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
         return ((days * 86400 + hour * 3600 + minute * 60 + second) - offset) * 1000 + millis
+    }
+}
+
+extension Value {
+    /// Reads a value of `type` from its `json` form; nil when it does not fit.
+    public init?(json: JSONValue, type: ValueType) {
+        switch (type, json) {
+        case (.string, .string(let s)): self = .string(s)
+        case (.integer, .number(let text)):
+            guard json.isIntegerNumber, let value = Int64(text) else { return nil }
+            self = .integer(value)
+        case (.decimal, .number(let text)):
+            guard let value = Decimal(string: text, locale: POSIXLocale.shared) else { return nil }
+            self = .decimal(value)
+        case (.boolean, .bool(let b)): self = .boolean(b)
+        case (.dateTime, .string(let s)):
+            guard let ms = Value.parseRFC3339(s) else { return nil }
+            self = .dateTime(ms)
+        case (.duration, .string(let s)):
+            // `PT90S` as Value.isoDuration writes it; milliseconds must fit an Int64 (checked, never truncated).
+            let digits = String(s.dropFirst(2).dropLast())
+            guard s.hasPrefix("PT"), s.hasSuffix("S"), ArchitectOperations.isDecimalText(digits),
+                let seconds = Decimal(string: digits, locale: POSIXLocale.shared),
+                seconds.magnitude * 1000 < Decimal(Int64.max)
+            else { return nil }
+            var milliseconds = seconds * 1000
+            var whole = Decimal()
+            NSDecimalRound(&whole, &milliseconds, 0, .plain)
+            guard whole == milliseconds else { return nil }
+            self = .duration(NSDecimalNumber(decimal: whole).int64Value)
+        case (.json, _): self = .json(json)
+        case (.collection(let element), .array(let items)):
+            var values: [Value] = []
+            for item in items {
+                guard let value = Value(json: item, type: element) else { return nil }
+                values.append(value)
+            }
+            self = .collection(values)
+        default: return nil
+        }
     }
 }

@@ -1,4 +1,3 @@
-import ClaimMapJSON
 
 /// The compiled, typed evaluator program of one spec: what `evaluator.json` holds and what `replay` and `test`
 /// execute. It carries everything needed to turn verified claims into variables, participant data, a route and
@@ -37,6 +36,12 @@ public struct EvaluatorProgram: Sendable, Hashable {
     }
 }
 
+/// What a conversation without a verified token gets (`identity.guests`): routed by the guest rules, or kept out
+/// (the page script keeps the Messenger closed and the flow disconnects).
+public enum GuestMode: String, Sendable, Hashable, CaseIterable {
+    case route, block
+}
+
 public struct IdentityPolicy: Sendable, Hashable {
     public var discovery: String
     public var issuer: String
@@ -46,11 +51,18 @@ public struct IdentityPolicy: Sendable, Hashable {
     public var maxAgeSeconds: Int?
     public var nonceRequired: Bool
     public var jwks: String?
-    public var guests: String
+    public var guests: GuestMode
+
+    /// The signature algorithms a spec may name: the compiler's `SpecGrammar.supportedAlgorithms` is this list, and a
+    /// test holds it equal to the verifier's `JWKS.signatureAlgorithms`.
+    public static let supportedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+    /// The spec's limits: a leeway of at most 5 minutes, a maxAge of at most 1,000,000 days.
+    public static let leewayRange = 0...300
+    public static let maxAgeRange = 1...86_400_000_000
 
     public init(
         discovery: String, issuer: String, audience: [String], algorithms: [String], leewaySeconds: Int,
-        maxAgeSeconds: Int?, nonceRequired: Bool, jwks: String?, guests: String
+        maxAgeSeconds: Int?, nonceRequired: Bool, jwks: String?, guests: GuestMode
     ) {
         self.discovery = discovery
         self.issuer = issuer
