@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // The compiler is a pipeline of stages, one module each, with dependencies pointing one way:
@@ -47,8 +47,14 @@ let package = Package(
             name: "ClaimMapEmitters",
             dependencies: [
                 "ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapSemantics", "ClaimMapEvaluator",
-            ]
+            ],
+            // PageScript/*.js is JavaScript, linted and run by Tests/web; EmbedSources embeds it (and the runtime).
+            exclude: ["PageScript"],
+            plugins: ["EmbedSources"]
         ),
+        // Build-time embedding of the sources the emitters ship verbatim (Plugins/EmbedSources).
+        .executableTarget(name: "EmbedSourcesTool"),
+        .plugin(name: "EmbedSources", capability: .buildTool(), dependencies: ["EmbedSourcesTool"]),
         // The live identity provider: OIDC discovery and JWKS over HTTPS (async-http-client on SwiftNIO), with the
         // network rules of docs/decisions.md (https only but loopback, caps, timeouts, redirects, no token sent).
         .target(
@@ -109,7 +115,8 @@ let package = Package(
         .testTarget(
             name: "ClaimMapDriverTests",
             dependencies: [
-                "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapRuntime", "ClaimMapSyntax",
+                "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapRuntime",
+                "ClaimMapSyntax",
                 "ClaimMapIdP",
                 "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
             ]),

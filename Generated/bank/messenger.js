@@ -52,15 +52,22 @@
 
   // Codes from the page. A page with no code (null, or an object whose authCode is null or "") is an anonymous view.
   function holdsNoCode(result) {
-    return result === null || result === undefined || (typeof result === "object" && (result.authCode === null || result.authCode === undefined || result.authCode === ""));
+    return result === null || result === undefined ||
+      (typeof result === "object" &&
+        (result.authCode === null || result.authCode === undefined || result.authCode === ""));
   }
   function codeProblem(result) {
-    if (typeof result !== "object" || typeof result.authCode !== "string" || !result.authCode) { return "a code must be { authCode, redirectUri, nonce?, codeVerifier?, maxAge?, iss? }"; }
+    if (typeof result !== "object" || typeof result.authCode !== "string" || !result.authCode) {
+      return "a code must be { authCode, redirectUri, nonce?, codeVerifier?, maxAge?, iss? }";
+    }
     if (typeof result.redirectUri !== "string" || !result.redirectUri) { return "the code has no redirectUri"; }
     if (config.nonceRequired && (typeof result.nonce !== "string" || !result.nonce)) {
-      return "nonce required: this deployment requires the nonce the page sent to the IdP, and the code came without one";
+      return "nonce required: this deployment requires the nonce the page sent to the IdP, " +
+        "and the code came without one";
     }
-    if (state.used[result.authCode] === true) { return "the code was already used: Genesys has exchanged or refused it"; }
+    if (state.used[result.authCode] === true) {
+      return "the code was already used: Genesys has exchanged or refused it";
+    }
     return null;
   }
   function codeValue(result) {
@@ -117,7 +124,8 @@
   // when the page holds none; the same is answered here, and no failure that follows is reported (docs/web.md).
   function handOutNoCode(e) {
     state.anonymous = true;
-    var address = window.location && typeof window.location.href === "string" ? window.location.href.split(/[?#]/)[0] : "";
+    var address = window.location && typeof window.location.href === "string"
+      ? window.location.href.split(/[?#]/)[0] : "";
     e.resolve({ authCode: "", redirectUri: address });
   }
 
@@ -126,7 +134,10 @@
     if (config.guests !== "block" || state.opened || !state.messengerReady || !state.authenticated) { return; }
     state.opened = true;
     command("Launcher.show").catch(function () {});
-    command("Messenger.open").catch(function (error) { state.opened = false; warn("Messenger.open failed: " + error); });
+    command("Messenger.open").catch(function (error) {
+      state.opened = false;
+      warn("Messenger.open failed: " + error);
+    });
   }
   function authenticated() {
     settleHandedOut();
@@ -145,7 +156,8 @@
       command("Launcher.hide").catch(function () {});
     }
     if (reason !== "loggedOut" && state.anonymous && !wasAuthenticated) {
-      warn("Auth reported " + reason + " for an anonymous page view (no code): not a failure" + (event && event.data && event.data.message ? " (" + event.data.message + ")" : ""));
+      var detail = event && event.data && event.data.message ? " (" + event.data.message + ")" : "";
+      warn("Auth reported " + reason + " for an anonymous page view (no code): not a failure" + detail);
       return;
     }
     notifyFailure(reason);
@@ -165,8 +177,12 @@
     if (typeof value !== "string") { return "must be a string"; }
     if (value.length === 0) { return "must not be empty"; }
     if (spec.enum && spec.enum.indexOf(value) < 0) { return "must be one of " + spec.enum.join(", "); }
-    if (spec.maxLength !== null && Array.from(value).length > spec.maxLength) { return "is longer than " + spec.maxLength; }
-    if (spec.pattern !== null && !new RegExp(spec.pattern, "u").test(value)) { return "does not match " + spec.pattern; }
+    if (spec.maxLength !== null && Array.from(value).length > spec.maxLength) {
+      return "is longer than " + spec.maxLength;
+    }
+    if (spec.pattern !== null && !new RegExp(spec.pattern, "u").test(value)) {
+      return "does not match " + spec.pattern;
+    }
     return null;
   }
   function totalBytes(values) {
@@ -193,7 +209,9 @@
     }
     Object.keys(values).forEach(function (name) {
       var spec = null;
-      for (var i = 0; i < config.attributes.length; i++) { if (config.attributes[i].name === name) { spec = config.attributes[i]; } }
+      for (var i = 0; i < config.attributes.length; i++) {
+        if (config.attributes[i].name === name) { spec = config.attributes[i]; }
+      }
       if (spec === null) {
         refused.push(name);
         warn("attribute \"" + name + "\" is not declared in the spec; not sent");
@@ -209,7 +227,8 @@
       candidate[name] = values[name];
       if (totalBytes(candidate) > config.maxCustomAttributeBytes) {
         refused.push(name);
-        warn("attribute \"" + name + "\" would take custom attributes over " + config.maxCustomAttributeBytes + " bytes; not sent");
+        warn("attribute \"" + name + "\" would take custom attributes over " + config.maxCustomAttributeBytes +
+          " bytes; not sent");
         return;
       }
       state.pending[name] = values[name];

@@ -92,6 +92,7 @@ extension Driver {
             && [
                 "flow.yaml", "archy-options.yaml", "participant-data.json", "guards.json", "deployment.json",
                 "deployment-checklist.json", "claims.json", "evaluator.json", "messenger.js", "Evaluator.swift",
+                "ClaimMapRuntime.swift",
             ].contains(String(parts[0]))
     }
 

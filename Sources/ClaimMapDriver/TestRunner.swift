@@ -265,11 +265,11 @@ enum TestValues {
         switch node {
         case .scalar(let scalar):
             switch type?.kind {
-            case "string"?: return .string(scalar.text)
-            case "integer"?, "number"?:
+            case .string?: return .string(scalar.text)
+            case .integer?, .number?:
                 return SpecScalars.isDecimalText(scalar.text) || Double(scalar.text) != nil
                     ? .number(scalar.text) : .string(scalar.text)
-            case "boolean"?:
+            case .boolean?:
                 return scalar.text == "true"
                     ? .bool(true) : scalar.text == "false" ? .bool(false) : .string(scalar.text)
             default:
@@ -349,11 +349,11 @@ enum TestValues {
 
     static func claimType(for type: ValueType) -> ClaimTypeSpec? {
         switch type {
-        case .string, .dateTime: ClaimTypeSpec(kind: "string")
-        case .integer: ClaimTypeSpec(kind: "integer")
-        case .decimal: ClaimTypeSpec(kind: "number")
-        case .boolean: ClaimTypeSpec(kind: "boolean")
-        case .collection(let element): ClaimTypeSpec(kind: "array", items: claimType(for: element).map { [$0] } ?? [])
+        case .string, .dateTime: ClaimTypeSpec(kind: .string)
+        case .integer: ClaimTypeSpec(kind: .integer)
+        case .decimal: ClaimTypeSpec(kind: .number)
+        case .boolean: ClaimTypeSpec(kind: .boolean)
+        case .collection(let element): ClaimTypeSpec(kind: .array, items: claimType(for: element).map { [$0] } ?? [])
         default: nil
         }
     }

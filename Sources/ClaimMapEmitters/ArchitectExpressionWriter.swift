@@ -1,3 +1,4 @@
+import ClaimMapRuntime
 import ClaimMapSemantics
 import ClaimMapSyntax
 
@@ -40,7 +41,7 @@ enum ArchitectExpressionWriter {
         case .variable(let name): return name
         case .isAuthenticated: return "Message.IsAuthenticated"
         case .call(let name, let arguments):
-            let spelling = FunctionTable.lookup(name)?.architectName ?? name
+            let spelling = FunctionTable.lookup(name.rawValue)?.architectName ?? name.rawValue
             return spelling + "(" + arguments.map { render($0, parent: nil) }.joined(separator: ", ") + ")"
         case .not(let operand):
             let inner = render(operand, parent: nil)

@@ -40,6 +40,7 @@ package enum Emitter {
             GeneratedFile(
                 path: "Evaluator.swift",
                 contents: SwiftEvaluatorEmitter.emit(program, specPath: spec.path)),
+            GeneratedFile(path: SwiftEvaluatorEmitter.runtimeFile, contents: SwiftEvaluatorEmitter.runtime),
         ]
         let actions =
             spec.enrichments.map {

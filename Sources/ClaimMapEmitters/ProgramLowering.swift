@@ -54,9 +54,9 @@ package enum ProgramLowering {
 
     static func claimType(_ type: ClaimType) -> ClaimTypeSpec {
         ClaimTypeSpec(
-            kind: type.kind.rawValue, items: type.items.map(claimType),
+            kind: type.kind, items: type.items.map(claimType),
             properties: type.properties.map { ($0.name, claimType($0.type)) },
-            enumValues: type.enumValues, pattern: type.pattern, format: type.format?.rawValue, minimum: type.minimum,
+            enumValues: type.enumValues, pattern: type.pattern, format: type.format, minimum: type.minimum,
             maximum: type.maximum, maxLength: type.maxLength, maxItems: type.maxItems)
     }
 
@@ -105,7 +105,7 @@ package enum ProgramLowering {
         case .not(let operand): return TypedExpr(.not(expression(operand)), type: type)
         case .negate(let operand): return TypedExpr(.negate(expression(operand)), type: type)
         case .binary(let op, let lhs, let rhs):
-            return TypedExpr(.binary(op.rawValue, expression(lhs), expression(rhs)), type: type)
+            return TypedExpr(.binary(op, expression(lhs), expression(rhs)), type: type)
         }
     }
 }

@@ -137,7 +137,8 @@ struct Reader {
     }
 
     /// One of an enumeration's names, byte for byte; any other text is an error naming the allowed ones.
-    func choice<Name: RawRepresentable & CaseIterable>(_ name: String, _: Name.Type) throws(EvaluatorProgram.FormatError)
+    func choice<Name: RawRepresentable & CaseIterable>(_ name: String, _: Name.Type) throws(EvaluatorProgram
+        .FormatError)
         -> Name where Name.RawValue == String
     {
         let text = try choice(name, Name.allCases.map(\.rawValue))
@@ -145,6 +146,13 @@ struct Reader {
             throw .init("\(path)\(name): unknown \(text)")
         }
         return value
+    }
+
+    func optionalChoice<Name: RawRepresentable & CaseIterable>(_ name: String, _ type: Name.Type)
+        throws(EvaluatorProgram.FormatError) -> Name? where Name.RawValue == String
+    {
+        guard let member = member(name), member != .null else { return nil }
+        return try choice(name, type)
     }
 
     func strings(_ name: String) throws(EvaluatorProgram.FormatError) -> [String] {
@@ -184,7 +192,6 @@ extension IdentityPolicy {
         ])
     }
 
-
     /// Reads an `identity` and holds it to the same policy as a spec: a hand-edited evaluator file cannot loosen
     /// what the compiler would refuse (`algorithms: ["none"]`, a leeway of years, an unknown nonce mode).
     init(_ r: Reader) throws(EvaluatorProgram.FormatError) {
@@ -219,7 +226,7 @@ extension IdentityPolicy {
 
 extension ClaimTypeSpec {
     func json() -> JSONValue {
-        var members: [(String, JSONValue)] = [("type", .string(kind))]
+        var members: [(String, JSONValue)] = [("type", .string(kind.rawValue))]
         if let item = items.first { members.append(("items", item.json())) }
         if !propertyOrder.isEmpty {
             members.append(
@@ -228,7 +235,7 @@ extension ClaimTypeSpec {
         }
         if let enumValues { members.append(("enum", .array(enumValues.map(JSONValue.string)))) }
         if let pattern { members.append(("pattern", .string(pattern))) }
-        if let format { members.append(("format", .string(format))) }
+        if let format { members.append(("format", .string(format.rawValue))) }
         if let minimum { members.append(("minimum", .number(minimum))) }
         if let maximum { members.append(("maximum", .number(maximum))) }
         if let maxLength { members.append(("maxLength", .integer(maxLength))) }
@@ -249,11 +256,12 @@ extension ClaimTypeSpec {
             return text
         }
         self.init(
-            kind: try r.string("type"),
+            kind: try r.choice("type", ClaimKind.self),
             items: try r.optionalChild("items").map { c throws(EvaluatorProgram.FormatError) in [try ClaimTypeSpec(c)] }
                 ?? [],
             properties: properties, enumValues: try r.optionalStrings("enum"), pattern: try r.optionalString("pattern"),
-            format: try r.optionalString("format"), minimum: try number("minimum"), maximum: try number("maximum"),
+            format: try r.optionalChoice("format", ClaimFormat.self), minimum: try number("minimum"),
+            maximum: try number("maximum"),
             maxLength: try r.optionalInt("maxLength"), maxItems: try r.optionalInt("maxItems"))
     }
 }
@@ -407,11 +415,11 @@ extension TypedExpr {
         case .variable(let name): members = [("var", .string(name))]
         case .isAuthenticated: members = [("builtin", .string("Message.IsAuthenticated"))]
         case .call(let name, let arguments):
-            members = [("call", .string(name)), ("args", .array(arguments.map { $0.json() }))]
+            members = [("call", .string(name.rawValue)), ("args", .array(arguments.map { $0.json() }))]
         case .not(let operand): members = [("not", operand.json())]
         case .negate(let operand): members = [("negate", operand.json())]
         case .binary(let op, let lhs, let rhs):
-            members = [("op", .string(op)), ("lhs", lhs.json()), ("rhs", rhs.json())]
+            members = [("op", .string(op.rawValue)), ("lhs", lhs.json()), ("rhs", rhs.json())]
         }
         return .object(members + [("type", .string(type.description))])
     }
@@ -428,7 +436,7 @@ extension TypedExpr {
         } else if r.member("call") != nil {
             self.init(
                 .call(
-                    try r.string("call"),
+                    try r.choice("call", ArchitectOperations.Function.self),
                     try r.array("args").map { a throws(EvaluatorProgram.FormatError) in try TypedExpr(a) }), type: type)
         } else if r.member("not") != nil {
             self.init(.not(try TypedExpr(try r.child("not"))), type: type)
@@ -436,7 +444,9 @@ extension TypedExpr {
             self.init(.negate(try TypedExpr(try r.child("negate"))), type: type)
         } else {
             self.init(
-                .binary(try r.string("op"), try TypedExpr(try r.child("lhs")), try TypedExpr(try r.child("rhs"))),
+                .binary(
+                    try r.choice("op", ArchitectOperations.Operator.self), try TypedExpr(try r.child("lhs")),
+                    try TypedExpr(try r.child("rhs"))),
                 type: type)
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import ClaimMapRuntime
+import Foundation
 
 /// The claim contract's fast paths held against the slow paths they replace, on arbitrary input: the fuzz target
 /// `FuzzContractFastPaths` traps on any disagreement, and `swift test` replays its saved inputs through here.
@@ -47,7 +47,7 @@ public enum FastPathOracle {
         }
 
         let graphemeRule = ClaimContract.graphemeEmail(text)
-        if ClaimContract.formatMatches("email", text) != graphemeRule {
+        if ClaimContract.formatMatches(.email, text) != graphemeRule {
             return "email \(text.debugDescription): bytes \(!graphemeRule), graphemes \(graphemeRule)"
         }
         return nil

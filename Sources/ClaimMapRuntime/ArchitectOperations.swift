@@ -11,23 +11,33 @@ public enum ArchitectOperations {
         }
     }
 
-    /// The binary operators besides `and`/`or` (which short-circuit and are evaluated by the caller).
-    public enum Operator: String, Sendable {
+    /// The binary operators of the expression language (docs/language.md, Expressions), one enum from the parser
+    /// to the program format; `evaluator.json` writes the raw values.
+    public enum Operator: String, Sendable, Hashable, CaseIterable {
+        case or, and
         case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-        case plus = "+", minus = "-", times = "*", divide = "/"
+        case add = "+", subtract = "-", multiply = "*", divide = "/"
     }
 
-    /// The functions of the expression language besides `If` (which evaluates only the branch it takes).
-    public enum Function: String, Sendable {
-        case isSet = "IsSet", isNotSetOrEmpty = "IsNotSetOrEmpty", toString = "ToString", toInt = "ToInt"
+    /// The functions of the expression language, spelled as in a spec and in `evaluator.json`.
+    public enum Function: String, Sendable, Hashable, CaseIterable {
+        case isSet = "IsSet", isNotSetOrEmpty = "IsNotSetOrEmpty", `if` = "If", toString = "ToString", toInt = "ToInt"
         case toDecimal = "ToDecimal", toBool = "ToBool", toDateTime = "ToDateTime", lower = "Lower", upper = "Upper"
         case contains = "Contains", startsWith = "StartsWith", endsWith = "EndsWith", count = "Count"
         case substring = "Substring", getAt = "GetAt"
     }
 
+    /// `lhs op rhs`. The interpreter short-circuits `and` and `or` itself; given both operands they decide as it
+    /// does (false and NOT_SET is false, true or NOT_SET is true).
     public static func binary(_ op: Operator, _ lhs: Value?, _ rhs: Value?) -> Value? {
+        switch op {
+        case .and: return logical(lhs, rhs, deciding: false)
+        case .or: return logical(lhs, rhs, deciding: true)
+        default: break
+        }
         guard let lhs, let rhs else { return nil }
         switch op {
+        case .and, .or: return nil
         case .equal: return equal(lhs, rhs).map(Value.boolean)
         case .notEqual: return equal(lhs, rhs).map { .boolean(!$0) }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
@@ -38,28 +48,52 @@ public enum ArchitectOperations {
             case .greater: return .boolean(order > 0)
             default: return .boolean(order >= 0)
             }
-        case .plus:
+        case .add:
             if case .string(let a) = lhs, case .string(let b) = rhs { return .string(a + b) }
             return arithmetic(op, lhs, rhs)
-        case .minus, .times, .divide: return arithmetic(op, lhs, rhs)
+        case .subtract, .multiply, .divide: return arithmetic(op, lhs, rhs)
         }
+    }
+
+    /// `!value` (`not`): NOT_SET unless a Boolean.
+    public static func not(_ value: Value?) -> Value? {
+        guard case .boolean(let b)? = value else { return nil }
+        return .boolean(!b)
+    }
+
+    /// `-value`: NOT_SET unless a number, and for the one Integer whose negation overflows.
+    public static func negate(_ value: Value?) -> Value? {
+        switch value {
+        case .integer(let i)?: i == .min ? nil : .integer(-i)
+        case .decimal(let d)?: .decimal(-d)
+        default: nil
+        }
+    }
+
+    /// `and` (deciding value false) and `or` (true): a Boolean left side equal to the deciding value decides;
+    /// otherwise the right side must be a Boolean. Anything else is NOT_SET.
+    public static func logical(_ lhs: Value?, _ rhs: @autoclosure () -> Value?, deciding: Bool) -> Value? {
+        guard case .boolean(let left)? = lhs else { return nil }
+        if left == deciding { return .boolean(deciding) }
+        guard case .boolean(let right)? = rhs() else { return nil }
+        return .boolean(right)
     }
 
     private static func arithmetic(_ op: Operator, _ lhs: Value, _ rhs: Value) -> Value? {
         if op != .divide, case .integer(let a) = lhs, case .integer(let b) = rhs {
             let (result, overflow): (Int64, Bool) =
                 switch op {
-                case .plus: a.addingReportingOverflow(b)
-                case .minus: a.subtractingReportingOverflow(b)
+                case .add: a.addingReportingOverflow(b)
+                case .subtract: a.subtractingReportingOverflow(b)
                 default: a.multipliedReportingOverflow(by: b)
                 }
             return overflow ? nil : .integer(result)
         }
         guard let a = decimal(lhs), let b = decimal(rhs) else { return nil }
         switch op {
-        case .plus: return .decimal(a + b)
-        case .minus: return .decimal(a - b)
-        case .times: return .decimal(a * b)
+        case .add: return .decimal(a + b)
+        case .subtract: return .decimal(a - b)
+        case .multiply: return .decimal(a * b)
         default: return b == 0 ? nil : .decimal(a / b)
         }
     }
@@ -85,8 +119,13 @@ public enum ArchitectOperations {
         }
     }
 
+    /// `function(arguments)`. The interpreter evaluates only the branch `If` takes; given every argument, `If`
+    /// decides as it does.
     public static func call(_ function: Function, _ arguments: [Value?]) -> Value? {
         switch function {
+        case .if:
+            guard arguments.count == 3, case .boolean(let holds)? = arguments[0] else { return nil }
+            return holds ? arguments[1] : arguments[2]
         case .isSet: return .boolean(arguments.first.map { $0 != nil } ?? false)
         case .isNotSetOrEmpty:
             switch arguments.first ?? nil {

@@ -96,18 +96,19 @@ extension ClaimContract {
         }
     }
 
-    public static func formatMatches(_ format: String, _ text: String) -> Bool {
+    /// Whether a string keeps its `format:`. A NumericDate is a number, checked as one: any string passes here.
+    public static func formatMatches(_ format: ClaimFormat, _ text: String) -> Bool {
         switch format {
-        case "email":
+        case .email:
             return asciiEmail(text) ?? graphemeEmail(text)
-        case "uri":
+        case .uri:
             guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
             return text[..<colon].unicodeScalars.allSatisfy {
                 $0.properties.isAlphabetic || "+.-0123456789".unicodeScalars.contains($0)
             }
-        case "date-time":
+        case .dateTime:
             return Value.parseRFC3339(text) != nil
-        default:
+        case .numericDate:
             return true
         }
     }

@@ -53,17 +53,12 @@ public enum ClaimContract {
     /// A claim contract prepared for checking many values: numeric bounds and enum values parsed, the pattern
     /// compiled, nested item and member contracts resolved.
     public final class Compiled: Sendable {
-        enum Kind {
-            case string, integer, number, boolean, array, object
-            case unknown(String)
-        }
-
-        let kind: Kind
+        let kind: ClaimKind
         let maxLength: Int?
         let enumValues: [String]?
         let enumNumbers: [ExactNumber]?
         let pattern: (text: String, matcher: CompiledPattern)?
-        let format: String?
+        let format: ClaimFormat?
         let minimum: (text: String, value: ExactNumber)?
         let maximum: (text: String, value: ExactNumber)?
         let maxItems: Int?
@@ -72,16 +67,7 @@ public enum ClaimContract {
         let properties: [(name: String, contract: Compiled)]
 
         public init(_ type: ClaimTypeSpec) {
-            kind =
-                switch type.kind {
-                case "string": .string
-                case "integer": .integer
-                case "number": .number
-                case "boolean": .boolean
-                case "array": .array
-                case "object": .object
-                default: .unknown(type.kind)
-                }
+            kind = type.kind
             maxLength = type.maxLength
             enumValues = type.enumValues
             enumNumbers = type.enumValues.map { $0.compactMap(ExactNumber.init) }
@@ -109,7 +95,9 @@ public enum ClaimContract {
                 if let pattern, !pattern.matcher.matches(text) {
                     return .value("does not match the pattern \(pattern.text)")
                 }
-                if let format, !ClaimContract.formatMatches(format, text) { return .value("not a valid \(format)") }
+                if let format, !ClaimContract.formatMatches(format, text) {
+                    return .value("not a valid \(format.rawValue)")
+                }
             case .integer, .number:
                 guard case .number(let text) = value else { return .type(expected: "a JSON number") }
                 if case .integer = kind {
@@ -144,8 +132,6 @@ public enum ClaimContract {
                         return ClaimContract.prefixed(problem, "member \(property.name)")
                     }
                 }
-            case .unknown(let kind):
-                return .type(expected: kind)
             }
             return nil
         }

@@ -1,4 +1,3 @@
-
 /// What a conversation brings besides its program: the verified claims (or none, for a guest), the custom
 /// attributes the page sent, and what each data action returned.
 public struct EvaluationInput: Sendable {

@@ -1,4 +1,3 @@
-
 /// The compiled, typed evaluator program of one spec: what `evaluator.json` holds and what `replay` and `test`
 /// execute. It carries everything needed to turn verified claims into variables, participant data, a route and
 /// guard decisions, and the identity policy the verifier applies first. Format version 1.
@@ -76,23 +75,35 @@ public struct IdentityPolicy: Sendable, Hashable {
     }
 }
 
+/// The JSON types a claim can declare.
+public enum ClaimKind: String, Sendable, Hashable, CaseIterable {
+    case string, integer, number, boolean, array, object
+}
+
+/// A string claim's `format:` (`numeric-date` marks a number claim read as a NumericDate).
+public enum ClaimFormat: String, Sendable, Hashable, CaseIterable {
+    case email, uri
+    case dateTime = "date-time"
+    case numericDate = "numeric-date"
+}
+
 /// A claim's JSON type and constraints: the contract with the IdP (and with enrichment data actions).
 public struct ClaimTypeSpec: Sendable, Hashable {
-    public var kind: String
+    public var kind: ClaimKind
     public var items: [ClaimTypeSpec]
     public var properties: [String: ClaimTypeSpec]
     public var propertyOrder: [String]
     public var enumValues: [String]?
     public var pattern: String?
-    public var format: String?
+    public var format: ClaimFormat?
     public var minimum: String?
     public var maximum: String?
     public var maxLength: Int?
     public var maxItems: Int?
 
     public init(
-        kind: String, items: [ClaimTypeSpec] = [], properties: [(String, ClaimTypeSpec)] = [],
-        enumValues: [String]? = nil, pattern: String? = nil, format: String? = nil, minimum: String? = nil,
+        kind: ClaimKind, items: [ClaimTypeSpec] = [], properties: [(String, ClaimTypeSpec)] = [],
+        enumValues: [String]? = nil, pattern: String? = nil, format: ClaimFormat? = nil, minimum: String? = nil,
         maximum: String? = nil, maxLength: Int? = nil, maxItems: Int? = nil
     ) {
         self.kind = kind
@@ -258,11 +269,10 @@ public indirect enum ExprKind: Sendable, Hashable {
     case literal(Value)
     case variable(String)
     case isAuthenticated
-    case call(String, [TypedExpr])
+    case call(ArchitectOperations.Function, [TypedExpr])
     case not(TypedExpr)
     case negate(TypedExpr)
-    /// `and`, `or`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `/`.
-    case binary(String, TypedExpr, TypedExpr)
+    case binary(ArchitectOperations.Operator, TypedExpr, TypedExpr)
 }
 
 public struct TypedExpr: Sendable, Hashable {

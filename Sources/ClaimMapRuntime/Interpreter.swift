@@ -471,19 +471,16 @@ struct CodeTable: Sendable {
             let left = add(lhs, slots: slots)
             let right = add(rhs, slots: slots)
             switch op {
-            case "and": return emit(.and(left, right))
-            case "or": return emit(.or(left, right))
-            default:
-                // An operator Architect does not have yields NOT_SET, as `ArchitectOperations` always did.
-                guard let op = ArchitectOperations.Operator(rawValue: op) else { return constant(nil) }
-                return emit(.binary(op, widened(left, besides: rhs.type), widened(right, besides: lhs.type)))
+            case .and: return emit(.and(left, right))
+            case .or: return emit(.or(left, right))
+            default: return emit(.binary(op, widened(left, besides: rhs.type), widened(right, besides: lhs.type)))
             }
-        case .call(let name, let operands):
+        case .call(let function, let operands):
             let indexes = operands.map { add($0, slots: slots) }
-            if name == "If" {
+            if function == .if {
+                // The checker allows If only with three arguments; another count is no value, as `call` answers.
                 return indexes.count == 3 ? emit(.ifThenElse(indexes[0], indexes[1], indexes[2])) : constant(nil)
             }
-            guard let function = ArchitectOperations.Function(rawValue: name) else { return constant(nil) }
             arguments += indexes
             return emit(.call(function, first: arguments.count - indexes.count, count: indexes.count))
         }
@@ -506,25 +503,11 @@ extension Interpreter.State {
         case .slot(let slot): return slots[slot].value
         case .collectionSlot(let slot): return slots[slot].value ?? .collection([])
         case .isAuthenticated: return .boolean(authenticated)
-        case .not(let operand):
-            guard case .boolean(let b)? = run(operand) else { return nil }
-            return .boolean(!b)
-        case .negate(let operand):
-            switch run(operand) {
-            case .integer(let i)?: return i == .min ? nil : .integer(-i)
-            case .decimal(let d)?: return .decimal(-d)
-            default: return nil
-            }
-        case .and(let lhs, let rhs):
-            guard case .boolean(let left)? = run(lhs) else { return nil }
-            if !left { return .boolean(false) }
-            guard case .boolean(let right)? = run(rhs) else { return nil }
-            return .boolean(right)
-        case .or(let lhs, let rhs):
-            guard case .boolean(let left)? = run(lhs) else { return nil }
-            if left { return .boolean(true) }
-            guard case .boolean(let right)? = run(rhs) else { return nil }
-            return .boolean(right)
+        case .not(let operand): return ArchitectOperations.not(run(operand))
+        case .negate(let operand): return ArchitectOperations.negate(run(operand))
+        // The right side runs only when the left does not decide (an autoclosure).
+        case .and(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: false)
+        case .or(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: true)
         case .binary(let op, let lhs, let rhs):
             return ArchitectOperations.binary(op, run(lhs), run(rhs))
         case .ifThenElse(let condition, let then, let otherwise):

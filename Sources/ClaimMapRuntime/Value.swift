@@ -139,6 +139,15 @@ public indirect enum Value: Hashable, Sendable {
         return String(decoding: digits, as: UTF8.self)
     }
 
+    /// A Decimal a generated evaluator writes as text (a Double literal would round): claimmap's own
+    /// `decimalText`, which always reads back. Any other text is a broken file, and stops the program.
+    public static func exactDecimal(_ text: String) -> Value {
+        guard let value = ClaimContract.decimal(text), value.isFinite else {
+            preconditionFailure("not a decimal: \(text)")
+        }
+        return .decimal(value)
+    }
+
     /// The latest time a NumericDate claim may name: 9999-12-31T23:59:59Z (the verifier's bound too).
     public static let latestNumericDate: Int64 = 253_402_300_799
 

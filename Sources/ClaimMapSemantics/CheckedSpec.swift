@@ -1,5 +1,5 @@
-import ClaimMapRuntime
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// The checked representation of one spec (`CheckedSpec` in the pipeline): every name resolved, every variable

@@ -1,3 +1,5 @@
+import ClaimMapRuntime
+
 /// What is known at a point of the flow: whether the conversation is authenticated and which variables are
 /// proven set. Narrowing adds facts; `IsSet(x)` true, `IsNotSetOrEmpty(x)` false, `Message.IsAuthenticated` true.
 package struct Facts: Sendable, Hashable {
@@ -23,7 +25,7 @@ package struct Facts: Sendable, Hashable {
     package static func whenTrue(_ expression: TypedExpression) -> Facts {
         switch expression.kind {
         case .isAuthenticated: return Facts(authenticated: true)
-        case .call("IsSet", let arguments):
+        case .call(.isSet, let arguments):
             if case .variable(let name)? = arguments.first?.kind { return Facts(authenticated: false, set: [name]) }
         case .not(let operand): return whenFalse(operand)
         case .binary(.and, let lhs, let rhs): return whenTrue(lhs).union(whenTrue(rhs))
@@ -40,7 +42,7 @@ package struct Facts: Sendable, Hashable {
     /// Facts that hold when `expression` evaluates to false.
     package static func whenFalse(_ expression: TypedExpression) -> Facts {
         switch expression.kind {
-        case .call("IsNotSetOrEmpty", let arguments):
+        case .call(.isNotSetOrEmpty, let arguments):
             if case .variable(let name)? = arguments.first?.kind { return Facts(authenticated: false, set: [name]) }
         case .not(let operand): return whenTrue(operand)
         case .binary(.or, let lhs, let rhs): return whenFalse(lhs).union(whenFalse(rhs))

@@ -1,3 +1,5 @@
+import ClaimMapRuntime
+
 /// The one table of expression functions: signature, result, Architect spelling and whether that spelling is confirmed
 /// by a Genesys-authored flow (`Tests/Corpora/genesys/archy-vocabulary.json` lists the functions they use).
 /// Unconfirmed functions type-check but draw warning CM2508, because the emitted flow would use a spelling no Genesys
@@ -11,7 +13,9 @@ package struct FunctionSpec: Sendable {
         case setWhenFalse
     }
 
-    package var name: String
+    package var function: ArchitectOperations.Function
+    /// The spelling in a spec (and in `evaluator.json`).
+    package var name: String { function.rawValue }
     /// The spelling emitted into Archy expressions.
     package var architectName: String
     package var arity: ClosedRange<Int>
@@ -53,17 +57,18 @@ package enum FunctionTable {
         func add(_ spec: FunctionSpec) { table[spec.name] = spec }
         add(
             FunctionSpec(
-                name: "IsSet", architectName: "IsSet", arity: 1...1, confirmed: true, narrowing: .setWhenTrue,
+                function: .isSet, architectName: "IsSet", arity: 1...1, confirmed: true, narrowing: .setWhenTrue,
                 acceptsNotSet: true, mayYieldNotSet: false, resultType: { _ in .success(.boolean) },
                 signature: "IsSet(value) -> Boolean"))
         add(
             FunctionSpec(
-                name: "IsNotSetOrEmpty", architectName: "IsNotSetOrEmpty", arity: 1...1, confirmed: true,
+                function: .isNotSetOrEmpty, architectName: "IsNotSetOrEmpty", arity: 1...1, confirmed: true,
                 narrowing: .setWhenFalse, acceptsNotSet: true, mayYieldNotSet: false,
                 resultType: { _ in .success(.boolean) }, signature: "IsNotSetOrEmpty(value) -> Boolean"))
         add(
             FunctionSpec(
-                name: "If", architectName: "If", arity: 3...3, confirmed: true, narrowing: .none, acceptsNotSet: false,
+                function: .`if`, architectName: "If", arity: 3...3, confirmed: true, narrowing: .none,
+                acceptsNotSet: false,
                 mayYieldNotSet: false,
                 resultType: { arguments in
                     guard arguments[0] == .boolean else {
@@ -76,7 +81,7 @@ package enum FunctionTable {
                 }, signature: "If(Boolean, T, T) -> T"))
         add(
             FunctionSpec(
-                name: "ToString", architectName: "ToString", arity: 1...1, confirmed: true, narrowing: .none,
+                function: .toString, architectName: "ToString", arity: 1...1, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: false,
                 resultType: { arguments in
                     anyScalar.contains(arguments[0]) || arguments[0].isCollection || arguments[0] == .json
@@ -84,7 +89,7 @@ package enum FunctionTable {
                 }, signature: "ToString(value) -> String"))
         add(
             FunctionSpec(
-                name: "ToInt", architectName: "ToInt", arity: 1...1, confirmed: true, narrowing: .none,
+                function: .toInt, architectName: "ToInt", arity: 1...1, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: true,
                 resultType: { arguments in
                     [.string, .integer, .decimal].contains(arguments[0])
@@ -92,7 +97,7 @@ package enum FunctionTable {
                 }, signature: "ToInt(String|Integer|Decimal) -> Integer"))
         add(
             FunctionSpec(
-                name: "ToDecimal", architectName: "ToDecimal", arity: 1...1, confirmed: false, narrowing: .none,
+                function: .toDecimal, architectName: "ToDecimal", arity: 1...1, confirmed: false, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: true,
                 resultType: { arguments in
                     [.string, .integer, .decimal].contains(arguments[0])
@@ -100,24 +105,25 @@ package enum FunctionTable {
                 }, signature: "ToDecimal(String|Integer|Decimal) -> Decimal"))
         add(
             FunctionSpec(
-                name: "ToBool", architectName: "ToBool", arity: 1...1, confirmed: false, narrowing: .none,
+                function: .toBool, architectName: "ToBool", arity: 1...1, confirmed: false, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: true, resultType: fixed([.string], .boolean),
                 signature: "ToBool(String) -> Boolean"))
         add(
             FunctionSpec(
-                name: "ToDateTime", architectName: "ToDateTime", arity: 1...1, confirmed: true, narrowing: .none,
+                function: .toDateTime, architectName: "ToDateTime", arity: 1...1, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: true, resultType: fixed([.string], .dateTime),
                 signature: "ToDateTime(String) -> DateTime"))
-        for name in ["Lower", "Upper"] {
+        for function in [ArchitectOperations.Function.lower, .upper] {
             add(
                 FunctionSpec(
-                    name: name, architectName: name, arity: 1...1, confirmed: name == "Lower", narrowing: .none,
+                    function: function, architectName: function.rawValue, arity: 1...1, confirmed: function == .lower,
+                    narrowing: .none,
                     acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string], .string),
-                    signature: "\(name)(String) -> String"))
+                    signature: "\(function.rawValue)(String) -> String"))
         }
         add(
             FunctionSpec(
-                name: "Contains", architectName: "Contains", arity: 2...2, confirmed: true, narrowing: .none,
+                function: .contains, architectName: "Contains", arity: 2...2, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: false,
                 resultType: { arguments in
                     if let element = arguments[0].element {
@@ -131,16 +137,17 @@ package enum FunctionTable {
                     return arguments[1] == .string
                         ? .success(.boolean) : .failure(SignatureMismatch(argument: 1, expected: "String"))
                 }, signature: "Contains(String, String) | Contains(Collection of T, T) -> Boolean"))
-        for name in ["StartsWith", "EndsWith"] {
+        for function in [ArchitectOperations.Function.startsWith, .endsWith] {
             add(
                 FunctionSpec(
-                    name: name, architectName: name, arity: 2...2, confirmed: false, narrowing: .none,
+                    function: function, architectName: function.rawValue, arity: 2...2, confirmed: false,
+                    narrowing: .none,
                     acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string, .string], .boolean),
-                    signature: "\(name)(String, String) -> Boolean"))
+                    signature: "\(function.rawValue)(String, String) -> Boolean"))
         }
         add(
             FunctionSpec(
-                name: "Count", architectName: "Count", arity: 1...1, confirmed: true, narrowing: .none,
+                function: .count, architectName: "Count", arity: 1...1, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: false,
                 resultType: { arguments in
                     arguments[0].isCollection
@@ -148,12 +155,12 @@ package enum FunctionTable {
                 }, signature: "Count(Collection) -> Integer"))
         add(
             FunctionSpec(
-                name: "Substring", architectName: "Substring", arity: 3...3, confirmed: true, narrowing: .none,
+                function: .substring, architectName: "Substring", arity: 3...3, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string, .integer, .integer], .string),
                 signature: "Substring(String, Integer start, Integer length) -> String"))
         add(
             FunctionSpec(
-                name: "GetAt", architectName: "GetAt", arity: 2...2, confirmed: true, narrowing: .none,
+                function: .getAt, architectName: "GetAt", arity: 2...2, confirmed: true, narrowing: .none,
                 acceptsNotSet: false, mayYieldNotSet: true,
                 resultType: { arguments in
                     guard let element = arguments[0].element else {

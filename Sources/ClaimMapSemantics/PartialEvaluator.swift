@@ -1,3 +1,4 @@
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// Three-valued partial evaluation of a typed expression (docs/decisions.md: defaults never open a guard): some
@@ -50,19 +51,19 @@ package struct PartialEvaluator {
         case .call(let name, let arguments):
             let values = arguments.map { evaluate($0, depth: depth + 1) }
             switch (name, values.first) {
-            case ("IsSet", .notSet?): return .boolean(false)
-            case ("IsSet", .unknown?), ("IsSet", nil): return .unknown
-            case ("IsSet", _): return .boolean(true)
-            case ("IsNotSetOrEmpty", .notSet?): return .boolean(true)
-            case ("IsNotSetOrEmpty", .string(let s)?): return .boolean(s.isEmpty)
-            case ("IsNotSetOrEmpty", .unknown?), ("IsNotSetOrEmpty", nil): return .unknown
-            case ("IsNotSetOrEmpty", _): return .boolean(false)
-            case ("If", .boolean(let condition)?): return condition ? values[1] : values[2]
-            case ("If", _): return values[1] == values[2] ? values[1] : .unknown
-            case ("Lower", .string(let s)?): return .string(s.lowercased())
-            case ("Upper", .string(let s)?): return .string(s.uppercased())
-            case ("ToString", .string(let s)?): return .string(s)
-            case ("ToString", .number(let n)?): return .string(n)
+            case (.isSet, .notSet?): return .boolean(false)
+            case (.isSet, .unknown?), (.isSet, nil): return .unknown
+            case (.isSet, _): return .boolean(true)
+            case (.isNotSetOrEmpty, .notSet?): return .boolean(true)
+            case (.isNotSetOrEmpty, .string(let s)?): return .boolean(s.isEmpty)
+            case (.isNotSetOrEmpty, .unknown?), (.isNotSetOrEmpty, nil): return .unknown
+            case (.isNotSetOrEmpty, _): return .boolean(false)
+            case (.if, .boolean(let condition)?): return condition ? values[1] : values[2]
+            case (.if, _): return values[1] == values[2] ? values[1] : .unknown
+            case (.lower, .string(let s)?): return .string(s.lowercased())
+            case (.upper, .string(let s)?): return .string(s.uppercased())
+            case (.toString, .string(let s)?): return .string(s)
+            case (.toString, .number(let n)?): return .string(n)
             default: return .unknown
             }
         }

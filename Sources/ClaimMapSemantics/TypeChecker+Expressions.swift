@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// Where an expression appears, for messages and for what it may read.
@@ -344,7 +345,7 @@ extension TypeChecker {
                 return nil
             }
             return CheckedExpression(
-                typed: TypedExpression(.call(function.name, checked.map(\.typed)), type: type, range: range),
+                typed: TypedExpression(.call(function.function, checked.map(\.typed)), type: type, range: range),
                 mayBeNotSet: mayBeNotSet)
         }
     }

@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 import Foundation
 
@@ -98,7 +99,7 @@ struct ConditionAnalysis {
                 }
                 return walk(lhs, depth: depth + 1) && walk(rhs, depth: depth + 1)
             case .call(let name, let arguments):
-                guard ["IsSet", "IsNotSetOrEmpty", "If"].contains(name) else { return false }
+                guard [.isSet, .isNotSetOrEmpty, .if].contains(name) else { return false }
                 return arguments.allSatisfy { walk($0, depth: depth + 1) }
             }
         }

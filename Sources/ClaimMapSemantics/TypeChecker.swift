@@ -1,5 +1,5 @@
-import ClaimMapRuntime
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 import Foundation
 

@@ -1,3 +1,4 @@
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// The claim-type × Architect-type table of docs/language.md (Claim types and Architect types), in one place.

@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 
 /// A literal value with its Architect type; numbers keep their exact decimal text.
@@ -26,7 +27,7 @@ package indirect enum TypedExpressionKind: Hashable, Sendable {
     case literal(TypedLiteral)
     case variable(String)
     case isAuthenticated
-    case call(String, [TypedExpression])
+    case call(ArchitectOperations.Function, [TypedExpression])
     case not(TypedExpression)
     case negate(TypedExpression)
     case binary(BinaryOperator, TypedExpression, TypedExpression)

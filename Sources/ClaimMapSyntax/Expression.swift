@@ -1,11 +1,11 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 
-/// Operators of the expression language (docs/language.md, Expressions), a subset of Architect's own syntax.
-package enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
-    case or, and
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case add = "+", subtract = "-", multiply = "*", divide = "/"
+/// Operators of the expression language (docs/language.md, Expressions), a subset of Architect's own syntax: the
+/// runtime's enum, so the parser, the checker, the program and the interpreter name the same cases.
+package typealias BinaryOperator = ArchitectOperations.Operator
 
+extension ArchitectOperations.Operator {
     package var isComparison: Bool {
         switch self {
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true

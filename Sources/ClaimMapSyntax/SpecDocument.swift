@@ -85,18 +85,6 @@ package struct IdentitySection: Sendable {
     package var range: SourceRange
 }
 
-/// JSON types a claim can declare.
-package enum ClaimKind: String, Sendable, Hashable, CaseIterable {
-    case string, integer, number, boolean, array, object
-}
-
-/// `format:` values.
-package enum ClaimFormat: String, Sendable, Hashable, CaseIterable {
-    case email, uri
-    case dateTime = "date-time"
-    case numericDate = "numeric-date"
-}
-
 /// A claim's JSON-schema-like type, used for a top-level claim, its `items` and its `properties`.
 package struct ClaimSchema: Sendable {
     package var kind: Located<ClaimKind>

@@ -1,4 +1,3 @@
-@testable import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing
@@ -7,6 +6,7 @@ import Testing
 @testable import ClaimMapEmitters
 @testable import ClaimMapEvaluator
 @testable import ClaimMapJOSE
+@testable import ClaimMapRuntime
 @testable import ClaimMapSyntax
 
 /// Each reproduction of the adversarial review (docs/security.md, "Review findings"), as a user or an attacker
@@ -19,7 +19,7 @@ struct HardeningTests {
 
     @Test("an enum member or attribute value is matched byte for byte: D\\u{212A} is not DK, NFD é is not NFC é")
     func enumBytes() {
-        let type = ClaimTypeSpec(kind: "string", enumValues: ["DK", "caf\u{E9}"])
+        let type = ClaimTypeSpec(kind: .string, enumValues: ["DK", "caf\u{E9}"])
         #expect(ClaimContract.violation(.string("DK"), type) == nil)
         #expect(ClaimContract.violation(.string("D\u{212A}"), type) != nil)
         #expect(ClaimContract.violation(.string("cafe\u{301}"), type) != nil)

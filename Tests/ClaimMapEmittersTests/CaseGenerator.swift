@@ -34,7 +34,7 @@ struct CaseGenerator {
 
     mutating func value(for type: ClaimTypeSpec) -> JSONValue {
         switch type.kind {
-        case "string":
+        case .string:
             if let values = type.enumValues, !chance(15) { return .string(pick(values)) }
             if let pattern = type.pattern, !chance(25), let regex = try? NSRegularExpression(pattern: pattern) {
                 let matching = Self.strings.filter {
@@ -42,27 +42,27 @@ struct CaseGenerator {
                 }
                 if !matching.isEmpty { return .string(pick(matching)) }
             }
-            if type.format == "date-time" {
+            if type.format == .dateTime {
                 return .string(pick(["2026-11-25T12:00:00Z", "2026-01-02T03:04:05.678+01:00", "nope"]))
             }
             return .string(pick(Self.strings))
-        case "integer":
+        case .integer:
             if let values = type.enumValues, !chance(15) { return .number(pick(values)) }
-            if type.format == "numeric-date" { return .number(pick(["1764072000", "0", "1764072000.9"])) }
+            if type.format == .numericDate { return .number(pick(["1764072000", "0", "1764072000.9"])) }
             return .number(
                 pick(["0", "1", "2", "3", "5", "9", "10", "49", "50", "100", "-1", "9007199254740993", "2.5"]))
-        case "number":
+        case .number:
             return .number(pick(["0", "0.5", "10", "10000", "12345.678", "-3", "1e3", "99999999999999999999.5"]))
-        case "boolean":
+        case .boolean:
             return chance(90) ? .bool(chance(50)) : .string("true")
-        case "array":
-            let item = type.items.first ?? ClaimTypeSpec(kind: "string")
+        case .array:
+            let item = type.items.first ?? ClaimTypeSpec(kind: .string)
             let count = chance(10) ? 25 : Int.random(in: 0...3, using: &rng)
             var items: [JSONValue] = []
             for _ in 0..<count { items.append(value(for: item)) }
-            if item.kind == "string" && items.isEmpty && chance(50) { items.append(value(for: item)) }
+            if item.kind == .string && items.isEmpty && chance(50) { items.append(value(for: item)) }
             return .array(items)
-        case "object":
+        case .object:
             return chance(80)
                 ? .object([("plan", .string(pick(["basic", "pro"])))]) : .object([("plan", .number("3"))])
         default:

@@ -107,7 +107,7 @@ struct ContractFastPathTests {
         var accepted = 0
         for _ in 0..<20_000 {
             let text = (0..<rng.below(8)).map { _ in rng.pick(pieces) }.joined()
-            let decided = ClaimContract.formatMatches("email", text)
+            let decided = ClaimContract.formatMatches(.email, text)
             #expect(decided == ClaimContract.graphemeEmail(text), "\(text.debugDescription)")
             if decided { accepted += 1 }
         }

@@ -6,40 +6,50 @@ import Testing
 
 @testable import ClaimMapEmitters
 
-/// Compiles each spec's `Evaluator.swift` (the checked-in `Generated/*/Evaluator.swift` for the examples, the
-/// emitted one for the fixtures) with `swiftc` and a small harness in a temporary folder, then proves it agrees
-/// with the `evaluator.json` interpreter on generated conversations that cover every rule, default and guard.
+/// Compiles one `ClaimMapRuntime.swift` with every spec's `Evaluator.swift` (the checked-in `Generated/*/` files for
+/// the examples, the emitted ones for the fixtures) and a harness into one program with `swiftc` — several evaluators
+/// in one target, as a team's app holds them — then proves each agrees with the `evaluator.json` interpreter on
+/// generated conversations that cover every rule, default and guard.
 @Suite("generated Swift evaluator agrees with the interpreter", .serialized)
 struct DifferentialTests {
     static let casesPerSpec = 400
 
-    static func harness(typeName: String) -> String {
-        """
-        import Foundation
-        typealias E = \(typeName)
-        func results(_ json: E.JSON?) -> [String: E.ActionResult] {
-            guard case .object(let members)? = json else { return [:] }
-            var out: [String: E.ActionResult] = [:]
-            for member in members {
-                if case .string("fail") = member.value { out[member.name] = .fail } else { out[member.name] = .response(member.value) }
+    /// Reads `spec<TAB>case` lines; prints each case's result as replay does.
+    static func harness(typeNames: [(spec: String, type: String)]) -> String {
+        let table = typeNames.map { "    \(SwiftSource.literal($0.spec)): \($0.type).evaluate," }.joined(
+            separator: "\n")
+        return """
+            import Foundation
+            let evaluators: [String: @Sendable (EvaluationInput) -> EvaluationResult] = [
+            \(table)
+            ]
+            func results(_ json: JSONValue?) -> [String: EvaluationInput.DataActionResult] {
+                guard case .object(let members)? = json else { return [:] }
+                var out: [String: EvaluationInput.DataActionResult] = [:]
+                for (name, value) in members {
+                    if case .string("fail") = value { out[name] = .fail } else { out[name] = .response(value) }
+                }
+                return out
             }
-            return out
-        }
-        while let line = readLine() {
-            guard let c = E.JSON.parse(line) else {
-                print("unreadable case")
-                continue
+            while let line = readLine() {
+                guard let tab = line.firstIndex(of: "\\t"), let evaluate = evaluators[String(line[..<tab])],
+                    let c = try? StrictJSONReader(maxDepth: 64).parse(String(line[line.index(after: tab)...]))
+                else {
+                    print("unreadable case")
+                    continue
+                }
+                var claims = c[member: "claims"]
+                if claims == .null { claims = nil }
+                var attributes: [String: String] = [:]
+                if case .object(let members)? = c[member: "attributes"] {
+                    for (name, value) in members { if case .string(let s) = value { attributes[name] = s } }
+                }
+                let input = EvaluationInput(
+                    claims: claims, attributes: attributes, enrichments: results(c[member: "enrichments"]),
+                    actions: results(c[member: "actions"]))
+                print(evaluate(input).jsonText())
             }
-            var claims = c[member: "claims"]
-            if claims == .null { claims = nil }
-            var attributes: [String: String] = [:]
-            if case .object(let members)? = c[member: "attributes"] {
-                for member in members { if case .string(let s) = member.value { attributes[member.name] = s } }
-            }
-            let input = E.Input(claims: claims, attributes: attributes, enrichments: results(c[member: "enrichments"]), actions: results(c[member: "actions"]))
-            print(E.evaluate(input).json.text)
-        }
-        """
+            """
     }
 
     static func swiftc() -> String? {
@@ -78,57 +88,74 @@ struct DifferentialTests {
 
     static let specNames = EmitterFixtures.examples + EmitterFixtures.cases
 
-    @Test("outputs are identical on every generated conversation", arguments: specNames)
-    func agree(name: String) throws {
-        let isExample = EmitterFixtures.examples.contains(name)
-        let spec = isExample ? try EmitterFixtures.example(name) : try EmitterFixtures.spec(name)
-        let program = ProgramLowering.program(spec)
-        let source: String
-        if isExample {
-            source = try String(
-                contentsOf: Corpora.repository.appendingPathComponent("Generated/\(name)/Evaluator.swift"),
-                encoding: .utf8)
-            #expect(
-                source == SwiftEvaluatorEmitter.emit(program, specPath: spec.path),
-                "Generated/\(name)/Evaluator.swift is stale: run claimmap compile")
-        } else {
-            source = SwiftEvaluatorEmitter.emit(program, specPath: spec.path)
-        }
+    @Test("every spec's evaluator, compiled with one runtime, matches the interpreter on every generated conversation")
+    func agree() throws {
         let swiftc = try #require(Self.swiftc(), "swiftc must be on PATH")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "claimmap-diff-\(name)-\(UUID().uuidString)")
+            "claimmap-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try source.write(to: directory.appendingPathComponent("Evaluator.swift"), atomically: true, encoding: .utf8)
-        let typeName = SwiftEvaluatorEmitter.typeName(spec.name)
-        try Self.harness(typeName: typeName).write(
+        var files = [directory.appendingPathComponent("main.swift").path]
+        var typeNames: [(spec: String, type: String)] = []
+        var programs: [(name: String, program: EvaluatorProgram)] = []
+        // One copy of the runtime: the checked-in one, which every Generated folder holds byte for byte.
+        let runtime = try String(
+            contentsOf: Corpora.repository.appendingPathComponent("Generated/bank/ClaimMapRuntime.swift"),
+            encoding: .utf8)
+        #expect(runtime == SwiftEvaluatorEmitter.runtime, "Generated/bank/ClaimMapRuntime.swift is stale")
+        try runtime.write(
+            to: directory.appendingPathComponent("ClaimMapRuntime.swift"), atomically: true, encoding: .utf8)
+        files.append(directory.appendingPathComponent("ClaimMapRuntime.swift").path)
+        for name in Self.specNames {
+            let isExample = EmitterFixtures.examples.contains(name)
+            let spec = isExample ? try EmitterFixtures.example(name) : try EmitterFixtures.spec(name)
+            let program = ProgramLowering.program(spec)
+            var source = SwiftEvaluatorEmitter.emit(program, specPath: spec.path)
+            if isExample {
+                let checkedIn = try String(
+                    contentsOf: Corpora.repository.appendingPathComponent("Generated/\(name)/Evaluator.swift"),
+                    encoding: .utf8)
+                #expect(checkedIn == source, "Generated/\(name)/Evaluator.swift is stale: run claimmap compile")
+                source = checkedIn
+            }
+            let file = directory.appendingPathComponent("\(name)-Evaluator.swift")
+            try source.write(to: file, atomically: true, encoding: .utf8)
+            files.append(file.path)
+            typeNames.append((spec.name, SwiftEvaluatorEmitter.typeName(spec.name)))
+            programs.append((spec.name, program))
+        }
+        try Self.harness(typeNames: typeNames).write(
             to: directory.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
         let binary = directory.appendingPathComponent("harness").path
         let (_, compileErrors, status) = try Self.run(
-            swiftc,
-            [
-                "-swift-version", "6", "-warnings-as-errors", directory.appendingPathComponent("Evaluator.swift").path,
-                directory.appendingPathComponent("main.swift").path, "-o", binary,
-            ])
+            swiftc, ["-swift-version", "6", "-warnings-as-errors"] + files + ["-o", binary])
         try #require(status == 0, "swiftc failed:\n\(compileErrors)")
 
-        var generator = CaseGenerator(seed: 0xC1A1_3A9 &+ UInt64(name.utf8.count))
-        let inputs = (0..<Self.casesPerSpec).map { _ in generator.input(for: program) }
-        let interpreter = Interpreter(program: program)
-        let expected = inputs.map { interpreter.evaluate($0) }
-        let (stdout, stderr, exitCode) = try Self.run(
-            binary, [], stdin: inputs.map(CaseGenerator.line).joined(separator: "\n") + "\n")
+        var lines: [String] = []
+        var expectations:
+            [(name: String, program: EvaluatorProgram, input: EvaluationInput, result: EvaluationResult)] =
+                []
+        for (name, program) in programs {
+            var generator = CaseGenerator(seed: 0xC1A1_3A9 &+ UInt64(name.utf8.count))
+            let interpreter = Interpreter(program: program)
+            for _ in 0..<Self.casesPerSpec {
+                let input = generator.input(for: program)
+                lines.append(name + "\t" + CaseGenerator.line(input))
+                expectations.append((name, program, input, interpreter.evaluate(input)))
+            }
+        }
+        let (stdout, stderr, exitCode) = try Self.run(binary, [], stdin: lines.joined(separator: "\n") + "\n")
         #expect(exitCode == 0, "\(stderr)")
-        let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        #expect(lines.count == inputs.count)
+        let outputs = stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        #expect(outputs.count == expectations.count)
         var mismatches = 0
-        for (index, line) in lines.enumerated() where index < expected.count {
-            let want = expected[index].jsonText()
+        for (index, line) in outputs.enumerated() where index < expectations.count {
+            let want = expectations[index].result.jsonText()
             if line != want {
                 mismatches += 1
                 if mismatches <= 3 {
                     Issue.record(
-                        "case \(index) of \(name) differs:\ninput: \(CaseGenerator.line(inputs[index]))\ninterpreter: \(want)\ngenerated:   \(line)"
+                        "case \(index) of \(expectations[index].name) differs:\ninput: \(CaseGenerator.line(expectations[index].input))\ninterpreter: \(want)\ngenerated:   \(line)"
                     )
                 }
             }
@@ -136,20 +163,44 @@ struct DifferentialTests {
         #expect(mismatches == 0)
 
         // The generated conversations exercise every rule, every guard both ways, and every default.
-        let rules = Set(expected.compactMap { $0.route?.rule })
-        #expect(
-            rules == Set(program.routing.map(\.name)),
-            "\(name): rules never chosen: \(Set(program.routing.map(\.name)).subtracting(rules))")
-        for guardSpec in program.guards {
-            let decisions = expected.compactMap { $0.guards.first { $0.name == guardSpec.name } }
+        for (name, program) in programs {
+            let expected = expectations.filter { $0.name == name }.map(\.result)
+            let rules = Set(expected.compactMap { $0.route?.rule })
             #expect(
-                decisions.contains { $0.allowed } && decisions.contains { !$0.allowed },
-                "\(name): guard \(guardSpec.name)")
+                rules == Set(program.routing.map(\.name)),
+                "\(name): rules never chosen: \(Set(program.routing.map(\.name)).subtracting(rules))")
+            for guardSpec in program.guards {
+                let decisions = expected.compactMap { $0.guards.first { $0.name == guardSpec.name } }
+                #expect(
+                    decisions.contains { $0.allowed } && decisions.contains { !$0.allowed },
+                    "\(name): guard \(guardSpec.name)")
+            }
+            // Defaults of computed variables apply only when a conversion fails, which a spec may make impossible.
+            for variable in program.variables where variable.defaultValue != nil && variable.source.label != "expr" {
+                let sources = Set(expected.compactMap { $0.variable(variable.name)?.source })
+                #expect(
+                    sources.contains("default") && sources.count > 1, "\(name): \(variable.name) sources \(sources)")
+            }
         }
-        // Defaults of computed variables apply only when a conversion fails, which a spec may make impossible.
-        for variable in program.variables where variable.defaultValue != nil && variable.source.label != "expr" {
-            let sources = Set(expected.compactMap { $0.variable(variable.name)?.source })
-            #expect(sources.contains("default") && sources.count > 1, "\(name): \(variable.name) sources \(sources)")
+    }
+
+    /// What ships is what was compiled: the runtime file is the module's sources, byte for byte, in name order.
+    @Test("ClaimMapRuntime.swift is the ClaimMapRuntime module's source files, verbatim")
+    func runtimeIsTheModule() throws {
+        let folder = Corpora.repository.appendingPathComponent("Sources/ClaimMapRuntime")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+            .sorted()
+        #expect(!names.isEmpty)
+        var position = SwiftEvaluatorEmitter.runtime.startIndex
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let marked = "\n// MARK: - \(name)\n\n" + text
+            let found = try #require(
+                SwiftEvaluatorEmitter.runtime.range(
+                    of: marked, range: position..<SwiftEvaluatorEmitter.runtime.endIndex),
+                "\(name) is not in the runtime file, or out of order")
+            position = found.upperBound
         }
+        #expect(position == SwiftEvaluatorEmitter.runtime.endIndex, "the runtime file holds more than the module")
     }
 }

@@ -89,13 +89,13 @@ struct InterpreterTests {
             #expect(result.warnings.count == 1)
         }
         #expect(
-            ClaimContract.violation(.string("0123456789"), ClaimTypeSpec(kind: "string", pattern: "^[0-9]{10}$")) == nil
+            ClaimContract.violation(.string("0123456789"), ClaimTypeSpec(kind: .string, pattern: "^[0-9]{10}$")) == nil
         )
         #expect(
-            ClaimContract.violation(.string("0123456789\n"), ClaimTypeSpec(kind: "string", pattern: "^[0-9]{10}$"))
+            ClaimContract.violation(.string("0123456789\n"), ClaimTypeSpec(kind: .string, pattern: "^[0-9]{10}$"))
                 != nil)
-        #expect(ClaimContract.violation(.string("a$b"), ClaimTypeSpec(kind: "string", pattern: "^a[$]b$")) == nil)
-        #expect(ClaimContract.violation(.string("a$"), ClaimTypeSpec(kind: "string", pattern: "^a\\$$")) == nil)
+        #expect(ClaimContract.violation(.string("a$b"), ClaimTypeSpec(kind: .string, pattern: "^a[$]b$")) == nil)
+        #expect(ClaimContract.violation(.string("a$"), ClaimTypeSpec(kind: .string, pattern: "^a\\$$")) == nil)
     }
 
     @Test("guard outputs arrive only when the guard opens and the flow reaches the call")
