@@ -15,16 +15,6 @@ public enum Severity: String, Sendable, Hashable, Comparable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// A stable diagnostic code such as `CM1101`. Codes never change meaning once released; `docs/diagnostics.md`
-/// lists every one with a failing example and the fix.
-public struct DiagnosticCode: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
 /// A secondary message attached to a diagnostic, optionally pointing at another place in the same file.
 public struct DiagnosticNote: Hashable, Sendable {
     public var message: String
@@ -62,6 +52,16 @@ public struct Diagnostic: Hashable, Sendable {
         self.have = have
         self.want = want
         self.help = help
+    }
+
+    /// A diagnostic of `code`, with the severity the catalog gives it.
+    public init(
+        code: DiagnosticCode, message: String, file: String = "", range: SourceRange?, notes: [DiagnosticNote] = [],
+        have: String? = nil, want: String? = nil, help: String? = nil
+    ) {
+        self.init(
+            code: code, severity: code.severity, message: message, file: file, range: range, notes: notes, have: have,
+            want: want, help: help)
     }
 
     public var isError: Bool { severity == .error }

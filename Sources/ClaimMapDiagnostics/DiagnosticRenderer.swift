@@ -23,7 +23,7 @@ public enum DiagnosticRenderer {
         var out = ""
         var prefix = diagnostic.file
         if let start = diagnostic.range?.start { prefix += ":\(start.line):\(start.column)" }
-        out += "\(prefix): \(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)\n"
+        out += "\(prefix): \(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]: \(diagnostic.message)\n"
         if let range = diagnostic.range, let source, let line = source.line(range.start.line) {
             out += excerpt(line: line, range: range)
         }

@@ -122,10 +122,11 @@ extension Driver {
         }
         // The spec lints that bite on deployment day.
         if let result = try? check(path: spec) {
-            for diagnostic in result.diagnostics where ["CM2502", "CM2505"].contains(diagnostic.code.rawValue) {
-                add(diagnostic.code.rawValue == "CM2502" ? "nonce" : "email_verified", .warn, diagnostic.message)
+            for diagnostic in result.diagnostics
+            where [DiagnosticCode.nonceOptional, .emailAsIdentityWithoutEmailVerified].contains(diagnostic.code) {
+                add(diagnostic.code == .nonceOptional ? "nonce" : "email_verified", .warn, diagnostic.message)
             }
-            if !result.diagnostics.contains(where: { $0.code.rawValue == "CM2502" }) {
+            if !result.diagnostics.contains(where: { $0.code == .nonceOptional }) {
                 add("nonce", .ok, "identity.nonce is required: a replayed token is refused")
             }
         }

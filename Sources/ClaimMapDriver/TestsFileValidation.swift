@@ -19,8 +19,7 @@ enum TestsFileValidation {
             let listed = choices.count <= 12 ? "one of: " + choices.map { "`\($0)`" }.joined(separator: ", ") : nil
             out.append(
                 Diagnostic(
-                    code: DiagnosticCode("CM3001"), severity: .error,
-                    message: "`\(TerminalText.escaped(value))` is not \(what)", range: range,
+                    code: .noSuchValue, message: "`\(TerminalText.escaped(value))` is not \(what)", range: range,
                     help: suggestion ?? listed))
         }
         func unknownName(_ what: String, _ name: YAMLScalar, choices: [String]) {
@@ -30,8 +29,8 @@ enum TestsFileValidation {
                 ? "the spec declares none" : "the spec has: " + choices.map { "`\($0)`" }.joined(separator: ", ")
             out.append(
                 Diagnostic(
-                    code: DiagnosticCode("CM3002"), severity: .error,
-                    message: "the spec has no \(what) `\(TerminalText.escaped(name.text))`", range: name.range,
+                    code: .noSuchName, message: "the spec has no \(what) `\(TerminalText.escaped(name.text))`",
+                    range: name.range,
                     help: suggestion ?? listed))
         }
         let reasons = Rejection.Reason.allCases.map(\.rawValue)
@@ -62,7 +61,7 @@ enum TestsFileValidation {
                     if case .scalar(let scalar) = node { text = scalar.text } else { text = "this value" }
                     out.append(
                         Diagnostic(
-                            code: DiagnosticCode("CM3001"), severity: .error,
+                            code: .noSuchValue,
                             message:
                                 "`\(TerminalText.escaped(text))` is not a value of \(variable.name) (\(variable.type))",
                             range: node.range,

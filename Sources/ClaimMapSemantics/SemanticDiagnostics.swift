@@ -3,26 +3,14 @@ import ClaimMapDiagnostics
 /// The catalog of the semantic stage. CM20xx names and references, CM21xx types, CM22xx trust, CM23xx definite
 /// assignment, CM24xx shape, CM25xx security lints. Each message is written once, here.
 package enum SemanticDiagnostics {
+    /// A diagnostic of `code`, with the severity the catalog gives it.
     package static func make(
-        _ code: String, _ severity: Severity, _ message: String, _ range: SourceRange?, help: String? = nil,
+        _ code: DiagnosticCode, _ message: String, _ range: SourceRange?, help: String? = nil,
         have: String? = nil, want: String? = nil, notes: [DiagnosticNote] = []
     ) -> Diagnostic {
         Diagnostic(
-            code: DiagnosticCode(code), severity: severity, message: message, range: range, notes: notes, have: have,
+            code: code, message: message, range: range, notes: notes, have: have,
             want: want, help: help)
-    }
-
-    package static func error(
-        _ code: String, _ message: String, _ range: SourceRange?, help: String? = nil, have: String? = nil,
-        want: String? = nil, notes: [DiagnosticNote] = []
-    ) -> Diagnostic {
-        make(code, .error, message, range, help: help, have: have, want: want, notes: notes)
-    }
-
-    package static func warning(_ code: String, _ message: String, _ range: SourceRange?, help: String? = nil)
-        -> Diagnostic
-    {
-        make(code, .warning, message, range, help: help)
     }
 
     package static func quoted(_ s: String) -> String { "`\(s)`" }
@@ -30,48 +18,48 @@ package enum SemanticDiagnostics {
     // MARK: CM20xx names and references
 
     package static func unknownClaim(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        error(
-            "CM2001", "unknown claim `\(name)`", range,
+        make(
+            .unknownClaim, "unknown claim `\(name)`", range,
             help: Suggestion.help(for: name, in: candidates) ?? "declare it under `claims:`")
     }
 
     package static func unknownVariable(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        error(
-            "CM2002", "unknown variable `\(name)`", range,
+        make(
+            .unknownVariable, "unknown variable `\(name)`", range,
             help: Suggestion.help(for: name, in: candidates) ?? "declare it under `variables:`")
     }
 
     package static func unknownEnrichment(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        error(
-            "CM2003", "unknown enrichment `\(name)`", range,
+        make(
+            .unknownEnrichment, "unknown enrichment `\(name)`", range,
             help: Suggestion.help(for: name, in: candidates) ?? "declare the data action under `enrichment:`")
     }
 
     package static func unknownAttribute(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        error(
-            "CM2004", "unknown attribute `\(name)`", range,
+        make(
+            .unknownAttribute, "unknown attribute `\(name)`", range,
             help: Suggestion.help(for: name, in: candidates) ?? "declare it under `attributes:`")
     }
 
     package static func duplicateName(_ what: String, _ name: String, at range: SourceRange, first: SourceRange)
         -> Diagnostic
     {
-        error(
-            "CM2005", "\(what) `\(name)` is declared twice (names differ only in letter case)", range,
+        make(
+            .namesThatDifferOnlyInCase, "\(what) `\(name)` is declared twice (names differ only in letter case)", range,
             help: "Architect compares these names without regard to case; rename one",
             notes: [DiagnosticNote("first declared here", at: first)])
     }
 
     package static func unknownRule(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        error(
-            "CM2006", "unknown routing rule `\(name)`", range,
+        make(
+            .unknownRoutingRule, "unknown routing rule `\(name)`", range,
             help: Suggestion.help(for: name, in: candidates)
                 ?? ("rules are: " + candidates.map(quoted).joined(separator: ", ")))
     }
 
     package static func unknownFunction(_ name: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2007", "unknown function `\(name)`", range,
+        make(
+            .unknownFunction, "unknown function `\(name)`", range,
             help: Suggestion.help(for: name, in: FunctionTable.functions.keys.sorted())
                 ?? ("functions are: " + FunctionTable.functions.keys.sorted().joined(separator: ", ")))
     }
@@ -85,40 +73,42 @@ package enum SemanticDiagnostics {
                 help = "the built-in an expression may read is `Message.IsAuthenticated`; read claims through variables"
             }
         }
-        return error("CM2008", "unknown name `\(name)` in expression", range, help: help)
+        return make(.unknownNameInAnExpression, "unknown name `\(name)` in expression", range, help: help)
     }
 
     package static func notReturned(claim: String, enrichment: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2009", "enrichment `\(enrichment)` does not return claim `\(claim)`", range,
+        make(
+            .enrichmentDoesNotReturnTheClaim, "enrichment `\(enrichment)` does not return claim `\(claim)`", range,
             help: "add `\(claim)` to `returns:` of `\(enrichment)`, or use the enrichment that returns it")
     }
 
     package static func noSource(_ name: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2010",
+        make(
+            .variableWithoutAValue,
             "variable `\(name)` has no value: no `from`, no `expr`, and no guarded action's `outputs` sets it",
             range,
             help: "add `from: <claim>`, an `expr`, or list it under a guard's `outputs:`")
     }
 
     package static func outputTarget(_ name: String, at range: SourceRange, reason: String) -> Diagnostic {
-        error(
-            "CM2011", "`\(name)` cannot be a data action output: \(reason)", range,
+        make(
+            .invalidDataActionOutputTarget, "`\(name)` cannot be a data action output: \(reason)", range,
             help:
                 "declare the variable with only a `type` (e.g. `\(name): { type: Decimal }`) and set it from one action"
         )
     }
 
     package static func cycle(_ names: [String], at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2012", "computed variables depend on each other in a cycle: " + names.joined(separator: " -> "), range,
+        make(
+            .cycleBetweenComputedVariables,
+            "computed variables depend on each other in a cycle: " + names.joined(separator: " -> "), range,
             help: "break the cycle; a computed variable may read only variables computed before it")
     }
 
     package static func readsActionOutput(_ variable: String, output: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2013", "computed variable `\(variable)` reads `\(output)`, which a guarded data action sets later",
+        make(
+            .computedVariableReadsADataActionOutput,
+            "computed variable `\(variable)` reads `\(output)`, which a guarded data action sets later",
             range,
             help:
                 "computed variables are set before any guarded action runs; read `\(output)` in a routing rule instead")
@@ -130,8 +120,9 @@ package enum SemanticDiagnostics {
         variable: String, claim: String, claimType: String, type: ArchitectType, allowed: [ArchitectType],
         reason: String?, at range: SourceRange
     ) -> Diagnostic {
-        error(
-            "CM2101", "claim `\(claim)` (\(claimType)) cannot be stored in `\(variable)` of type \(type)", range,
+        make(
+            .claimTypeDoesNotFitTheArchitectType,
+            "claim `\(claim)` (\(claimType)) cannot be stored in `\(variable)` of type \(type)", range,
             help: reason ?? ("use " + allowed.map { quoted($0.description) }.joined(separator: " or ")),
             have: type.description, want: allowed.map(\.description).joined(separator: " or "))
     }
@@ -141,14 +132,15 @@ package enum SemanticDiagnostics {
     )
         -> Diagnostic
     {
-        error(
-            "CM2102", "\(what) has type \(have), expected \(want)", range, help: help, have: have.description,
+        make(
+            .expressionTypeMismatch, "\(what) has type \(have), expected \(want)", range, help: help,
+            have: have.description,
             want: want)
     }
 
     package static func unknownType(_ name: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2103", "unknown Architect type `\(name)`", range,
+        make(
+            .unknownArchitectType, "unknown Architect type `\(name)`", range,
             help: Suggestion.help(for: name, in: ArchitectType.all.map(\.description))
                 ?? ("types are: " + ArchitectType.all.map(\.description).joined(separator: ", ")))
     }
@@ -159,16 +151,17 @@ package enum SemanticDiagnostics {
         var help =
             "Architect sees only `sub`, `email` and `name` as built-ins; bring `\(claim)` through an enrichment (`via: <enrichment>`, trusted) or an attribute the page sets (`from: attribute <name>`, untrusted)"
         if let first = enrichments.first { help += "; enrichment `\(first)` returns it" }
-        return error(
-            "CM2104", "claim `\(claim)` has no way into the flow for `\(variable)`", range, help: help)
+        return make(
+            .claimWithNoChannelIntoTheFlow, "claim `\(claim)` has no way into the flow for `\(variable)`", range,
+            help: help)
     }
 
     package static func arity(_ function: FunctionSpec, count: Int, at range: SourceRange) -> Diagnostic {
         let expected =
             function.arity.lowerBound == function.arity.upperBound
             ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
-        return error(
-            "CM2105",
+        return make(
+            .wrongNumberOfArguments,
             "`\(function.name)` takes \(expected) argument\(expected == "1" ? "" : "s"), but \(count) were given",
             range, help: "signature: \(function.signature)")
     }
@@ -178,16 +171,18 @@ package enum SemanticDiagnostics {
     )
         -> Diagnostic
     {
-        error(
-            "CM2106", "argument \(index + 1) of `\(function.name)` has type \(have), expected \(want)", range,
+        make(
+            .argumentOfTheWrongType, "argument \(index + 1) of `\(function.name)` has type \(have), expected \(want)",
+            range,
             help: "signature: \(function.signature)", have: have.description, want: want)
     }
 
     package static func notSetTestOnCollection(
         _ function: String, subject: String, type: ArchitectType, at range: SourceRange
     ) -> Diagnostic {
-        error(
-            "CM2120", "`\(function)` tests for NOT_SET, which a collection (\(type)) never is in Architect", range,
+        make(
+            .notSetTestOnACollection,
+            "`\(function)` tests for NOT_SET, which a collection (\(type)) never is in Architect", range,
             help:
                 "test a collection with `Count(\(subject)) > 0` (Genesys: \"NOT_SET is a value that applies to scalar values\"); an absent collection is empty"
         )
@@ -196,7 +191,7 @@ package enum SemanticDiagnostics {
     package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange, help: String)
         -> Diagnostic
     {
-        error("CM2107", "default `\(text)` is not a valid \(type)", range, help: help)
+        make(.invalidDefault, "default `\(text)` is not a valid \(type)", range, help: help)
     }
 
     package static func comparisonOutsideEnum(
@@ -205,7 +200,7 @@ package enum SemanticDiagnostics {
         -> Diagnostic
     {
         make(
-            "CM2108", .warning,
+            .comparisonWithAValueTheVariableNeverTakes,
             "`\(variable)` is never \"\(value)\": it takes one of "
                 + allowed.map { "\"\($0)\"" }.joined(separator: ", "),
             range,
@@ -214,14 +209,15 @@ package enum SemanticDiagnostics {
     }
 
     package static func defaultNotInEnum(_ value: String, allowed: [String], at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2109", "default `\(value)` is not one of the declared values", range,
+        make(
+            .defaultOutsideTheDeclaredValues, "default `\(value)` is not one of the declared values", range,
             help: "use one of " + allowed.map(quoted).joined(separator: ", "))
     }
 
     package static func nonStringAttribute(_ name: String, type: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2110", "attribute `\(name)` is declared `\(type)`, but attributes are strings in version 1", range,
+        make(
+            .nonStringAttribute, "attribute `\(name)` is declared `\(type)`, but attributes are strings in version 1",
+            range,
             help:
                 "declare `type: string` (or omit it) and convert in a computed variable if needed; the conversion of a page value is not yet confirmed safe in Architect"
         )
@@ -230,7 +226,7 @@ package enum SemanticDiagnostics {
     package static func badGuardInputType(_ input: String, type: ArchitectType, at range: SourceRange, help: String)
         -> Diagnostic
     {
-        error("CM2111", "input `\(input)` cannot send a \(type)", range, help: help)
+        make(.invalidDataActionInputType, "input `\(input)` cannot send a \(type)", range, help: help)
     }
 
     package static func outputTypeMismatch(
@@ -238,8 +234,9 @@ package enum SemanticDiagnostics {
     )
         -> Diagnostic
     {
-        error(
-            "CM2112", "output type \(have) does not match `\(variable)`, declared \(want)", range,
+        make(
+            .outputTypeDiffersFromTheVariable, "output type \(have) does not match `\(variable)`, declared \(want)",
+            range,
             help: "make the output `type` and the variable's `type` the same", have: have.description,
             want: want.description)
     }
@@ -247,8 +244,9 @@ package enum SemanticDiagnostics {
     package static func enrichmentPlaceholders(_ name: String, found: [String], at range: SourceRange) -> Diagnostic {
         let detail =
             found.isEmpty ? "it has no `{sub}`" : "it uses " + found.map { "`{\($0)}`" }.joined(separator: ", ")
-        return error(
-            "CM2114", "the URL of enrichment `\(name)` must be keyed on the verified subject: \(detail)", range,
+        return make(
+            .enrichmentURLNotKeyedOnSub,
+            "the URL of enrichment `\(name)` must be keyed on the verified subject: \(detail)", range,
             help: "write the URL with `{sub}` as its only placeholder, e.g. `https://crm.example/customers/{sub}`")
     }
 
@@ -257,21 +255,22 @@ package enum SemanticDiagnostics {
     )
         -> Diagnostic
     {
-        error(
-            "CM2115", "URL placeholder `{\(placeholder)}` of `\(guardName)` is not one of its inputs", range,
+        make(
+            .urlPlaceholderIsNotAnInput,
+            "URL placeholder `{\(placeholder)}` of `\(guardName)` is not one of its inputs", range,
             help: Suggestion.help(for: placeholder, in: inputs)
                 ?? "add `\(placeholder): Flow.<Variable>` under `inputs:`")
     }
 
     package static func inputUnused(_ input: String, guardName: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2116", "input `\(input)` of `\(guardName)` is not used: a GET request sends only its URL", range,
+        make(
+            .inputNotUsed, "input `\(input)` of `\(guardName)` is not used: a GET request sends only its URL", range,
             help: "put `{\(input)}` in the URL, use `method: POST` to send it in the body, or remove the input")
     }
 
     package static func viaOnAttribute(at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2118", "`via` applies to claims delivered by an enrichment, not to attributes", range,
+        make(
+            .viaOnAnAttribute, "`via` applies to claims delivered by an enrichment, not to attributes", range,
             help: "remove `via`, or write `from: <claim>` with `via: <enrichment>`")
     }
 
@@ -282,8 +281,8 @@ package enum SemanticDiagnostics {
     )
         -> Diagnostic
     {
-        error(
-            "CM2201", "\(what) reads `\(variable)`, which is untrusted: \(origin)", range,
+        make(
+            .untrustedValueWhereTrustIsRequired, "\(what) reads `\(variable)`, which is untrusted: \(origin)", range,
             help:
                 "feed it from a built-in claim (`sub`, `email`, `name`) or an enrichment keyed on the verified `sub`; the page, and so the user, controls attributes",
             notes: notes)
@@ -292,16 +291,16 @@ package enum SemanticDiagnostics {
     // MARK: CM23xx definite assignment
 
     package static func maybeNotSet(_ variable: String, reason: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2301", "`\(variable)` may be NOT_SET here: \(reason)", range,
+        make(
+            .valueMayBeNotSet, "`\(variable)` may be NOT_SET here: \(reason)", range,
             help:
                 "test it first (`IsSet(\(variable)) and ...`, or `If(IsSet(\(variable)), ..., ...)`), or give the variable a `default`"
         )
     }
 
     package static func resultMaybeNotSet(_ what: String, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2302", "\(what) may be NOT_SET (a conversion can fail)", range,
+        make(
+            .aConversionMayBeNotSet, "\(what) may be NOT_SET (a conversion can fail)", range,
             help: "store it in a variable and test that with `IsSet(...)`, or wrap it: `If(IsSet(...), ..., ...)`")
     }
 
@@ -310,15 +309,16 @@ package enum SemanticDiagnostics {
     package static func unreachableRule(_ name: String, at range: SourceRange, after: String, afterRange: SourceRange)
         -> Diagnostic
     {
-        error(
-            "CM2401", "rule `\(name)` is unreachable: rule `\(after)` before it matches every conversation", range,
+        make(
+            .unreachableRule, "rule `\(name)` is unreachable: rule `\(after)` before it matches every conversation",
+            range,
             help: "move `\(name)` above `\(after)`, or give `\(after)` a `when:`",
             notes: [DiagnosticNote("`\(after)` has no `when`", at: afterRange)])
     }
 
     package static func neverTrueRule(_ name: String, alone: Bool, at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2406",
+        make(
+            .ruleNeverRoutes,
             alone
                 ? "the condition of rule `\(name)` is never true, so the rule never routes a conversation"
                 : "rule `\(name)` never routes a conversation: whenever its condition is true, a rule before it has already matched",
@@ -332,8 +332,8 @@ package enum SemanticDiagnostics {
         -> Diagnostic
     {
         let rules = later.map { "`\($0)`" }.joined(separator: ", ")
-        return warning(
-            "CM2407",
+        return make(
+            .conditionAlwaysTrueBeforeTheLastRule,
             (alone
                 ? "the condition of rule `\(name)` is always true"
                 : "the condition of rule `\(name)` is always true once the rules before it have not matched")
@@ -344,7 +344,7 @@ package enum SemanticDiagnostics {
 
     package static func guardWithoutCondition(_ name: String, at range: SourceRange) -> Diagnostic {
         make(
-            "CM2408", .note,
+            .guardedActionWithoutWhen,
             "guarded action `\(name)` has no `when`: it runs for every authenticated conversation whose inputs are set",
             range,
             help:
@@ -353,21 +353,21 @@ package enum SemanticDiagnostics {
     }
 
     package static func missingDefaultRule(at range: SourceRange) -> Diagnostic {
-        error(
-            "CM2402", "the last routing rule must have no `when`, so that every conversation is routed", range,
+        make(
+            .noDefaultRule, "the last routing rule must have no `when`, so that every conversation is routed", range,
             help: "add a final rule such as `- rule: default` with a `queue:` and no `when:`")
     }
 
     package static func duplicateRule(_ name: String, at range: SourceRange, first: SourceRange) -> Diagnostic {
-        error(
-            "CM2403", "rule name `\(name)` is used twice", range, help: "give each rule its own name",
+        make(
+            .duplicateRuleName, "rule name `\(name)` is used twice", range, help: "give each rule its own name",
             notes: [DiagnosticNote("first used here", at: first)])
     }
 
     package static func guestRuleBlocked(_ name: String, at range: SourceRange, guestsRange: SourceRange?) -> Diagnostic
     {
-        error(
-            "CM2404", "rule `\(name)` routes guests, but this deployment blocks guests", range,
+        make(
+            .guestRuleWhileGuestsAreBlocked, "rule `\(name)` routes guests, but this deployment blocks guests", range,
             help: guestsRange == nil
                 ? "guests are blocked because the guest rule is not the first rule; move it to the top (or write `identity.guests: route`)"
                 : "remove the rule, or write `identity.guests: route` to serve guests")
@@ -377,8 +377,9 @@ package enum SemanticDiagnostics {
         _ what: String, variable: String, defaultText: String, scenario: String, at range: SourceRange,
         defaultRange: SourceRange
     ) -> Diagnostic {
-        error(
-            "CM2405", "\(what) is true when `\(variable)` falls back to its default `\(defaultText)` (\(scenario))",
+        make(
+            .aDefaultOpensAGuardOrASensitiveRule,
+            "\(what) is true when `\(variable)` falls back to its default `\(defaultText)` (\(scenario))",
             range,
             help:
                 "a default must never open a guard or a sensitive rule: change the default or the condition, or mark the variable `failOpen: true` if that is intended",
@@ -398,36 +399,38 @@ package enum SemanticDiagnostics {
         } else {
             reason = "version 1 verifies RSA signatures only"
         }
-        return error(
-            "CM2501", "algorithm `\(name)` is not allowed: \(reason)", range,
+        return make(
+            .algorithmNotAllowed, "algorithm `\(name)` is not allowed: \(reason)", range,
             help: "use " + ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"].map(quoted).joined(separator: ", "))
     }
 
     package static func nonceOptional(at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2502", "`nonce: optional` lets a replayed ID token through", range,
+        make(
+            .nonceOptional, "`nonce: optional` lets a replayed ID token through", range,
             help: "send a nonce in the authorize request, resolve it in `getAuthCode`, and write `nonce: required`")
     }
 
     package static func subNotRequired(at range: SourceRange, missing: Bool) -> Diagnostic {
-        error(
-            "CM2503", missing ? "the claims must declare `sub`" : "claim `sub` must be `required: true`", range,
+        make(
+            .subMissingOrNotRequired,
+            missing ? "the claims must declare `sub`" : "claim `sub` must be `required: true`", range,
             help:
                 "`sub` is the verified identity every enrichment and guard is keyed on: `sub: { type: string, required: true }`"
         )
     }
 
     package static func pii(_ key: String, variable: String, claim: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2504", "participant data `\(key)` writes `\(claim)` (personal data) from `\(variable)`", range,
+        make(
+            .personalDataInParticipantData,
+            "participant data `\(key)` writes `\(claim)` (personal data) from `\(variable)`", range,
             help:
                 "agents and analytics see participant data; if intended, write `\(key): { from: \(variable), pii: allow }`"
         )
     }
 
     package static func emailIdentity(_ guardName: String, variable: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2505",
+        make(
+            .emailAsIdentityWithoutEmailVerified,
             "guarded action `\(guardName)` uses `\(variable)` (the `email` claim) without checking `email_verified`",
             range,
             help:
@@ -436,29 +439,30 @@ package enum SemanticDiagnostics {
     }
 
     package static func unusedClaim(_ name: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2506", "claim `\(name)` is declared but no variable or attribute reads it", range,
+        make(
+            .unusedClaim, "claim `\(name)` is declared but no variable or attribute reads it", range,
             help: "remove it from `claims:`, or map it to a variable")
     }
 
     package static func secureUnconfirmed(_ guardName: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2507",
+        make(
+            .secureTrue,
             "`secure: true` on `\(guardName)`: whether inbound message flows may call secure data actions is unconfirmed",
             range, help: "verify in a sandbox org that the flow can call it; `claimmap` emits the flag as written")
     }
 
     package static func slugCollision(_ name: String, other: String, slug: String, at range: SourceRange) -> Diagnostic
     {
-        error(
-            "CM2014", "data actions `\(other)` and `\(name)` would both be written to `data-actions/\(slug).json`",
+        make(
+            .dataActionFileNamesCollide,
+            "data actions `\(other)` and `\(name)` would both be written to `data-actions/\(slug).json`",
             range,
             help: "rename one so their names differ in more than punctuation and case")
     }
 
     package static func attributePatternUnchecked(_ name: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2509",
+        make(
+            .attributePatternNotCheckableInTheFlow,
             "the flow cannot check attribute `\(name)`'s `pattern`: Architect has no confirmed regular-expression function",
             range,
             help:
@@ -467,8 +471,9 @@ package enum SemanticDiagnostics {
     }
 
     package static func unconfirmedFunction(_ name: String, at range: SourceRange) -> Diagnostic {
-        warning(
-            "CM2508", "the Architect spelling of `\(name)` is not confirmed by any Genesys-authored flow", range,
+        make(
+            .unconfirmedFunctionSpelling,
+            "the Architect spelling of `\(name)` is not confirmed by any Genesys-authored flow", range,
             help:
                 "check it in Architect's Expression Help before publishing, or use a confirmed function (IsSet, IsNotSetOrEmpty, If, ToString, ToInt, ToDateTime, Lower, Contains, Count, Substring, GetAt)"
         )

@@ -141,8 +141,9 @@ package struct TypeChecker {
         }
         if let leeway = identity.leeway, leeway.value.totalSeconds > SpecGrammar.maxLeewaySeconds {
             diagnostics.append(
-                SemanticDiagnostics.error(
-                    "CM2119", "a leeway of \(leeway.value.totalSeconds)s accepts tokens long expired", leeway.range,
+                SemanticDiagnostics.make(
+                    .leewayOrTimeoutOutOfRange, "a leeway of \(leeway.value.totalSeconds)s accepts tokens long expired",
+                    leeway.range,
                     help: "clock skew is seconds, not minutes: use at most `5m` (60s is usual)"))
         }
         guard let discovery = identity.discovery, let issuer = identity.issuer, !identity.audience.isEmpty else {
@@ -226,8 +227,9 @@ package struct TypeChecker {
         }
         if let timeout = decl.timeout, timeout.value.totalSeconds > 60 {
             diagnostics.append(
-                SemanticDiagnostics.error(
-                    "CM2119", "a data action timeout of \(timeout.value.totalSeconds)s is over Genesys's limit of 60s",
+                SemanticDiagnostics.make(
+                    .leewayOrTimeoutOutOfRange,
+                    "a data action timeout of \(timeout.value.totalSeconds)s is over Genesys's limit of 60s",
                     timeout.range, help: "use at most `60s`"))
         }
         guard let category = decl.category, let url = decl.url else { return nil }
@@ -334,8 +336,8 @@ package struct TypeChecker {
             }
             guard let first = allowed.first else {
                 diagnostics.append(
-                    SemanticDiagnostics.error(
-                        "CM2101",
+                    SemanticDiagnostics.make(
+                        .claimTypeDoesNotFitTheArchitectType,
                         "claim `\(claimName)` has no Architect type (arrays of objects or arrays are not supported)",
                         decl.from?.range ?? decl.name.range,
                         help: "store the whole claim in a `JSON` variable via an object claim"))
@@ -387,8 +389,9 @@ package struct TypeChecker {
             }
             guard let written else {
                 diagnostics.append(
-                    SemanticDiagnostics.error(
-                        "CM1102", "variable `\(name)` is set by `\(target.guardName)` and needs a `type`",
+                    SemanticDiagnostics.make(
+                        .missingRequiredKeyOrSection,
+                        "variable `\(name)` is set by `\(target.guardName)` and needs a `type`",
                         decl.name.range,
                         help: "write `type:` to match the output, e.g. `\(name): { type: Decimal }`"))
                 return nil

@@ -53,7 +53,7 @@ package struct ExpressionParser {
         if lexemes.count == 1 {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1202", "expression is empty", range(0, 0),
+                    .syntaxError, "expression is empty", range(0, 0),
                     help: "write a condition such as `Flow.Tier == \"gold\"`"))
             return nil
         }
@@ -121,7 +121,7 @@ package struct ExpressionParser {
                 guard closed else {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
-                            "CM1201", "unterminated string literal", range(start, start + 1),
+                            .lexicalError, "unterminated string literal", range(start, start + 1),
                             help: "close the string with a double quote `\"`"))
                     return false
                 }
@@ -135,7 +135,7 @@ package struct ExpressionParser {
                 if i < scalars.count, Self.isIdentifierPart(scalars[i]) {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
-                            "CM1201", "malformed number", range(start, i + 1),
+                            .lexicalError, "malformed number", range(start, i + 1),
                             help: "numbers are written as `10000` or `0.5`"))
                     return false
                 }
@@ -157,7 +157,7 @@ package struct ExpressionParser {
                         let word = two == "&&" ? "and" : "or"
                         diagnostics.append(
                             SyntaxDiagnostics.error(
-                                "CM1201", "`\(two)` is not an operator of Architect expressions", range(i, i + 2),
+                                .lexicalError, "`\(two)` is not an operator of Architect expressions", range(i, i + 2),
                                 help: "write `\(word)`"))
                         return false
                     }
@@ -169,17 +169,18 @@ package struct ExpressionParser {
                 } else if c == "=" {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
-                            "CM1201", "`=` is not a comparison", range(i, i + 1), help: "write `==` to compare"))
+                            .lexicalError, "`=` is not a comparison", range(i, i + 1), help: "write `==` to compare"))
                     return false
                 } else if c == "'" {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
-                            "CM1201", "string literals use double quotes", range(i, i + 1),
+                            .lexicalError, "string literals use double quotes", range(i, i + 1),
                             help: "write \"text\" instead of 'text' (quote the whole YAML value with single quotes)"))
                     return false
                 } else {
                     diagnostics.append(
-                        SyntaxDiagnostics.error("CM1201", "unexpected character `\(c)` in expression", range(i, i + 1)))
+                        SyntaxDiagnostics.error(
+                            .lexicalError, "unexpected character `\(c)` in expression", range(i, i + 1)))
                     return false
                 }
             }
@@ -219,7 +220,7 @@ package struct ExpressionParser {
 
     private func unexpected(_ lexeme: Lexeme, expecting: String) -> Diagnostic {
         SyntaxDiagnostics.error(
-            "CM1202", "expected \(expecting), found \(describe(lexeme))",
+            .syntaxError, "expected \(expecting), found \(describe(lexeme))",
             range(lexeme.start, max(lexeme.end, lexeme.start + 1)))
     }
 
@@ -230,7 +231,7 @@ package struct ExpressionParser {
         if depth > maxDepth {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1202", "expression is nested more than \(maxDepth) levels deep",
+                    .syntaxError, "expression is nested more than \(maxDepth) levels deep",
                     range(current.start, current.start + 1)))
             return false
         }
@@ -285,7 +286,7 @@ package struct ExpressionParser {
         if case .symbol(let next) = current.token, Self.comparisons[next] != nil {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1202", "comparisons cannot be chained", range(current.start, current.end),
+                    .syntaxError, "comparisons cannot be chained", range(current.start, current.end),
                     help: "combine two comparisons with `and`, e.g. `0 < Flow.X and Flow.X < 10`"))
             return nil
         }

@@ -23,7 +23,7 @@ struct LexicalRules {
 
     private static func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" }
 
-    private mutating func report(_ code: String, _ message: String, line: Int, column: Int, help: String) {
+    private mutating func report(_ code: DiagnosticCode, _ message: String, line: Int, column: Int, help: String) {
         diagnostics.append(
             SyntaxDiagnostics.error(
                 code, message, SourceRange(start: SourceLocation(line: line + 1, column: column + 1), length: 1),
@@ -46,13 +46,14 @@ struct LexicalRules {
             }
             if line.prefix(indent).contains("\t") && !blank {
                 report(
-                    "CM1016", "a tab indents this line", line: index, column: line.firstIndex(of: "\t") ?? 0,
+                    .tabInIndentation, "a tab indents this line", line: index, column: line.firstIndex(of: "\t") ?? 0,
                     help: "indent with spaces only")
             }
             let continuing = quote != .none || flowDepth > 0
             if continuing, !blank, let parentIndent = openerIndent, indent <= parentIndent {
                 report(
-                    "CM1017", "this continuation line must be indented more than the line that opened it",
+                    .underIndentedContinuation,
+                    "this continuation line must be indented more than the line that opened it",
                     line: index, column: indent, help: "indent the continuation, or write the value on one line")
             }
             if !continuing { openerIndent = nil }
@@ -92,7 +93,8 @@ struct LexicalRules {
                         || ((p == "|" || p == ">") && lastToken.map { $0.end == position } == true)
                     {
                         report(
-                            "CM1015", "a comment must be separated from the value before it by a space", line: index,
+                            .commentNotSeparatedByASpace,
+                            "a comment must be separated from the value before it by a space", line: index,
                             column: position, help: "write ` #` instead of `#`")
                         break
                     }

@@ -252,14 +252,14 @@ package struct SpecParser {
             let range = reader.keyRange(key) ?? schema.range
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1119", "`\(key)` does not apply to a claim of type `\(kind.rawValue)`", range,
+                    .constraintDoesNotApply, "`\(key)` does not apply to a claim of type `\(kind.rawValue)`", range,
                     help: "`\(key)` applies to " + kinds.map { "`\($0.rawValue)`" }.sorted().joined(separator: ", ")
                         + " claims; remove it or change `type`"))
         }
         if kind == .array && schema.items == nil && !reader.has("items") {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1102", "\(context) is an array and needs `items`", schema.kind.range,
+                    .missingRequiredKeyOrSection, "\(context) is an array and needs `items`", schema.kind.range,
                     help: "add `items: { type: string }` (or the element type)"))
         }
         if let format = schema.format {
@@ -267,7 +267,7 @@ package struct SpecParser {
             if !valid.contains(kind) {
                 diagnostics.append(
                     SyntaxDiagnostics.error(
-                        "CM1119",
+                        .constraintDoesNotApply,
                         "`format: \(format.value.rawValue)` does not apply to a claim of type `\(kind.rawValue)`",
                         format.range,
                         help: format.value == .numericDate
@@ -282,7 +282,7 @@ package struct SpecParser {
                 if !ok {
                     diagnostics.append(
                         SyntaxDiagnostics.error(
-                            "CM1112", "enum value `\(value.value)` is not a valid \(kind.rawValue)", value.range))
+                            .notANumber, "enum value `\(value.value)` is not a valid \(kind.rawValue)", value.range))
                 }
             }
         }
@@ -380,7 +380,7 @@ package struct SpecParser {
         if reader.has("via") && !reader.has("from"), let range = reader.keyRange("via") {
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1102", "`via` needs `from: <claim>`", range,
+                    .missingRequiredKeyOrSection, "`via` needs `from: <claim>`", range,
                     help: "name the claim the enrichment returns, e.g. `from: tier`"))
         }
         return variable

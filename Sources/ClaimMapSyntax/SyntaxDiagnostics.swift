@@ -6,11 +6,12 @@ import ClaimMapRuntime
 /// spec, CM12xx about expressions.
 package enum SyntaxDiagnostics {
     static func error(
-        _ code: String, _ message: String, _ range: SourceRange?, help: String? = nil, notes: [DiagnosticNote] = [],
+        _ code: DiagnosticCode, _ message: String, _ range: SourceRange?, help: String? = nil,
+        notes: [DiagnosticNote] = [],
         have: String? = nil, want: String? = nil
     ) -> Diagnostic {
         Diagnostic(
-            code: DiagnosticCode(code), severity: .error, message: message, range: range, notes: notes, have: have,
+            code: code, message: message, range: range, notes: notes, have: have,
             want: want, help: help)
     }
 
@@ -18,19 +19,19 @@ package enum SyntaxDiagnostics {
 
     package static func fileTooLarge(bytes: Int, limit: Int) -> Diagnostic {
         error(
-            "CM1001", "spec file is \(bytes) bytes; the limit is \(limit) bytes (1 MiB)", nil,
+            .fileTooLarge, "spec file is \(bytes) bytes; the limit is \(limit) bytes (1 MiB)", nil,
             help: "split the deployment into several specs or remove unused entries")
     }
 
     package static func notUTF8(at location: SourceLocation) -> Diagnostic {
         error(
-            "CM1002", "spec file is not valid UTF-8", SourceRange(start: location, length: 1),
+            .notUTF8, "spec file is not valid UTF-8", SourceRange(start: location, length: 1),
             help: "save the file as UTF-8 (without a byte order mark)")
     }
 
     package static func byteOrderMark(_ kind: String) -> Diagnostic {
         error(
-            "CM1003", "spec file starts with a \(kind) byte order mark",
+            .byteOrderMark, "spec file starts with a \(kind) byte order mark",
             SourceRange(start: SourceLocation(line: 1, column: 1), length: 1),
             help: "save the file as UTF-8 without a byte order mark")
     }
@@ -53,74 +54,75 @@ package enum SyntaxDiagnostics {
             help = "quote the value: `@`, `` ` `` and `%` cannot start plain YAML text"
         }
         return error(
-            "CM1004", "YAML syntax error: \(problem)", SourceRange(start: location, length: 1), help: help,
+            .yamlSyntaxError, "YAML syntax error: \(problem)", SourceRange(start: location, length: 1), help: help,
             notes: context.map { [DiagnosticNote($0)] } ?? [])
     }
 
     package static func multipleDocuments(at location: SourceLocation) -> Diagnostic {
         error(
-            "CM1005", "a spec file holds exactly one YAML document", SourceRange(start: location, length: 3),
+            .moreThanOneDocument, "a spec file holds exactly one YAML document",
+            SourceRange(start: location, length: 3),
             help: "remove the `---` separator and put each deployment in its own `<name>.mapping.yaml`")
     }
 
     package static func emptyDocument() -> Diagnostic {
         error(
-            "CM1006", "spec file is empty", SourceRange(start: SourceLocation(line: 1, column: 1), length: 1),
+            .emptyFile, "spec file is empty", SourceRange(start: SourceLocation(line: 1, column: 1), length: 1),
             help: "start with `claimmap: 1`; `claimmap schema` prints the full spec language")
     }
 
     package static func anchor(_ name: String, at range: SourceRange) -> Diagnostic {
         error(
-            "CM1007", "YAML anchors and aliases are not allowed in a spec (found anchor `&\(name)`)", range,
+            .anchorOrAlias, "YAML anchors and aliases are not allowed in a spec (found anchor `&\(name)`)", range,
             help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
     }
 
     package static func alias(_ name: String, at range: SourceRange) -> Diagnostic {
         error(
-            "CM1007", "YAML anchors and aliases are not allowed in a spec (found alias `*\(name)`)", range,
+            .anchorOrAlias, "YAML anchors and aliases are not allowed in a spec (found alias `*\(name)`)", range,
             help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
     }
 
     package static func explicitTag(at range: SourceRange) -> Diagnostic {
         error(
-            "CM1008", "explicit YAML tags (`!tag`, `!!type`) are not allowed in a spec", range,
+            .explicitTagOrDirective, "explicit YAML tags (`!tag`, `!!type`) are not allowed in a spec", range,
             help: "remove the tag; every value is read as text and converted by the spec language itself")
     }
 
     package static func directive(at range: SourceRange) -> Diagnostic {
         error(
-            "CM1008", "YAML directives (`%YAML`, `%TAG`) are not allowed in a spec", range,
+            .explicitTagOrDirective, "YAML directives (`%YAML`, `%TAG`) are not allowed in a spec", range,
             help: "remove the directive line")
     }
 
     package static func mergeKey(at range: SourceRange) -> Diagnostic {
         error(
-            "CM1009", "merge keys (`<<`) are not allowed in a spec", range,
+            .mergeKey, "merge keys (`<<`) are not allowed in a spec", range,
             help: "write the merged keys out in full")
     }
 
     package static func nonScalarKey(_ kind: String, at range: SourceRange) -> Diagnostic {
         error(
-            "CM1010", "mapping keys must be plain text, but this key is \(kind)", range,
+            .nonScalarKey, "mapping keys must be plain text, but this key is \(kind)", range,
             help: "use a text key such as `name:`")
     }
 
     package static func duplicateKey(_ key: String, at range: SourceRange, first: SourceRange?) -> Diagnostic {
         error(
-            "CM1011", "duplicate key `\(key)`", range,
+            .duplicateKey, "duplicate key `\(key)`", range,
             help: "each key may appear once in a mapping; remove or rename one of them",
             notes: first.map { [DiagnosticNote("first defined here", at: $0)] } ?? [])
     }
 
     package static func tooDeep(limit: Int, at range: SourceRange) -> Diagnostic {
         error(
-            "CM1012", "spec nesting is deeper than \(limit) levels", range,
+            .nestingTooDeep, "spec nesting is deeper than \(limit) levels", range,
             help: "a spec never needs more than a few levels; check the indentation")
     }
 
     package static func scalarTooLarge(bytes: Int, limit: Int, at range: SourceRange) -> Diagnostic {
         error(
-            "CM1013", "value is \(bytes) bytes; the limit for one value is \(limit) bytes (64 KiB)", range,
+            .valueTooLarge, "value is \(bytes) bytes; the limit for one value is \(limit) bytes (64 KiB)", range,
             help: "shorten the value")
     }
 
@@ -131,7 +133,7 @@ package enum SyntaxDiagnostics {
         ]
         let what = names[scalar.value].map { "\(code) \($0)" } ?? code
         return error(
-            "CM1014", "control character \(what) in spec file", SourceRange(start: location, length: 1),
+            .controlCharacter, "control character \(what) in spec file", SourceRange(start: location, length: 1),
             help: "remove it; specs may contain tabs and line breaks (LF, CRLF) but no other control or line-separator "
                 + "characters: YAML would read some of them as a line break the reviewer never sees")
     }

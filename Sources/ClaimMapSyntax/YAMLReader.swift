@@ -456,7 +456,7 @@ package struct YAMLReader {
             // libyaml reads `[-]` as a list holding "-"; YAML forbids it, and a lone dash is never a spec value.
             diagnostics.append(
                 SyntaxDiagnostics.error(
-                    "CM1018", "a lone `-` is not a value", converted.range,
+                    .loneDash, "a lone `-` is not a value", converted.range,
                     help: "quote it (`\"-\"`) if you mean the text, or start a list item on its own line"))
         }
         let bytes = scalar.string.utf8.count
