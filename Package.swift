@@ -67,6 +67,13 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // What each fuzz target runs on one input (Fuzz/ links it; FuzzRegressionTests replays through it).
+        .target(
+            name: "ClaimMapFuzzEntryPoints",
+            dependencies: [
+                "ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapJOSE", "ClaimMapEvaluator",
+            ]
+        ),
         // renameat2(RENAME_EXCHANGE) for the atomic swap of an output folder (docs/decisions.md, Atomic output).
         .target(name: "CClaimMapShims"),
         .target(
@@ -117,7 +124,7 @@ let package = Package(
             dependencies: [
                 "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapRuntime",
                 "ClaimMapSyntax",
-                "ClaimMapIdP",
+                "ClaimMapIdP", "ClaimMapFuzzEntryPoints",
                 "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
             ]),
     ],

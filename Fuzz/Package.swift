@@ -25,12 +25,15 @@ let package = Package(
                 "ClaimMapRuntime", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
-        .executableTarget(name: "FuzzJSON", dependencies: ["ClaimMapRuntime"], swiftSettings: fuzzFlags),
-        .executableTarget(name: "FuzzSpecReader", dependencies: ["ClaimMapSyntax"], swiftSettings: fuzzFlags),
-        .executableTarget(name: "FuzzExpression", dependencies: ["ClaimMapSyntax"], swiftSettings: fuzzFlags),
-        .executableTarget(name: "FuzzJWS", dependencies: ["ClaimMapJOSE"], swiftSettings: fuzzFlags),
-        .executableTarget(name: "FuzzJWKS", dependencies: ["ClaimMapJOSE"], swiftSettings: fuzzFlags),
-        .executableTarget(name: "FuzzContractFastPaths", dependencies: ["ClaimMapEvaluator"], swiftSettings: fuzzFlags),
+        .target(
+            name: "ClaimMapFuzzEntryPoints",
+            dependencies: ["ClaimMapRuntime", "ClaimMapDiagnostics", "ClaimMapSyntax", "ClaimMapJOSE", "ClaimMapEvaluator"]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzSpecReader", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzExpression", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzJWS", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzJWKS", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
+        .executableTarget(name: "FuzzContractFastPaths", dependencies: ["ClaimMapFuzzEntryPoints"], swiftSettings: fuzzFlags),
     ],
     swiftLanguageModes: [.v6]
 )

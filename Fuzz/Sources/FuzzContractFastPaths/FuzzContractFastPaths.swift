@@ -1,11 +1,11 @@
-import ClaimMapEvaluator
+import ClaimMapFuzzEntryPoints
 
 /// libFuzzer entry point: the claim contract's fast paths (pattern subset, decimals, e-mail) must decide every
 /// input exactly as ICU and Foundation do; any disagreement stops the run as a crash, with its input saved.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzContractFastPaths(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    if let problem = FastPathOracle.disagreement(bytes) { fatalError(problem) }
+    if let problem = FuzzEntryPoints.contractFastPaths(bytes) { fatalError(problem) }
     return 0
 }
 

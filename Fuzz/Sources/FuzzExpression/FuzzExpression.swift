@@ -1,14 +1,9 @@
-import ClaimMapDiagnostics
-import ClaimMapSyntax
+import ClaimMapFuzzEntryPoints
 
-/// The expression parser on arbitrary text.
+/// libFuzzer entry point: FuzzEntryPoints.expression, which FuzzRegressionTests replays every saved input through.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let count = text.unicodeScalars.count
-    let locations = (0...count).map { SourceLocation(line: 1, column: $0 + 1) }
-    var parser = ExpressionParser(text: text, locations: locations)
-    _ = parser.parse()
+    FuzzEntryPoints.expression(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 

@@ -1,10 +1,9 @@
-import ClaimMapJSON
+import ClaimMapFuzzEntryPoints
 
-/// libFuzzer entry point: the strict JSON reader on arbitrary bytes must never crash or hang.
+/// libFuzzer entry point: FuzzEntryPoints.json, which FuzzRegressionTests replays every saved input through.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: size)
-    _ = try? StrictJSONReader(maxDepth: 16).parse(Array(bytes))
+    FuzzEntryPoints.json(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 

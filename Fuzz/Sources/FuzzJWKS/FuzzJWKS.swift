@@ -1,11 +1,9 @@
-import ClaimMapJOSE
+import ClaimMapFuzzEntryPoints
 
-/// The JWKS loader and key policy on arbitrary documents.
+/// libFuzzer entry point: FuzzEntryPoints.jwks, which FuzzRegressionTests replays every saved input through.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJWKS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    if let set = try? JWKS(bytes: Array(UnsafeBufferPointer(start: data, count: size))) {
-        _ = try? set.key(for: set.keys.first?.kid)
-    }
+    FuzzEntryPoints.jwks(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 

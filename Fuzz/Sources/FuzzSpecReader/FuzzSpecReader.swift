@@ -1,13 +1,9 @@
-import ClaimMapSyntax
+import ClaimMapFuzzEntryPoints
 
-/// The spec reader (YAML stage and spec parser) on arbitrary bytes.
+/// libFuzzer entry point: FuzzEntryPoints.specReader, which FuzzRegressionTests replays every saved input through.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpecReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    var reader = YAMLReader()
-    let result = reader.read(Array(UnsafeBufferPointer(start: data, count: size)))
-    if let root = result.root, !result.hasErrors {
-        _ = SpecParser.parse(root: root, text: result.text, path: "fuzz.mapping.yaml")
-    }
+    FuzzEntryPoints.specReader(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 
