@@ -628,11 +628,6 @@ public enum ClaimContract {
         }
     }
 
-    /// Converts a contract-valid claim value to `target`; nil when it cannot be represented.
-    public static func convert(_ value: JSONValue, claim: ClaimTypeSpec, to target: ValueType) -> Value? {
-        convert(value, to: target)
-    }
-
     /// Converts a contract-valid JSON value to `target` (the conversion depends on the value and the target only).
     public static func convert(_ value: JSONValue, to target: ValueType) -> Value? {
         switch (target, value) {
@@ -1465,6 +1460,7 @@ public struct AttributeSpec: Sendable, Hashable {
     public var enumValues: [String]?
     public var pattern: String?
     public var maxLength: Int?
+    /// The claim the page copies into this attribute, if any.
     public var mirrors: String?
 
     public init(name: String, enumValues: [String]?, pattern: String?, maxLength: Int?, mirrors: String?) {
@@ -1936,7 +1932,6 @@ private final class Plan: Sendable {
     final class Guard: Sendable {
         struct Input {
             let slot: Int?
-            let pickFirst: Bool
         }
         struct Output {
             let slot: Int?
@@ -2066,7 +2061,7 @@ private final class Plan: Sendable {
         guards = program.guards.map { guardSpec in
             Guard(
                 name: guardSpec.name,
-                inputs: guardSpec.inputs.map { Guard.Input(slot: slots[$0.variable], pickFirst: $0.pickFirst) },
+                inputs: guardSpec.inputs.map { Guard.Input(slot: slots[$0.variable]) },
                 when: guardSpec.when.map { code.add($0, slots: slots) },
                 outputs: guardSpec.outputs.map {
                     Guard.Output(slot: slots[$0.variable], field: $0.field, type: $0.type)
@@ -2879,16 +2874,22 @@ public struct StrictJSONReader: Sendable {
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
                 members.append((name, value))
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                index += 1
-                return .object(members)
+                if try closes("}", "object") { return .object(members) }
             }
+        }
+
+        /// After a member or an item: reads the `,` before the next one (false) or the `close` that ends the
+        /// `container` (true).
+        mutating func closes(_ close: Unicode.Scalar, _ container: String) throws(Failure) -> Bool {
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated \(container)") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return false
+            }
+            guard bytes[index] == UInt8(ascii: close) else { throw fail("expected ',' or '\(close)'") }
+            index += 1
+            return true
         }
 
         mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
@@ -2903,15 +2904,7 @@ public struct StrictJSONReader: Sendable {
             while true {
                 skipWhitespace()
                 items.append(try parseValue(depth: depth))
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-                index += 1
-                return .array(items)
+                if try closes("]", "array") { return .array(items) }
             }
         }
 
@@ -3047,7 +3040,7 @@ extension JSONValue {
 
 import Foundation
 
-/// Architect data types as the runtime knows them (the compiler's `ArchitectType` lowers to this).
+/// Architect data types as the runtime knows them (the compiler's `ArchitectType` is this type).
 public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case string, integer, decimal, boolean, dateTime, duration, json
     case collection(ValueType)

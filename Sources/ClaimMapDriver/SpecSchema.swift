@@ -49,6 +49,14 @@ package enum SpecSchema {
         grammar.compactMap { key in keys.first { $0.0 == key } }
     }
 
+    /// A variable's name, or a mapping of `grammar` naming it in `from` with one `option` more (a participant
+    /// datum's `pii`, a guard input's `pick`).
+    private static func variableOrMapping(_ option: (String, JSONValue), _ grammar: [String]) -> JSONValue {
+        let mapping = object(
+            check([("from", string(pattern: variableName)), option], against: grammar), required: ["from"])
+        return .object([("oneOf", .array([string(pattern: variableName), mapping]))])
+    }
+
     package static func document() -> JSONValue {
         let claimKeys: [(String, JSONValue)] = [
             ("claim", string("the exact JSON member name in the token (default: the local name)")),
@@ -103,36 +111,14 @@ package enum SpecSchema {
                     ),
                     ("failOpen", boolean), ("expr", expression),
                 ], against: SpecGrammar.variable))
-        let participantDatum: JSONValue = .object([
-            (
-                "oneOf",
-                .array([
-                    string(pattern: variableName),
-                    object(
-                        check(
-                            [("from", string(pattern: variableName)), ("pii", string(enumValues: ["allow"]))],
-                            against: SpecGrammar.participantDatum), required: ["from"]),
-                ])
-            )
-        ])
+        let participantDatum = variableOrMapping(("pii", string(enumValues: ["allow"])), SpecGrammar.participantDatum)
         let rule = object(
             check(
                 [
                     ("rule", string(pattern: "^[A-Za-z][A-Za-z0-9_-]*$")), ("when", expression), ("queue", string()),
                     ("priority", integer), ("skills", list(string())), ("sensitive", boolean),
                 ], against: SpecGrammar.rule), required: ["rule", "queue"])
-        let guardInput: JSONValue = .object([
-            (
-                "oneOf",
-                .array([
-                    string(pattern: variableName),
-                    object(
-                        check(
-                            [("from", string(pattern: variableName)), ("pick", string(enumValues: ["first"]))],
-                            against: SpecGrammar.guardInput), required: ["from"]),
-                ])
-            )
-        ])
+        let guardInput = variableOrMapping(("pick", string(enumValues: ["first"])), SpecGrammar.guardInput)
         let guardOutput = object(
             check(
                 [("field", string()), ("type", string(enumValues: ArchitectTypeNames.all))],

@@ -51,7 +51,7 @@ enum ArchitectExpressionWriter {
             return isAtomic(operand) ? "-" + inner : "-(" + inner + ")"
         case .binary(let op, let lhs, let rhs):
             if op == .and || op == .or {
-                let proven = op == .and ? Facts.whenTrue(lhs) : Facts.whenFalse(lhs)
+                let proven = Facts.when(lhs, is: op == .and)
                 if !proven.set.isEmpty || proven.authenticated {
                     let (l, r) = (render(lhs, parent: nil), render(rhs, parent: nil))
                     return op == .and ? "If(\(l), \(r), false)" : "If(\(l), true, \(r))"

@@ -80,6 +80,17 @@ extension ArchyAction {
         .map([("actions", .list(actions.map { $0.yaml() }))])
     }
 
+    /// `getParticipantData` or `setParticipantData` (`action`): each attribute by its literal name, with the entry
+    /// that binds it (`variable` to read into, or `value` to write).
+    private static func participantData(
+        _ action: String, _ name: String, _ attributes: [(name: String, binding: (String, YAMLTree))]
+    ) -> YAMLTree {
+        let list: [YAMLTree] = attributes.map { attribute in
+            .map([("attribute", .map([("name", ArchyValue.string(attribute.name).yaml), attribute.binding]))])
+        }
+        return .map([(action, .map([("name", .string(name)), ("attributes", .list(list))]))])
+    }
+
     func yaml() -> YAMLTree {
         switch self {
         case .decision(let name, let condition, let yes, let no):
@@ -114,50 +125,11 @@ extension ArchyAction {
         case .callData(let call):
             return call.yaml()
         case .getParticipantData(let name, let attributes):
-            return .map([
-                (
-                    "getParticipantData",
-                    .map([
-                        ("name", .string(name)),
-                        (
-                            "attributes",
-                            .list(
-                                attributes.map { a in
-                                    .map([
-                                        (
-                                            "attribute",
-                                            .map([
-                                                ("name", .map([("lit", .string(a.name))])),
-                                                ("variable", .string(a.variable)),
-                                            ])
-                                        )
-                                    ])
-                                })
-                        ),
-                    ])
-                )
-            ])
+            return Self.participantData(
+                "getParticipantData", name, attributes.map { ($0.name, ("variable", .string($0.variable))) })
         case .setParticipantData(let name, let attributes):
-            return .map([
-                (
-                    "setParticipantData",
-                    .map([
-                        ("name", .string(name)),
-                        (
-                            "attributes",
-                            .list(
-                                attributes.map { a in
-                                    .map([
-                                        (
-                                            "attribute",
-                                            .map([("name", .map([("lit", .string(a.name))])), ("value", a.value.yaml)])
-                                        )
-                                    ])
-                                })
-                        ),
-                    ])
-                )
-            ])
+            return Self.participantData(
+                "setParticipantData", name, attributes.map { ($0.name, ("value", $0.value.yaml)) })
         case .switchFirstTrue(let name, let cases, let defaultActions):
             let caseList: [YAMLTree] = cases.map { c in
                 .map([

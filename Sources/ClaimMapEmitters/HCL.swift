@@ -63,12 +63,29 @@ enum HCLItem: Sendable {
     case attribute(String, HCLValue)
     case block(HCLBlock)
     case comment(String)
+
+    /// A nested block: `header { items }`.
+    static func nested(_ header: String, _ items: [HCLItem]) -> HCLItem {
+        .block(HCLBlock(header: header, items: items))
+    }
 }
 
 struct HCLBlock: Sendable {
     /// `resource "genesyscloud_flow" "flow"`, `messenger`, ...
     var header: String
     var items: [HCLItem]
+
+    /// `resource "type" "name" { items }`.
+    static func resource(_ type: String, _ name: String, _ items: [HCLItem]) -> HCLBlock {
+        HCLBlock(header: "resource \(HCLValue.quoted(type)) \(HCLValue.quoted(name))", items: items)
+    }
+
+    /// `output "name"`: a value the module gives, with its description.
+    static func output(_ name: String, description: String, value: String) -> HCLBlock {
+        HCLBlock(
+            header: "output \(HCLValue.quoted(name))",
+            items: [.attribute("description", .string(description)), .attribute("value", .expression(value))])
+    }
 }
 
 enum HCLPrinter {

@@ -12,6 +12,12 @@ enum ManifestEmitter {
         )
     }
 
+    /// `builtin:<claim>`, `enrichment:<name>`, ... as replay reports the variable's source (docs/decisions.md, Replay
+    /// values): the program's label; "" for no variable.
+    static func sourceLabel(_ variable: CheckedVariable?) -> String {
+        variable.map { ProgramLowering.source($0.source).label } ?? ""
+    }
+
     static func participantData(_ spec: CheckedSpec) -> JSONValue {
         .object([
             generatedFrom(spec),
@@ -30,7 +36,7 @@ enum ManifestEmitter {
                             // https://help.mypurecloud.com/articles/set-participant-data-action/).
                             ("maxLength", .integer(256)),
                             ("trusted", .bool(datum.trusted)),
-                            ("source", .string(variable?.source.label ?? "")),
+                            ("source", .string(sourceLabel(variable))),
                             ("setWhenNotSet", .bool(!(variable.map(FlowEmitter.mayBeNotSet) ?? true))),
                             ("pii", .bool(datum.piiAllowed)),
                         ])
@@ -74,7 +80,7 @@ enum ManifestEmitter {
                                             ("variable", .string(input.variable)),
                                             ("value", .string(GuardExpression.inputExpression(input))),
                                             ("type", .string(input.type.description)),
-                                            ("source", .string(variable?.source.label ?? "")),
+                                            ("source", .string(sourceLabel(variable))),
                                             ("trusted", .bool(variable?.trusted ?? false)),
                                             ("in", .string(input.inURL ? "url" : "body")),
                                         ])

@@ -21,14 +21,10 @@ package enum ProgramLowering {
                     builtin: $0.builtin?.rawValue)
             },
             enrichments: spec.enrichments.map { EnrichmentSpec(name: $0.name, returns: $0.returns) },
-            attributes: spec.attributes.map {
-                AttributeSpec(
-                    name: $0.name, enumValues: $0.enumValues, pattern: $0.pattern, maxLength: $0.maxLength,
-                    mirrors: $0.mirrors)
-            },
+            attributes: spec.attributes,
             variables: spec.variables.map { variable in
                 VariableSpec(
-                    name: variable.name, type: valueType(variable.type), source: source(variable.source),
+                    name: variable.name, type: variable.type, source: source(variable.source),
                     defaultValue: variable.defaultValue.map(value), trusted: variable.trusted)
             },
             computationOrder: spec.computationOrder,
@@ -45,10 +41,7 @@ package enum ProgramLowering {
                     name: guardAction.name, when: guardAction.when.map(expression), beforeRule: beforeRule,
                     inputs: guardAction.inputs.map {
                         GuardInputSpec(name: $0.name, variable: $0.variable, pickFirst: $0.pickFirst)
-                    },
-                    outputs: guardAction.outputs.map {
-                        GuardOutputSpec(variable: $0.variable, field: $0.field, type: valueType($0.type))
-                    })
+                    }, outputs: guardAction.outputs)
             })
     }
 
@@ -58,19 +51,6 @@ package enum ProgramLowering {
             properties: type.properties.map { ($0.name, claimType($0.type)) },
             enumValues: type.enumValues, pattern: type.pattern, format: type.format, minimum: type.minimum,
             maximum: type.maximum, maxLength: type.maxLength, maxItems: type.maxItems)
-    }
-
-    static func valueType(_ type: ArchitectType) -> ValueType {
-        switch type {
-        case .string: .string
-        case .integer: .integer
-        case .decimal: .decimal
-        case .boolean: .boolean
-        case .dateTime: .dateTime
-        case .duration: .duration
-        case .json: .json
-        case .collection(let element): .collection(valueType(element))
-        }
     }
 
     static func value(_ literal: TypedLiteral) -> Value {
@@ -94,7 +74,7 @@ package enum ProgramLowering {
     }
 
     static func expression(_ e: TypedExpression) -> TypedExpr {
-        let type = valueType(e.type)
+        let type = e.type
         switch e.kind {
         case .literal(let literal):
             // A decimal literal where the checker typed Decimal stays Decimal; integers stay Integer.

@@ -68,20 +68,10 @@ enum SwiftEvaluatorEmitter {
         return [
             part("identity", "IdentityPolicy", identity(program.identity)),
             part("claims", "[ClaimSpec]", .array(program.claims.map(claim))),
-            part(
-                "enrichments", "[EnrichmentSpec]",
-                .array(
-                    program.enrichments.map {
-                        .call("EnrichmentSpec", ("name", .string($0.name)), ("returns", .strings($0.returns)))
-                    })),
+            part("enrichments", "[EnrichmentSpec]", .array(program.enrichments.map(enrichment))),
             part("attributes", "[AttributeSpec]", .array(program.attributes.map(attribute))),
             part("variables", "[VariableSpec]", .array(program.variables.map(variable))),
-            part(
-                "participantData", "[ParticipantDatumSpec]",
-                .array(
-                    program.participantData.map {
-                        .call("ParticipantDatumSpec", ("key", .string($0.key)), ("variable", .string($0.variable)))
-                    })),
+            part("participantData", "[ParticipantDatumSpec]", .array(program.participantData.map(participantDatum))),
             part("routing", "[RuleSpec]", .array(program.routing.map(rule))),
             part("guards", "[GuardSpec]", .array(program.guards.map(guardSpec))),
             .constant(
@@ -132,6 +122,14 @@ enum SwiftEvaluatorEmitter {
         if let maxLength = type.maxLength { add("maxLength", .integer(Int64(maxLength))) }
         if let maxItems = type.maxItems { add("maxItems", .integer(Int64(maxItems))) }
         return .call("ClaimTypeSpec", arguments)
+    }
+
+    static func enrichment(_ enrichment: EnrichmentSpec) -> SwiftExpression {
+        .call("EnrichmentSpec", ("name", .string(enrichment.name)), ("returns", .strings(enrichment.returns)))
+    }
+
+    static func participantDatum(_ datum: ParticipantDatumSpec) -> SwiftExpression {
+        .call("ParticipantDatumSpec", ("key", .string(datum.key)), ("variable", .string(datum.variable)))
     }
 
     static func attribute(_ attribute: AttributeSpec) -> SwiftExpression {

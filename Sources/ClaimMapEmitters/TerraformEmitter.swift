@@ -41,17 +41,16 @@ enum TerraformEmitter {
                 header: "terraform",
                 items: [
                     .attribute("required_version", .string(">= 1.0.0")),
-                    .block(
-                        HCLBlock(
-                            header: "required_providers",
-                            items: [
-                                .attribute(
-                                    "genesyscloud",
-                                    .object([
-                                        ("source", .string("mypurecloud/genesyscloud")),
-                                        ("version", .string(providerVersion)),
-                                    ]))
-                            ])),
+                    .nested(
+                        "required_providers",
+                        [
+                            .attribute(
+                                "genesyscloud",
+                                .object([
+                                    ("source", .string("mypurecloud/genesyscloud")),
+                                    ("version", .string(providerVersion)),
+                                ]))
+                        ]),
                 ]),
             HCLBlock(
                 header: "provider \"genesyscloud\"",
@@ -179,33 +178,32 @@ enum TerraformEmitter {
         }
         if !actions.isEmpty {
             blocks.append(
-                HCLBlock(
-                    header: "resource \"genesyscloud_integration_credential\" \"data_actions\"",
-                    items: [
+                HCLBlock.resource(
+                    "genesyscloud_integration_credential", "data_actions",
+                    [
                         .attribute("name", .expression("\"${var.integration_name} credentials\"")),
                         .attribute("credential_type_name", .expression("var.integration_credential_type")),
                         .attribute("fields", .expression("var.integration_credential_fields")),
                     ]))
             blocks.append(
-                HCLBlock(
-                    header: "resource \"genesyscloud_integration\" \"data_actions\"",
-                    items: [
+                HCLBlock.resource(
+                    "genesyscloud_integration", "data_actions",
+                    [
                         .attribute("intended_state", .string("ENABLED")),
                         .attribute("integration_type", .string("custom-rest-actions")),
-                        .block(
-                            HCLBlock(
-                                header: "config",
-                                items: [
-                                    .attribute("name", .expression("var.integration_name")),
-                                    .attribute(
-                                        "credentials",
-                                        .object([
-                                            (
-                                                "basicAuth",
-                                                .expression("genesyscloud_integration_credential.data_actions.id")
-                                            )
-                                        ])),
-                                ])),
+                        .nested(
+                            "config",
+                            [
+                                .attribute("name", .expression("var.integration_name")),
+                                .attribute(
+                                    "credentials",
+                                    .object([
+                                        (
+                                            "basicAuth",
+                                            .expression("genesyscloud_integration_credential.data_actions.id")
+                                        )
+                                    ])),
+                            ]),
                     ]))
         }
         let categoryVariable = Dictionary(
@@ -217,38 +215,35 @@ enum TerraformEmitter {
                 categoryVariable[document.category].map { .expression("var.\($0)") }
                 ?? HCLValue.substituted(document.category)
             blocks.append(
-                HCLBlock(
-                    header:
-                        "resource \"genesyscloud_integration_action\" \(HCLValue.quoted(resourceName(action.slug)))",
-                    items: [
+                HCLBlock.resource(
+                    "genesyscloud_integration_action", resourceName(action.slug),
+                    [
                         .attribute("name", .string(document.name)),
                         .attribute("category", category),
                         .attribute("integration_id", .expression("genesyscloud_integration.data_actions.id")),
                         .attribute("secure", .bool(document.secure)),
                         .attribute("contract_input", .jsonencode(document.inputSchema)),
                         .attribute("contract_output", .jsonencode(document.successSchema)),
-                        .block(
-                            HCLBlock(
-                                header: "config_request",
-                                items: [
-                                    .attribute(
-                                        "request_url_template", HCLValue.substituted(document.requestURLTemplate)),
-                                    .attribute("request_type", .string(document.requestType)),
-                                    .attribute("request_template", .string(document.requestTemplate)),
-                                    .attribute("headers", .object(document.headers.map { ($0.0, .string($0.1)) })),
-                                ])),
-                        .block(
-                            HCLBlock(
-                                header: "config_response",
-                                items: [
-                                    .attribute(
-                                        "translation_map",
-                                        .object(document.translationMap.map { ($0.0, .string($0.1)) })),
-                                    .attribute(
-                                        "translation_map_defaults",
-                                        .object(document.translationMapDefaults.map { ($0.0, .string($0.1)) })),
-                                    .attribute("success_template", .string(document.successTemplate)),
-                                ])),
+                        .nested(
+                            "config_request",
+                            [
+                                .attribute(
+                                    "request_url_template", HCLValue.substituted(document.requestURLTemplate)),
+                                .attribute("request_type", .string(document.requestType)),
+                                .attribute("request_template", .string(document.requestTemplate)),
+                                .attribute("headers", .object(document.headers.map { ($0.0, .string($0.1)) })),
+                            ]),
+                        .nested(
+                            "config_response",
+                            [
+                                .attribute(
+                                    "translation_map",
+                                    .object(document.translationMap.map { ($0.0, .string($0.1)) })),
+                                .attribute(
+                                    "translation_map_defaults",
+                                    .object(document.translationMapDefaults.map { ($0.0, .string($0.1)) })),
+                                .attribute("success_template", .string(document.successTemplate)),
+                            ]),
                     ]))
         }
         var flowItems: [HCLItem] = [
@@ -261,90 +256,73 @@ enum TerraformEmitter {
                     "depends_on",
                     .list(actions.map { .expression("genesyscloud_integration_action.\(resourceName($0.slug))") })))
         }
-        blocks.append(HCLBlock(header: "resource \"genesyscloud_flow\" \"flow\"", items: flowItems))
+        blocks.append(HCLBlock.resource("genesyscloud_flow", "flow", flowItems))
         let route = spec.identity.guests == .route
         blocks.append(
-            HCLBlock(
-                header: "resource \"genesyscloud_webdeployments_configuration\" \"messenger\"",
-                items: [
+            HCLBlock.resource(
+                "genesyscloud_webdeployments_configuration", "messenger",
+                [
                     .attribute("name", .expression("var.messenger_name")),
                     .attribute("languages", .list([.string(spec.flow.language)])),
                     .attribute("default_language", .string(spec.flow.language)),
-                    .block(
-                        HCLBlock(
-                            header: "messenger",
-                            items: [
-                                .attribute("enabled", .bool(true)),
-                                .block(
-                                    HCLBlock(
-                                        header: "launcher_button",
-                                        items: [
-                                            .comment(
-                                                route
-                                                    ? "Guests are served: the launcher shows as usual."
-                                                    : "Hidden until messenger.js has authenticated the user (its gatekeeper)."
-                                            ),
-                                            .attribute("visibility", .string(route ? "On" : "OnDemand")),
-                                        ])),
-                            ])),
-                    .block(
-                        HCLBlock(
-                            header: "authentication_settings",
-                            items: [
-                                .attribute("enabled", .bool(true)),
-                                .attribute("integration_id", .expression("var.oidc_integration_id")),
-                                .attribute("allow_session_upgrade", .bool(route)),
-                            ])),
+                    .nested(
+                        "messenger",
+                        [
+                            .attribute("enabled", .bool(true)),
+                            .nested(
+                                "launcher_button",
+                                [
+                                    .comment(
+                                        route
+                                            ? "Guests are served: the launcher shows as usual."
+                                            : "Hidden until messenger.js has authenticated the user (its gatekeeper)."
+                                    ),
+                                    .attribute("visibility", .string(route ? "On" : "OnDemand")),
+                                ]),
+                        ]),
+                    .nested(
+                        "authentication_settings",
+                        [
+                            .attribute("enabled", .bool(true)),
+                            .attribute("integration_id", .expression("var.oidc_integration_id")),
+                            .attribute("allow_session_upgrade", .bool(route)),
+                        ]),
                 ]))
         blocks.append(
-            HCLBlock(
-                header: "resource \"genesyscloud_webdeployments_deployment\" \"messenger\"",
-                items: [
+            HCLBlock.resource(
+                "genesyscloud_webdeployments_deployment", "messenger",
+                [
                     .attribute("name", .expression("var.messenger_name")),
                     .attribute("allowed_domains", .expression("var.allowed_domains")),
                     .attribute("flow_id", .expression("genesyscloud_flow.flow.id")),
-                    .block(
-                        HCLBlock(
-                            header: "configuration",
-                            items: [
-                                .attribute("id", .expression("genesyscloud_webdeployments_configuration.messenger.id")),
-                                .attribute(
-                                    "version",
-                                    .expression("genesyscloud_webdeployments_configuration.messenger.version")),
-                            ])),
+                    .nested(
+                        "configuration",
+                        [
+                            .attribute("id", .expression("genesyscloud_webdeployments_configuration.messenger.id")),
+                            .attribute(
+                                "version",
+                                .expression("genesyscloud_webdeployments_configuration.messenger.version")),
+                        ]),
                 ]))
         return blocks
     }
 
     static func outputs(_ actions: [Action]) -> [HCLBlock] {
-        var blocks = [
-            HCLBlock(
-                header: "output \"flow_id\"",
-                items: [
-                    .attribute("description", .string("The published inbound message flow.")),
-                    .attribute("value", .expression("genesyscloud_flow.flow.id")),
-                ]),
-            HCLBlock(
-                header: "output \"deployment_id\"",
-                items: [
-                    .attribute("description", .string("The Messenger deployment: its id goes in the page's snippet.")),
-                    .attribute("value", .expression("genesyscloud_webdeployments_deployment.messenger.id")),
-                ]),
-            HCLBlock(
-                header: "output \"configuration_id\"",
-                items: [
-                    .attribute("description", .string("The Messenger configuration.")),
-                    .attribute("value", .expression("genesyscloud_webdeployments_configuration.messenger.id")),
-                ]),
+        var blocks: [HCLBlock] = [
+            .output(
+                "flow_id", description: "The published inbound message flow.", value: "genesyscloud_flow.flow.id"),
+            .output(
+                "deployment_id", description: "The Messenger deployment: its id goes in the page's snippet.",
+                value: "genesyscloud_webdeployments_deployment.messenger.id"),
+            .output(
+                "configuration_id", description: "The Messenger configuration.",
+                value: "genesyscloud_webdeployments_configuration.messenger.id"),
         ]
         if !actions.isEmpty {
             blocks.append(
-                HCLBlock(
-                    header: "output \"integration_id\"",
-                    items: [
-                        .attribute("description", .string("The Web Services Data Actions integration.")),
-                        .attribute("value", .expression("genesyscloud_integration.data_actions.id")),
-                    ]))
+                .output(
+                    "integration_id", description: "The Web Services Data Actions integration.",
+                    value: "genesyscloud_integration.data_actions.id"))
         }
         return blocks
     }

@@ -145,11 +145,6 @@ public enum ClaimContract {
         }
     }
 
-    /// Converts a contract-valid claim value to `target`; nil when it cannot be represented.
-    public static func convert(_ value: JSONValue, claim: ClaimTypeSpec, to target: ValueType) -> Value? {
-        convert(value, to: target)
-    }
-
     /// Converts a contract-valid JSON value to `target` (the conversion depends on the value and the target only).
     public static func convert(_ value: JSONValue, to target: ValueType) -> Value? {
         switch (target, value) {

@@ -151,6 +151,7 @@ public struct AttributeSpec: Sendable, Hashable {
     public var enumValues: [String]?
     public var pattern: String?
     public var maxLength: Int?
+    /// The claim the page copies into this attribute, if any.
     public var mirrors: String?
 
     public init(name: String, enumValues: [String]?, pattern: String?, maxLength: Int?, mirrors: String?) {

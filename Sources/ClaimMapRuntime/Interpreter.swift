@@ -269,7 +269,6 @@ private final class Plan: Sendable {
     final class Guard: Sendable {
         struct Input {
             let slot: Int?
-            let pickFirst: Bool
         }
         struct Output {
             let slot: Int?
@@ -399,7 +398,7 @@ private final class Plan: Sendable {
         guards = program.guards.map { guardSpec in
             Guard(
                 name: guardSpec.name,
-                inputs: guardSpec.inputs.map { Guard.Input(slot: slots[$0.variable], pickFirst: $0.pickFirst) },
+                inputs: guardSpec.inputs.map { Guard.Input(slot: slots[$0.variable]) },
                 when: guardSpec.when.map { code.add($0, slots: slots) },
                 outputs: guardSpec.outputs.map {
                     Guard.Output(slot: slots[$0.variable], field: $0.field, type: $0.type)

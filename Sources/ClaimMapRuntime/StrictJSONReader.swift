@@ -165,16 +165,22 @@ public struct StrictJSONReader: Sendable {
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
                 members.append((name, value))
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                index += 1
-                return .object(members)
+                if try closes("}", "object") { return .object(members) }
             }
+        }
+
+        /// After a member or an item: reads the `,` before the next one (false) or the `close` that ends the
+        /// `container` (true).
+        mutating func closes(_ close: Unicode.Scalar, _ container: String) throws(Failure) -> Bool {
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated \(container)") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return false
+            }
+            guard bytes[index] == UInt8(ascii: close) else { throw fail("expected ',' or '\(close)'") }
+            index += 1
+            return true
         }
 
         mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
@@ -189,15 +195,7 @@ public struct StrictJSONReader: Sendable {
             while true {
                 skipWhitespace()
                 items.append(try parseValue(depth: depth))
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-                index += 1
-                return .array(items)
+                if try closes("]", "array") { return .array(items) }
             }
         }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Architect data types as the runtime knows them (the compiler's `ArchitectType` lowers to this).
+/// Architect data types as the runtime knows them (the compiler's `ArchitectType` is this type).
 public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case string, integer, decimal, boolean, dateTime, duration, json
     case collection(ValueType)

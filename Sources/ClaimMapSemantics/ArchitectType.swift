@@ -1,8 +1,11 @@
-/// The Architect data types a spec can use (docs/language.md, Claim types and Architect types).
-package indirect enum ArchitectType: Hashable, Sendable, CustomStringConvertible {
-    case string, integer, decimal, boolean, dateTime, duration, json
-    case collection(ArchitectType)
+import ClaimMapRuntime
 
+/// The Architect data types a spec can use (docs/language.md, Claim types and Architect types): the runtime's
+/// `ValueType`, whose `description` is the spelling a spec writes and Architect shows (`String`,
+/// `StringCollection`, ...), so the compiler and the program name a type the same way.
+package typealias ArchitectType = ValueType
+
+extension ArchitectType {
     package static let scalars: [ArchitectType] = [.string, .integer, .decimal, .boolean, .dateTime, .duration, .json]
     package static let all: [ArchitectType] =
         scalars + [
@@ -10,21 +13,9 @@ package indirect enum ArchitectType: Hashable, Sendable, CustomStringConvertible
             .collection(.dateTime),
         ]
 
-    /// The spelling a spec writes and Architect shows: `String`, `StringCollection`, ...
-    package var description: String {
-        switch self {
-        case .string: "String"
-        case .integer: "Integer"
-        case .decimal: "Decimal"
-        case .boolean: "Boolean"
-        case .dateTime: "DateTime"
-        case .duration: "Duration"
-        case .json: "JSON"
-        case .collection(let element): "\(element)Collection"
-        }
-    }
-
-    package init?(name: String) {
+    /// The type a spec declares by `name`: one of `all` (the runtime's `init(name:)` reads more, such as
+    /// `DurationCollection`).
+    package init?(declared name: String) {
         guard let match = ArchitectType.all.first(where: { $0.description == name }) else { return nil }
         self = match
     }

@@ -99,14 +99,9 @@ package struct CheckedEnrichment: Sendable, Hashable {
     package var returns: [String]
 }
 
-package struct CheckedAttribute: Sendable, Hashable {
-    package var name: String
-    package var enumValues: [String]?
-    package var pattern: String?
-    package var maxLength: Int?
-    /// The claim the page copies into this attribute, if any.
-    package var mirrors: String?
-}
+/// A checked attribute is the program's `AttributeSpec`: its name, the values and the pattern the page's text must
+/// match, its length limit and the claim the page copies into it (`mirrors`), if any.
+package typealias CheckedAttribute = AttributeSpec
 
 /// Where a variable's value comes from.
 package enum VariableSource: Sendable, Hashable {
@@ -115,17 +110,6 @@ package enum VariableSource: Sendable, Hashable {
     case attribute(String)
     case expression(TypedExpression)
     case actionOutput(guardName: String, field: String)
-
-    /// `builtin:<claim>`, `enrichment:<name>`, ... as replay reports it (docs/decisions.md, Replay values).
-    package var label: String {
-        switch self {
-        case .builtin(let claim, _): "builtin:\(claim)"
-        case .enrichment(_, let enrichment): "enrichment:\(enrichment)"
-        case .attribute(let name): "attribute:\(name)"
-        case .expression: "expr"
-        case .actionOutput(let guardName, _): "action:\(guardName)"
-        }
-    }
 }
 
 package struct CheckedVariable: Sendable, Hashable {
@@ -171,11 +155,9 @@ package struct CheckedGuardInput: Sendable, Hashable {
     package var inURL: Bool
 }
 
-package struct CheckedGuardOutput: Sendable, Hashable {
-    package var variable: String
-    package var field: String
-    package var type: ArchitectType
-}
+/// A checked output of a guarded action is the program's `GuardOutputSpec`: the variable it sets from a field of the
+/// response, and the field's type.
+package typealias CheckedGuardOutput = GuardOutputSpec
 
 package struct CheckedGuard: Sendable, Hashable {
     package var name: String

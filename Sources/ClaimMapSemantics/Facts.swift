@@ -21,34 +21,21 @@ package struct Facts: Sendable, Hashable {
 
     package static let nothing = Facts(authenticated: false)
 
-    /// Facts that hold when `expression` evaluates to true.
-    package static func whenTrue(_ expression: TypedExpression) -> Facts {
+    /// Facts that hold when `expression` evaluates to `outcome`: `IsSet(x)` true and `IsNotSetOrEmpty(x)` false prove
+    /// `x` set; `Message.IsAuthenticated` true, and `Message.IsAuthenticated == outcome`, prove authentication;
+    /// `not` turns the outcome over; `and` true and `or` false hold the facts of both sides, `and` false and `or`
+    /// true only those the two sides share.
+    package static func when(_ expression: TypedExpression, is outcome: Bool) -> Facts {
         switch expression.kind {
-        case .isAuthenticated: return Facts(authenticated: true)
-        case .call(.isSet, let arguments):
+        case .isAuthenticated where outcome: return Facts(authenticated: true)
+        case .call(let function, let arguments) where function == (outcome ? .isSet : .isNotSetOrEmpty):
             if case .variable(let name)? = arguments.first?.kind { return Facts(authenticated: false, set: [name]) }
-        case .not(let operand): return whenFalse(operand)
-        case .binary(.and, let lhs, let rhs): return whenTrue(lhs).union(whenTrue(rhs))
-        case .binary(.or, let lhs, let rhs): return whenTrue(lhs).intersection(whenTrue(rhs))
+        case .not(let operand): return when(operand, is: !outcome)
+        case .binary(let op, let lhs, let rhs) where op == .and || op == .or:
+            let (left, right) = (when(lhs, is: outcome), when(rhs, is: outcome))
+            return (op == .and) == outcome ? left.union(right) : left.intersection(right)
         case .binary(.equal, let lhs, let rhs):
-            if case .isAuthenticated = lhs.kind, case .literal(.boolean(true)) = rhs.kind {
-                return Facts(authenticated: true)
-            }
-        default: break
-        }
-        return .nothing
-    }
-
-    /// Facts that hold when `expression` evaluates to false.
-    package static func whenFalse(_ expression: TypedExpression) -> Facts {
-        switch expression.kind {
-        case .call(.isNotSetOrEmpty, let arguments):
-            if case .variable(let name)? = arguments.first?.kind { return Facts(authenticated: false, set: [name]) }
-        case .not(let operand): return whenTrue(operand)
-        case .binary(.or, let lhs, let rhs): return whenFalse(lhs).union(whenFalse(rhs))
-        case .binary(.and, let lhs, let rhs): return whenFalse(lhs).intersection(whenFalse(rhs))
-        case .binary(.equal, let lhs, let rhs):
-            if case .isAuthenticated = lhs.kind, case .literal(.boolean(false)) = rhs.kind {
+            if case .isAuthenticated = lhs.kind, case .literal(.boolean(outcome)) = rhs.kind {
                 return Facts(authenticated: true)
             }
         default: break

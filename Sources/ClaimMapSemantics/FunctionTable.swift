@@ -54,121 +54,97 @@ package enum FunctionTable {
 
     package static let functions: [String: FunctionSpec] = {
         var table: [String: FunctionSpec] = [:]
-        func add(_ spec: FunctionSpec) { table[spec.name] = spec }
+        /// Every function is spelled in Archy expressions as in a spec.
+        func add(
+            _ function: ArchitectOperations.Function, arity: ClosedRange<Int> = 1...1, confirmed: Bool,
+            narrowing: FunctionSpec.Narrowing = .none, acceptsNotSet: Bool = false, mayYieldNotSet: Bool = false,
+            signature: String,
+            resultType: @escaping @Sendable ([ArchitectType]) -> Result<ArchitectType, SignatureMismatch>
+        ) {
+            table[function.rawValue] = FunctionSpec(
+                function: function, architectName: function.rawValue, arity: arity, confirmed: confirmed,
+                narrowing: narrowing, acceptsNotSet: acceptsNotSet, mayYieldNotSet: mayYieldNotSet,
+                resultType: resultType, signature: signature)
+        }
         add(
-            FunctionSpec(
-                function: .isSet, architectName: "IsSet", arity: 1...1, confirmed: true, narrowing: .setWhenTrue,
-                acceptsNotSet: true, mayYieldNotSet: false, resultType: { _ in .success(.boolean) },
-                signature: "IsSet(value) -> Boolean"))
+            .isSet, confirmed: true, narrowing: .setWhenTrue, acceptsNotSet: true,
+            signature: "IsSet(value) -> Boolean", resultType: { _ in .success(.boolean) })
         add(
-            FunctionSpec(
-                function: .isNotSetOrEmpty, architectName: "IsNotSetOrEmpty", arity: 1...1, confirmed: true,
-                narrowing: .setWhenFalse, acceptsNotSet: true, mayYieldNotSet: false,
-                resultType: { _ in .success(.boolean) }, signature: "IsNotSetOrEmpty(value) -> Boolean"))
-        add(
-            FunctionSpec(
-                function: .`if`, architectName: "If", arity: 3...3, confirmed: true, narrowing: .none,
-                acceptsNotSet: false,
-                mayYieldNotSet: false,
-                resultType: { arguments in
-                    guard arguments[0] == .boolean else {
-                        return .failure(SignatureMismatch(argument: 0, expected: "Boolean"))
-                    }
-                    let (a, b) = (arguments[1], arguments[2])
-                    if a == b { return .success(a) }
-                    if a.isNumeric && b.isNumeric { return .success(.decimal) }
-                    return .failure(SignatureMismatch(argument: 2, expected: a.description))
-                }, signature: "If(Boolean, T, T) -> T"))
-        add(
-            FunctionSpec(
-                function: .toString, architectName: "ToString", arity: 1...1, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: false,
-                resultType: { arguments in
-                    anyScalar.contains(arguments[0]) || arguments[0].isCollection || arguments[0] == .json
-                        ? .success(.string) : .failure(SignatureMismatch(argument: 0, expected: "a value"))
-                }, signature: "ToString(value) -> String"))
-        add(
-            FunctionSpec(
-                function: .toInt, architectName: "ToInt", arity: 1...1, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: true,
-                resultType: { arguments in
-                    [.string, .integer, .decimal].contains(arguments[0])
-                        ? .success(.integer) : .failure(SignatureMismatch(argument: 0, expected: "String or a number"))
-                }, signature: "ToInt(String|Integer|Decimal) -> Integer"))
-        add(
-            FunctionSpec(
-                function: .toDecimal, architectName: "ToDecimal", arity: 1...1, confirmed: false, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: true,
-                resultType: { arguments in
-                    [.string, .integer, .decimal].contains(arguments[0])
-                        ? .success(.decimal) : .failure(SignatureMismatch(argument: 0, expected: "String or a number"))
-                }, signature: "ToDecimal(String|Integer|Decimal) -> Decimal"))
-        add(
-            FunctionSpec(
-                function: .toBool, architectName: "ToBool", arity: 1...1, confirmed: false, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: true, resultType: fixed([.string], .boolean),
-                signature: "ToBool(String) -> Boolean"))
-        add(
-            FunctionSpec(
-                function: .toDateTime, architectName: "ToDateTime", arity: 1...1, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: true, resultType: fixed([.string], .dateTime),
-                signature: "ToDateTime(String) -> DateTime"))
+            .isNotSetOrEmpty, confirmed: true, narrowing: .setWhenFalse, acceptsNotSet: true,
+            signature: "IsNotSetOrEmpty(value) -> Boolean", resultType: { _ in .success(.boolean) })
+        add(.if, arity: 3...3, confirmed: true, signature: "If(Boolean, T, T) -> T") { arguments in
+            guard arguments[0] == .boolean else {
+                return .failure(SignatureMismatch(argument: 0, expected: "Boolean"))
+            }
+            let (a, b) = (arguments[1], arguments[2])
+            if a == b { return .success(a) }
+            if a.isNumeric && b.isNumeric { return .success(.decimal) }
+            return .failure(SignatureMismatch(argument: 2, expected: a.description))
+        }
+        add(.toString, confirmed: true, signature: "ToString(value) -> String") { arguments in
+            anyScalar.contains(arguments[0]) || arguments[0].isCollection || arguments[0] == .json
+                ? .success(.string) : .failure(SignatureMismatch(argument: 0, expected: "a value"))
+        }
+        for (function, result) in [(ArchitectOperations.Function.toInt, ArchitectType.integer), (.toDecimal, .decimal)]
+        {
+            add(
+                function, confirmed: function == .toInt, mayYieldNotSet: true,
+                signature: "\(function.rawValue)(String|Integer|Decimal) -> \(result)"
+            ) { arguments in
+                [.string, .integer, .decimal].contains(arguments[0])
+                    ? .success(result) : .failure(SignatureMismatch(argument: 0, expected: "String or a number"))
+            }
+        }
+        for (function, result) in [
+            (ArchitectOperations.Function.toBool, ArchitectType.boolean), (.toDateTime, .dateTime),
+        ] {
+            add(
+                function, confirmed: function == .toDateTime, mayYieldNotSet: true,
+                signature: "\(function.rawValue)(String) -> \(result)", resultType: fixed([.string], result))
+        }
         for function in [ArchitectOperations.Function.lower, .upper] {
             add(
-                FunctionSpec(
-                    function: function, architectName: function.rawValue, arity: 1...1, confirmed: function == .lower,
-                    narrowing: .none,
-                    acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string], .string),
-                    signature: "\(function.rawValue)(String) -> String"))
+                function, confirmed: function == .lower, signature: "\(function.rawValue)(String) -> String",
+                resultType: fixed([.string], .string))
         }
         add(
-            FunctionSpec(
-                function: .contains, architectName: "Contains", arity: 2...2, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: false,
-                resultType: { arguments in
-                    if let element = arguments[0].element {
-                        return arguments[1].isAssignable(to: element)
-                            ? .success(.boolean)
-                            : .failure(SignatureMismatch(argument: 1, expected: element.description))
-                    }
-                    guard arguments[0] == .string else {
-                        return .failure(SignatureMismatch(argument: 0, expected: "String or a collection"))
-                    }
-                    return arguments[1] == .string
-                        ? .success(.boolean) : .failure(SignatureMismatch(argument: 1, expected: "String"))
-                }, signature: "Contains(String, String) | Contains(Collection of T, T) -> Boolean"))
+            .contains, arity: 2...2, confirmed: true,
+            signature: "Contains(String, String) | Contains(Collection of T, T) -> Boolean"
+        ) { arguments in
+            if let element = arguments[0].element {
+                return arguments[1].isAssignable(to: element)
+                    ? .success(.boolean)
+                    : .failure(SignatureMismatch(argument: 1, expected: element.description))
+            }
+            guard arguments[0] == .string else {
+                return .failure(SignatureMismatch(argument: 0, expected: "String or a collection"))
+            }
+            return arguments[1] == .string
+                ? .success(.boolean) : .failure(SignatureMismatch(argument: 1, expected: "String"))
+        }
         for function in [ArchitectOperations.Function.startsWith, .endsWith] {
             add(
-                FunctionSpec(
-                    function: function, architectName: function.rawValue, arity: 2...2, confirmed: false,
-                    narrowing: .none,
-                    acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string, .string], .boolean),
-                    signature: "\(function.rawValue)(String, String) -> Boolean"))
+                function, arity: 2...2, confirmed: false, signature: "\(function.rawValue)(String, String) -> Boolean",
+                resultType: fixed([.string, .string], .boolean))
+        }
+        add(.count, confirmed: true, signature: "Count(Collection) -> Integer") { arguments in
+            arguments[0].isCollection
+                ? .success(.integer) : .failure(SignatureMismatch(argument: 0, expected: "a collection"))
         }
         add(
-            FunctionSpec(
-                function: .count, architectName: "Count", arity: 1...1, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: false,
-                resultType: { arguments in
-                    arguments[0].isCollection
-                        ? .success(.integer) : .failure(SignatureMismatch(argument: 0, expected: "a collection"))
-                }, signature: "Count(Collection) -> Integer"))
+            .substring, arity: 3...3, confirmed: true,
+            signature: "Substring(String, Integer start, Integer length) -> String",
+            resultType: fixed([.string, .integer, .integer], .string))
         add(
-            FunctionSpec(
-                function: .substring, architectName: "Substring", arity: 3...3, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: false, resultType: fixed([.string, .integer, .integer], .string),
-                signature: "Substring(String, Integer start, Integer length) -> String"))
-        add(
-            FunctionSpec(
-                function: .getAt, architectName: "GetAt", arity: 2...2, confirmed: true, narrowing: .none,
-                acceptsNotSet: false, mayYieldNotSet: true,
-                resultType: { arguments in
-                    guard let element = arguments[0].element else {
-                        return .failure(SignatureMismatch(argument: 0, expected: "a collection"))
-                    }
-                    return arguments[1] == .integer
-                        ? .success(element) : .failure(SignatureMismatch(argument: 1, expected: "Integer"))
-                }, signature: "GetAt(Collection of T, Integer index) -> T"))
+            .getAt, arity: 2...2, confirmed: true, mayYieldNotSet: true,
+            signature: "GetAt(Collection of T, Integer index) -> T"
+        ) { arguments in
+            guard let element = arguments[0].element else {
+                return .failure(SignatureMismatch(argument: 0, expected: "a collection"))
+            }
+            return arguments[1] == .integer
+                ? .success(element) : .failure(SignatureMismatch(argument: 1, expected: "Integer"))
+        }
         return table
     }()
 

@@ -17,28 +17,26 @@ package enum SemanticDiagnostics {
 
     // MARK: CM20xx names and references
 
-    package static func unknownClaim(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        make(
-            .unknownClaim, "unknown claim `\(name)`", range,
-            help: Suggestion.help(for: name, in: candidates) ?? "declare it under `claims:`")
+    /// What a spec declares in a section and other entries refer to by name.
+    package enum Declaration: String, Sendable {
+        case claim, variable, enrichment, attribute
     }
 
-    package static func unknownVariable(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        make(
-            .unknownVariable, "unknown variable `\(name)`", range,
-            help: Suggestion.help(for: name, in: candidates) ?? "declare it under `variables:`")
-    }
-
-    package static func unknownEnrichment(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        make(
-            .unknownEnrichment, "unknown enrichment `\(name)`", range,
-            help: Suggestion.help(for: name, in: candidates) ?? "declare the data action under `enrichment:`")
-    }
-
-    package static func unknownAttribute(_ name: String, at range: SourceRange, candidates: [String]) -> Diagnostic {
-        make(
-            .unknownAttribute, "unknown attribute `\(name)`", range,
-            help: Suggestion.help(for: name, in: candidates) ?? "declare it under `attributes:`")
+    /// A reference to an undeclared `kind` `name`: the help suggests the closest of `candidates`, else where to
+    /// declare it.
+    package static func unknown(_ kind: Declaration, _ name: String, at range: SourceRange, candidates: [String])
+        -> Diagnostic
+    {
+        let (code, declare): (DiagnosticCode, String) =
+            switch kind {
+            case .claim: (.unknownClaim, "declare it under `claims:`")
+            case .variable: (.unknownVariable, "declare it under `variables:`")
+            case .enrichment: (.unknownEnrichment, "declare the data action under `enrichment:`")
+            case .attribute: (.unknownAttribute, "declare it under `attributes:`")
+            }
+        return make(
+            code, "unknown \(kind.rawValue) `\(name)`", range,
+            help: Suggestion.help(for: name, in: candidates) ?? declare)
     }
 
     package static func duplicateName(_ what: String, _ name: String, at range: SourceRange, first: SourceRange)
@@ -188,10 +186,18 @@ package enum SemanticDiagnostics {
         )
     }
 
-    package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange, help: String)
-        -> Diagnostic
-    {
-        make(.invalidDefault, "default `\(text)` is not a valid \(type)", range, help: help)
+    /// A default `text` that is no value of `type`; the help says how to write one, or that the type takes none.
+    package static func badDefault(_ text: String, type: ArchitectType, at range: SourceRange) -> Diagnostic {
+        let help =
+            switch type {
+            case .string: ""  // never reported: every text is a String
+            case .integer: "write a whole number such as `0`"
+            case .decimal: "write a number such as `0` or `10.5`"
+            case .boolean: "write `true` or `false`"
+            case .dateTime: "write an RFC 3339 time such as `2026-01-01T00:00:00Z`"
+            case .duration, .json, .collection: "variables of type \(type) cannot have a default in version 1"
+            }
+        return make(.invalidDefault, "default `\(text)` is not a valid \(type)", range, help: help)
     }
 
     package static func comparisonOutsideEnum(

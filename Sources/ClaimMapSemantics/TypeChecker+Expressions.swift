@@ -72,7 +72,7 @@ extension TypeChecker {
         guard let result = checkExpression(expr.expression, facts: facts, site: site) else { return nil }
         var type = result.typed.type
         if let written = decl.type {
-            guard let declared = ArchitectType(name: written.value) else {
+            guard let declared = ArchitectType(declared: written.value) else {
                 diagnostics.append(SemanticDiagnostics.unknownType(written.value, at: written.range))
                 return nil
             }
@@ -129,18 +129,10 @@ extension TypeChecker {
     ) -> CheckedExpression? {
         let range = expression.range
         switch expression.kind {
-        case .string(let text):
+        case .string, .integer, .decimal, .boolean:
+            guard let literal = TypedLiteral(expression.kind) else { return nil }
             return CheckedExpression(
-                typed: TypedExpression(.literal(.string(text)), type: .string, range: range), mayBeNotSet: false)
-        case .integer(let text):
-            return CheckedExpression(
-                typed: TypedExpression(.literal(.integer(text)), type: .integer, range: range), mayBeNotSet: false)
-        case .decimal(let text):
-            return CheckedExpression(
-                typed: TypedExpression(.literal(.decimal(text)), type: .decimal, range: range), mayBeNotSet: false)
-        case .boolean(let value):
-            return CheckedExpression(
-                typed: TypedExpression(.literal(.boolean(value)), type: .boolean, range: range), mayBeNotSet: false)
+                typed: TypedExpression(.literal(literal), type: literal.type, range: range), mayBeNotSet: false)
         case .parenthesized(let inner):
             return check(inner, facts: facts, site: site, allowNotSet: allowNotSet, testingSet: testingSet)
         case .name(let name):
@@ -183,7 +175,7 @@ extension TypeChecker {
         guard name.hasPrefix("Flow."), variableDecls[name] != nil else {
             let candidates = variableNames + ["Message.IsAuthenticated"]
             if name.hasPrefix("Flow.") {
-                diagnostics.append(SemanticDiagnostics.unknownVariable(name, at: range, candidates: candidates))
+                diagnostics.append(SemanticDiagnostics.unknown(.variable, name, at: range, candidates: candidates))
             } else {
                 diagnostics.append(SemanticDiagnostics.unknownName(name, at: range, candidates: candidates))
             }
@@ -205,9 +197,8 @@ extension TypeChecker {
         site: ExpressionSite
     ) -> CheckedExpression? {
         guard let left = check(lhs, facts: facts, site: site, allowNotSet: false, testingSet: false) else { return nil }
-        var rightFacts = facts
-        if op == .and { rightFacts = facts.union(Facts.whenTrue(left.typed)) }
-        if op == .or { rightFacts = facts.union(Facts.whenFalse(left.typed)) }
+        // The right side of `and` runs only when the left is true, of `or` only when it is false.
+        let rightFacts = op == .and || op == .or ? facts.union(Facts.when(left.typed, is: op == .and)) : facts
         guard let right = check(rhs, facts: rightFacts, site: site, allowNotSet: false, testingSet: false) else {
             return nil
         }
@@ -305,8 +296,8 @@ extension TypeChecker {
         if name == "If" {
             guard let condition = check(arguments[0], facts: facts, site: site, allowNotSet: false, testingSet: false)
             else { return nil }
-            let yes = facts.union(Facts.whenTrue(condition.typed))
-            let no = facts.union(Facts.whenFalse(condition.typed))
+            let yes = facts.union(Facts.when(condition.typed, is: true))
+            let no = facts.union(Facts.when(condition.typed, is: false))
             guard let a = check(arguments[1], facts: yes, site: site, allowNotSet: allowNotSet, testingSet: false),
                 let b = check(arguments[2], facts: no, site: site, allowNotSet: allowNotSet, testingSet: false)
             else { return nil }
@@ -356,21 +347,14 @@ extension TypeChecker {
     mutating func requireTrusted(_ typed: TypedExpression, what: String) {
         var reported = Set<String>()
         func walk(_ e: TypedExpression, _ checker: inout TypeChecker) {
-            switch e.kind {
-            case .variable(let name):
-                guard let variable = checker.variables[name], !variable.trusted, reported.insert(name).inserted else {
-                    return
-                }
+            if case .variable(let name) = e.kind, let variable = checker.variables[name], !variable.trusted,
+                reported.insert(name).inserted
+            {
                 checker.diagnostics.append(
                     SemanticDiagnostics.untrusted(
                         what, variable: name, origin: checker.untrustedOrigin(variable), at: e.range, notes: []))
-            case .call(_, let arguments): for argument in arguments { walk(argument, &checker) }
-            case .not(let operand), .negate(let operand): walk(operand, &checker)
-            case .binary(_, let lhs, let rhs):
-                walk(lhs, &checker)
-                walk(rhs, &checker)
-            case .literal, .isAuthenticated: break
             }
+            for operand in e.operands { walk(operand, &checker) }
         }
         walk(typed, &self)
     }

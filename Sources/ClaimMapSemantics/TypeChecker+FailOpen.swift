@@ -46,7 +46,7 @@ extension TypeChecker {
             for scenario in scenarios {
                 var bindings: [String: PartialEvaluator.Value] = [:]
                 for name in scenario.bindings {
-                    if let literal = variables[name]?.defaultValue { bindings[name] = Self.value(literal) }
+                    if let literal = variables[name]?.defaultValue { bindings[name] = PartialEvaluator.Value(literal) }
                 }
                 let evaluator = PartialEvaluator(
                     bindings: bindings, authenticated: condition.authenticated ? .boolean(true) : .unknown,
@@ -75,13 +75,5 @@ extension TypeChecker {
             if let inner = computed[name] { work.append(contentsOf: inner.variables) }
         }
         return order
-    }
-
-    static func value(_ literal: TypedLiteral) -> PartialEvaluator.Value {
-        switch literal {
-        case .string(let s), .dateTime(let s): .string(s)
-        case .integer(let n), .decimal(let n): .number(n)
-        case .boolean(let b): .boolean(b)
-        }
     }
 }

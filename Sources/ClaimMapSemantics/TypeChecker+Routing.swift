@@ -46,7 +46,7 @@ extension TypeChecker {
                     requireTrusted(checked.typed, what: "the condition of sensitive rule `\(name)`")
                 }
                 typed = checked.typed
-                facts = facts.union(Facts.whenFalse(checked.typed))
+                facts = facts.union(Facts.when(checked.typed, is: false))
             } else {
                 unconditional = decl
             }
@@ -171,15 +171,15 @@ extension TypeChecker {
                 ok = false
                 continue
             }
-            guard let type = ArchitectType(name: typeName.value) else {
+            guard let type = ArchitectType(declared: typeName.value) else {
                 diagnostics.append(SemanticDiagnostics.unknownType(typeName.value, at: typeName.range))
                 ok = false
                 continue
             }
             guard variableDecls[output.variable.value] != nil else {
                 diagnostics.append(
-                    SemanticDiagnostics.unknownVariable(
-                        output.variable.value, at: output.variable.range, candidates: variableNames))
+                    SemanticDiagnostics.unknown(
+                        .variable, output.variable.value, at: output.variable.range, candidates: variableNames))
                 ok = false
                 continue
             }

@@ -215,8 +215,8 @@ package struct TypeChecker {
     private mutating func checkEnrichment(_ decl: EnrichmentDecl) -> CheckedEnrichment? {
         for claim in decl.returns where claimDecls[claim.value] == nil {
             diagnostics.append(
-                SemanticDiagnostics.unknownClaim(
-                    claim.value, at: claim.range, candidates: document.claims.map(\.name.value)))
+                SemanticDiagnostics.unknown(
+                    .claim, claim.value, at: claim.range, candidates: document.claims.map(\.name.value)))
         }
         if let url = decl.url {
             let found = Self.placeholders(in: url.value)
@@ -246,8 +246,8 @@ package struct TypeChecker {
         }
         if let mirrors = decl.mirrors, claimDecls[mirrors.value] == nil {
             diagnostics.append(
-                SemanticDiagnostics.unknownClaim(
-                    mirrors.value, at: mirrors.range, candidates: document.claims.map(\.name.value)))
+                SemanticDiagnostics.unknown(
+                    .claim, mirrors.value, at: mirrors.range, candidates: document.claims.map(\.name.value)))
         }
         if let pattern = decl.pattern {
             diagnostics.append(SemanticDiagnostics.attributePatternUnchecked(decl.name.value, at: pattern.range))
@@ -282,7 +282,7 @@ package struct TypeChecker {
 
     private mutating func writtenType(_ decl: VariableDecl) -> (ArchitectType?, ok: Bool) {
         guard let written = decl.type else { return (nil, true) }
-        guard let type = ArchitectType(name: written.value) else {
+        guard let type = ArchitectType(declared: written.value) else {
             diagnostics.append(SemanticDiagnostics.unknownType(written.value, at: written.range))
             return (nil, false)
         }
@@ -303,8 +303,8 @@ package struct TypeChecker {
         case .claim(let claimName)?:
             guard let claim = checkedClaims[claimName], let claimDecl = claimDecls[claimName] else {
                 diagnostics.append(
-                    SemanticDiagnostics.unknownClaim(
-                        claimName, at: decl.from?.range ?? decl.name.range,
+                    SemanticDiagnostics.unknown(
+                        .claim, claimName, at: decl.from?.range ?? decl.name.range,
                         candidates: document.claims.map(\.name.value)))
                 return nil
             }
@@ -312,8 +312,8 @@ package struct TypeChecker {
             if let via = decl.via {
                 guard let enrichment = enrichmentDecls[via.value] else {
                     diagnostics.append(
-                        SemanticDiagnostics.unknownEnrichment(
-                            via.value, at: via.range, candidates: document.enrichments.map(\.name.value)))
+                        SemanticDiagnostics.unknown(
+                            .enrichment, via.value, at: via.range, candidates: document.enrichments.map(\.name.value)))
                     return nil
                 }
                 guard enrichment.returns.contains(where: { $0.value == claimName }) else {
@@ -358,8 +358,8 @@ package struct TypeChecker {
         case .attribute(let attributeName)?:
             guard let attribute = attributeDecls[attributeName] else {
                 diagnostics.append(
-                    SemanticDiagnostics.unknownAttribute(
-                        attributeName, at: decl.from?.range ?? decl.name.range,
+                    SemanticDiagnostics.unknown(
+                        .attribute, attributeName, at: decl.from?.range ?? decl.name.range,
                         candidates: document.attributes.map(\.name.value)))
                 return nil
             }
@@ -419,29 +419,24 @@ package struct TypeChecker {
 
     mutating func checkDefault(_ text: Located<String>, type: ArchitectType, enumValues: [String]?) -> TypedLiteral? {
         let value = text.value
-        var literal: TypedLiteral?
-        var help = ""
+        let literal: TypedLiteral?
         switch type {
         case .string:
             literal = .string(value)
         case .integer:
             literal = SpecScalars.isIntegerText(value) ? .integer(value) : nil
-            help = "write a whole number such as `0`"
         case .decimal:
             literal = SpecScalars.isDecimalText(value) ? .decimal(value) : nil
-            help = "write a number such as `0` or `10.5`"
         case .boolean:
             literal = value == "true" ? .boolean(true) : value == "false" ? .boolean(false) : nil
-            help = "write `true` or `false`"
         case .dateTime:
             let range = NSRange(value.startIndex..., in: value)
             literal = Self.dateTimePattern?.firstMatch(in: value, range: range) != nil ? .dateTime(value) : nil
-            help = "write an RFC 3339 time such as `2026-01-01T00:00:00Z`"
         case .duration, .json, .collection:
-            help = "variables of type \(type) cannot have a default in version 1"
+            literal = nil
         }
         guard let literal else {
-            diagnostics.append(SemanticDiagnostics.badDefault(value, type: type, at: text.range, help: help))
+            diagnostics.append(SemanticDiagnostics.badDefault(value, type: type, at: text.range))
             return nil
         }
         if let enumValues, !enumValues.contains(value) {
@@ -477,7 +472,7 @@ package struct TypeChecker {
         if let variable = variables[name.value] { return variable }
         if variableDecls[name.value] == nil {
             diagnostics.append(
-                SemanticDiagnostics.unknownVariable(name.value, at: name.range, candidates: variableNames))
+                SemanticDiagnostics.unknown(.variable, name.value, at: name.range, candidates: variableNames))
         }
         return nil
     }

@@ -11,6 +11,17 @@ package enum TypedLiteral: Hashable, Sendable {
     /// RFC 3339 text.
     case dateTime(String)
 
+    /// The literal a spec expression writes; nil for any other expression.
+    package init?(_ expression: ExpressionKind) {
+        switch expression {
+        case .string(let text): self = .string(text)
+        case .integer(let text): self = .integer(text)
+        case .decimal(let text): self = .decimal(text)
+        case .boolean(let value): self = .boolean(value)
+        default: return nil
+        }
+    }
+
     package var type: ArchitectType {
         switch self {
         case .string: .string
@@ -44,32 +55,30 @@ package struct TypedExpression: Hashable, Sendable {
         self.range = range
     }
 
+    /// The expression's direct subexpressions, left to right.
+    package var operands: [TypedExpression] {
+        switch kind {
+        case .call(_, let arguments): arguments
+        case .not(let operand), .negate(let operand): [operand]
+        case .binary(_, let lhs, let rhs): [lhs, rhs]
+        case .literal, .variable, .isAuthenticated: []
+        }
+    }
+
     /// The variables the expression reads, in order, without duplicates.
     package var variables: [String] {
         var seen = Set<String>()
         var out: [String] = []
         func walk(_ e: TypedExpression) {
-            switch e.kind {
-            case .variable(let name): if seen.insert(name).inserted { out.append(name) }
-            case .call(_, let arguments): arguments.forEach(walk)
-            case .not(let operand), .negate(let operand): walk(operand)
-            case .binary(_, let lhs, let rhs):
-                walk(lhs)
-                walk(rhs)
-            case .literal, .isAuthenticated: break
-            }
+            if case .variable(let name) = e.kind, seen.insert(name).inserted { out.append(name) }
+            e.operands.forEach(walk)
         }
         walk(self)
         return out
     }
 
     package var readsIsAuthenticated: Bool {
-        switch kind {
-        case .isAuthenticated: true
-        case .call(_, let arguments): arguments.contains { $0.readsIsAuthenticated }
-        case .not(let operand), .negate(let operand): operand.readsIsAuthenticated
-        case .binary(_, let lhs, let rhs): lhs.readsIsAuthenticated || rhs.readsIsAuthenticated
-        case .literal, .variable: false
-        }
+        if case .isAuthenticated = kind { return true }
+        return operands.contains { $0.readsIsAuthenticated }
     }
 }

@@ -238,39 +238,52 @@ package struct ExpressionParser {
         return true
     }
 
+    /// One level of left-associative binary operators, `operand (operator operand)*`: `operators` maps the keywords
+    /// (in any letter case) and symbols that write the level's operators.
+    private mutating func parseLeftAssociative(
+        _ operators: [String: BinaryOperator], operand: (inout ExpressionParser) -> SpecExpression?
+    ) -> SpecExpression? {
+        func operatorAt(_ lexeme: Lexeme) -> BinaryOperator? {
+            switch lexeme.token {
+            case .identifier(let word): operators[word.lowercased()]
+            case .symbol(let symbol): operators[symbol]
+            default: nil
+            }
+        }
+        let start = current.start
+        guard var lhs = operand(&self) else { return nil }
+        while let op = operatorAt(current) {
+            _ = advance()
+            guard let rhs = operand(&self) else { return nil }
+            lhs = SpecExpression(.binary(op, lhs, rhs), range: span(start, lexemes[position - 1].end))
+        }
+        return lhs
+    }
+
     private mutating func parseOr() -> SpecExpression? {
         guard enter() else { return nil }
         defer { depth -= 1 }
-        let start = current.start
-        guard var lhs = parseAnd() else { return nil }
-        while isKeyword(current, "or") {
-            _ = advance()
-            guard let rhs = parseAnd() else { return nil }
-            lhs = SpecExpression(.binary(.or, lhs, rhs), range: span(start, lexemes[position - 1].end))
-        }
-        return lhs
+        return parseLeftAssociative(["or": .or]) { $0.parseAnd() }
     }
 
     private mutating func parseAnd() -> SpecExpression? {
-        let start = current.start
-        guard var lhs = parseNot() else { return nil }
-        while isKeyword(current, "and") {
-            _ = advance()
-            guard let rhs = parseNot() else { return nil }
-            lhs = SpecExpression(.binary(.and, lhs, rhs), range: span(start, lexemes[position - 1].end))
-        }
-        return lhs
+        parseLeftAssociative(["and": .and]) { $0.parseNot() }
+    }
+
+    /// The prefix operator `op` written at the current lexeme, applied to the `operand` after it.
+    private mutating func parsePrefixed(_ op: UnaryOperator, operand: (inout ExpressionParser) -> SpecExpression?)
+        -> SpecExpression?
+    {
+        guard enter() else { return nil }
+        defer { depth -= 1 }
+        let start = advance().start
+        guard let operand = operand(&self) else { return nil }
+        return SpecExpression(.unary(op, operand), range: span(start, lexemes[position - 1].end))
     }
 
     private mutating func parseNot() -> SpecExpression? {
-        if isKeyword(current, "not") || isSymbol(current, "!") {
-            guard enter() else { return nil }
-            defer { depth -= 1 }
-            let start = advance().start
-            guard let operand = parseNot() else { return nil }
-            return SpecExpression(.unary(.not, operand), range: span(start, lexemes[position - 1].end))
-        }
-        return parseComparison()
+        guard isKeyword(current, "not") || isSymbol(current, "!") else { return parseComparison() }
+        return parsePrefixed(.not) { $0.parseNot() }
     }
 
     private static let comparisons: [String: BinaryOperator] = [
@@ -294,36 +307,16 @@ package struct ExpressionParser {
     }
 
     private mutating func parseAdditive() -> SpecExpression? {
-        let start = current.start
-        guard var lhs = parseMultiplicative() else { return nil }
-        while isSymbol(current, "+") || isSymbol(current, "-") {
-            let op: BinaryOperator = isSymbol(advance(), "+") ? .add : .subtract
-            guard let rhs = parseMultiplicative() else { return nil }
-            lhs = SpecExpression(.binary(op, lhs, rhs), range: span(start, lexemes[position - 1].end))
-        }
-        return lhs
+        parseLeftAssociative(["+": .add, "-": .subtract]) { $0.parseMultiplicative() }
     }
 
     private mutating func parseMultiplicative() -> SpecExpression? {
-        let start = current.start
-        guard var lhs = parseUnary() else { return nil }
-        while isSymbol(current, "*") || isSymbol(current, "/") {
-            let op: BinaryOperator = isSymbol(advance(), "*") ? .multiply : .divide
-            guard let rhs = parseUnary() else { return nil }
-            lhs = SpecExpression(.binary(op, lhs, rhs), range: span(start, lexemes[position - 1].end))
-        }
-        return lhs
+        parseLeftAssociative(["*": .multiply, "/": .divide]) { $0.parseUnary() }
     }
 
     private mutating func parseUnary() -> SpecExpression? {
-        if isSymbol(current, "-") {
-            guard enter() else { return nil }
-            defer { depth -= 1 }
-            let start = advance().start
-            guard let operand = parseUnary() else { return nil }
-            return SpecExpression(.unary(.negate, operand), range: span(start, lexemes[position - 1].end))
-        }
-        return parsePrimary()
+        guard isSymbol(current, "-") else { return parsePrimary() }
+        return parsePrefixed(.negate) { $0.parseUnary() }
     }
 
     private mutating func parsePrimary() -> SpecExpression? {

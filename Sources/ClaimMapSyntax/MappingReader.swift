@@ -23,13 +23,33 @@ struct MappingReader {
     func keyRange(_ key: String) -> SourceRange? { values[key]?.key.range }
     func has(_ key: String) -> Bool { values[key] != nil }
 
-    func scalar(_ key: String, _ diagnostics: inout [Diagnostic]) -> YAMLScalar? {
+    /// The node at `key` as `extract` takes it; a node it refuses is reported as not `expected`.
+    private func node<T>(
+        _ key: String, expected: String, _ diagnostics: inout [Diagnostic], _ extract: (YAMLNode) -> T?
+    ) -> T? {
         guard let node = values[key]?.value else { return nil }
-        guard case .scalar(let scalar) = node else {
-            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a single value", found: node))
+        guard let value = extract(node) else {
+            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: expected, found: node))
             return nil
         }
-        return scalar
+        return value
+    }
+
+    /// The single value at `key`, converted by `convert`; a text it refuses is reported by `problem`.
+    private func converted<T>(
+        _ key: String, _ diagnostics: inout [Diagnostic], _ convert: (String) -> T?,
+        problem: (YAMLScalar) -> Diagnostic
+    ) -> Located<T>? {
+        guard let scalar = scalar(key, &diagnostics) else { return nil }
+        guard let value = convert(scalar.text) else {
+            diagnostics.append(problem(scalar))
+            return nil
+        }
+        return Located(value, scalar.range)
+    }
+
+    func scalar(_ key: String, _ diagnostics: inout [Diagnostic]) -> YAMLScalar? {
+        node(key, expected: "a single value", &diagnostics) { if case .scalar(let scalar) = $0 { scalar } else { nil } }
     }
 
     func string(_ key: String, _ diagnostics: inout [Diagnostic], allowEmpty: Bool = false) -> Located<String>? {
@@ -50,44 +70,27 @@ struct MappingReader {
     }
 
     func integer(_ key: String, _ diagnostics: inout [Diagnostic], minimum: Int = 0) -> Located<Int>? {
-        guard let scalar = scalar(key, &diagnostics) else { return nil }
-        guard let value = SpecScalars.integer(scalar.text), value >= minimum else {
-            diagnostics.append(SpecDiagnostics.notInteger(key: key, scalar: scalar, minimum: minimum))
-            return nil
+        converted(key, &diagnostics, { SpecScalars.integer($0).flatMap { $0 >= minimum ? $0 : nil } }) {
+            SpecDiagnostics.notInteger(key: key, scalar: $0, minimum: minimum)
         }
-        return Located(value, scalar.range)
     }
 
     func boolean(_ key: String, _ diagnostics: inout [Diagnostic]) -> Located<Bool>? {
-        guard let scalar = scalar(key, &diagnostics) else { return nil }
-        switch scalar.text {
-        case "true": return Located(true, scalar.range)
-        case "false": return Located(false, scalar.range)
-        default:
-            diagnostics.append(SpecDiagnostics.notBoolean(key: key, scalar: scalar))
-            return nil
+        converted(key, &diagnostics, { ["true": true, "false": false][$0] }) {
+            SpecDiagnostics.notBoolean(key: key, scalar: $0)
         }
     }
 
     func duration(_ key: String, _ diagnostics: inout [Diagnostic]) -> Located<DurationValue>? {
-        guard let scalar = scalar(key, &diagnostics) else { return nil }
-        guard let value = SpecScalars.duration(scalar.text) else {
-            diagnostics.append(SpecDiagnostics.badDuration(key: key, scalar: scalar))
-            return nil
-        }
-        return Located(value, scalar.range)
+        converted(key, &diagnostics, SpecScalars.duration) { SpecDiagnostics.badDuration(key: key, scalar: $0) }
     }
 
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, _ diagnostics: inout [Diagnostic])
         -> Located<T>?
     where T.RawValue == String {
-        guard let scalar = scalar(key, &diagnostics) else { return nil }
-        guard let value = T(rawValue: scalar.text) else {
-            diagnostics.append(
-                SpecDiagnostics.notOneOf(key: key, scalar: scalar, allowed: T.allCases.map(\.rawValue)))
-            return nil
+        converted(key, &diagnostics, T.init(rawValue:)) {
+            SpecDiagnostics.notOneOf(key: key, scalar: $0, allowed: T.allCases.map(\.rawValue))
         }
-        return Located(value, scalar.range)
     }
 
     /// A list of single values; a lone value is accepted where `allowSingle` (e.g. `audience: x`).
@@ -116,12 +119,7 @@ struct MappingReader {
     }
 
     func mappingValue(_ key: String, _ diagnostics: inout [Diagnostic]) -> YAMLMapping? {
-        guard let node = values[key]?.value else { return nil }
-        guard case .mapping(let mapping) = node else {
-            diagnostics.append(SpecDiagnostics.wrongNode(key: key, expected: "a mapping", found: node))
-            return nil
-        }
-        return mapping
+        node(key, expected: "a mapping", &diagnostics) { if case .mapping(let mapping) = $0 { mapping } else { nil } }
     }
 }
 

@@ -4,19 +4,18 @@ import Foundation
 /// The parser's policy, apart from its YAML walking: which names, URLs, templates and patterns a spec may write.
 /// Each rule is a pure function of the text, shared by the parser, the checker and the tests.
 extension SpecParser {
-    static func isAttributeName(_ name: String) -> Bool {
-        guard name.count <= 255, let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
+    /// Whether `name` starts with an ASCII letter and goes on with ASCII letters, digits and the characters of
+    /// `others`, in at most `maxLength` characters.
+    static func isName(_ name: String, others: String, maxLength: Int = .max) -> Bool {
+        guard name.count <= maxLength, let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
         return name.unicodeScalars.allSatisfy {
-            $0.isASCIILetter || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
+            $0.isASCIILetter || ("0"..."9").contains($0) || others.unicodeScalars.contains($0)
         }
     }
 
-    static func isRuleName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0.isASCIILetter || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0)
-        }
-    }
+    static func isAttributeName(_ name: String) -> Bool { isName(name, others: "_.-", maxLength: 255) }
+
+    static func isRuleName(_ name: String) -> Bool { isName(name, others: "_-") }
 
     /// Whether an `http://` URL names this machine: `localhost`, `127.0.0.0/8` or `[::1]`, with or without a port.
     static func isLoopbackHTTP(_ text: String) -> Bool {

@@ -151,12 +151,7 @@ package struct SpecParser {
     }
 
     private mutating func parseClaim(name: Located<String>, _ mapping: YAMLMapping) -> ClaimDecl? {
-        if !SpecScalars.isIdentifier(name.value) {
-            diagnostics.append(
-                SpecDiagnostics.badName(
-                    "claim", name,
-                    rule: "local claim names match `^[A-Za-z][A-Za-z0-9_]*$`; put the token's member name in `claim:`"))
-        }
+        checkName(name, .claim)
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.claim, context: "claim `\(name.value)`", diagnostics: &diagnostics)
         let claim = reader.string("claim", &diagnostics)
@@ -274,7 +269,7 @@ package struct SpecParser {
     }
 
     private mutating func parseEnrichment(name: Located<String>, _ mapping: YAMLMapping) -> EnrichmentDecl? {
-        checkActionName(name)
+        checkName(name, .dataAction)
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.enrichment, context: "enrichment `\(name.value)`", diagnostics: &diagnostics)
         var enrichment = EnrichmentDecl(name: name, range: mapping.range)
@@ -301,12 +296,7 @@ package struct SpecParser {
     }
 
     private mutating func parseAttribute(name: Located<String>, _ mapping: YAMLMapping) -> AttributeDecl? {
-        if !Self.isAttributeName(name.value) {
-            diagnostics.append(
-                SpecDiagnostics.badName(
-                    "attribute", name,
-                    rule: "attribute names match `^[A-Za-z][A-Za-z0-9_.-]*$` (at most 255 characters)"))
-        }
+        checkName(name, .attribute)
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.attribute, context: "attribute `\(name.value)`", diagnostics: &diagnostics)
         var attribute = AttributeDecl(name: name, range: mapping.range)
@@ -401,10 +391,7 @@ package struct SpecParser {
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.rule, context: "a routing rule", diagnostics: &diagnostics)
         guard let name = reader.requiredString("rule", &diagnostics) else { return nil }
-        if !Self.isRuleName(name.value) {
-            diagnostics.append(
-                SpecDiagnostics.badName("rule", name, rule: "rule names match `^[A-Za-z][A-Za-z0-9_-]*$`"))
-        }
+        checkName(name, .rule)
         var rule = RuleDecl(name: name, range: mapping.range)
         if let when = reader.scalar("when", &diagnostics) { rule.when = parseExpression(when) }
         if reader.has("queue") {
@@ -426,7 +413,7 @@ package struct SpecParser {
     }
 
     private mutating func parseGuard(name: Located<String>, _ mapping: YAMLMapping) -> GuardDecl? {
-        checkActionName(name)
+        checkName(name, .dataAction)
         let context = "guarded action `\(name.value)`"
         let reader = MappingReader(
             mapping, allowed: SpecGrammar.guardAction, context: context, diagnostics: &diagnostics)
@@ -463,11 +450,7 @@ package struct SpecParser {
         if let inputs = reader.mappingValue("inputs", &diagnostics) {
             for (key, value) in inputs.entries {
                 let inputName = Located(key.text, key.range)
-                if !SpecScalars.isIdentifier(key.text) {
-                    diagnostics.append(
-                        SpecDiagnostics.badName("input", inputName, rule: "input names match `^[A-Za-z][A-Za-z0-9_]*$`")
-                    )
-                }
+                checkName(inputName, .input)
                 switch value {
                 case .scalar(let scalar):
                     guardDecl.inputs.append(
@@ -555,20 +538,32 @@ package struct SpecParser {
         }
     }
 
-    private mutating func checkActionName(_ name: Located<String>) {
-        let ok =
-            !name.value.isEmpty && name.value.count <= 256 && name.value.unicodeScalars.first?.isASCIILetter == true
-            && name.value.unicodeScalars.allSatisfy {
-                $0.isASCIILetter || ("0"..."9").contains($0) || " _-.()".unicodeScalars.contains($0)
+    /// The names with a fixed rule (a variable's is checked apart: its help may suggest `Flow.<Name>`).
+    enum NameKind { case claim, attribute, rule, input, dataAction }
+
+    /// Reports `name` when it breaks the rule of its kind, with what a valid one looks like.
+    private mutating func checkName(_ name: Located<String>, _ kind: NameKind) {
+        let (what, valid, rule): (String, Bool, String) =
+            switch kind {
+            case .claim:
+                (
+                    "claim", SpecScalars.isIdentifier(name.value),
+                    "local claim names match `^[A-Za-z][A-Za-z0-9_]*$`; put the token's member name in `claim:`"
+                )
+            case .attribute:
+                (
+                    "attribute", Self.isAttributeName(name.value),
+                    "attribute names match `^[A-Za-z][A-Za-z0-9_.-]*$` (at most 255 characters)"
+                )
+            case .rule: ("rule", Self.isRuleName(name.value), "rule names match `^[A-Za-z][A-Za-z0-9_-]*$`")
+            case .input: ("input", SpecScalars.isIdentifier(name.value), "input names match `^[A-Za-z][A-Za-z0-9_]*$`")
+            case .dataAction:
+                (
+                    "data action", Self.isName(name.value, others: " _-.()", maxLength: 256),
+                    "data action names start with a letter and use letters, digits, spaces and `_-.()` (at most 256 characters)"
+                )
             }
-        if !ok {
-            diagnostics.append(
-                SpecDiagnostics.badName(
-                    "data action", name,
-                    rule:
-                        "data action names start with a letter and use letters, digits, spaces and `_-.()` (at most 256 characters)"
-                ))
-        }
+        if !valid { diagnostics.append(SpecDiagnostics.badName(what, name, rule: rule)) }
     }
 
     private mutating func checkSubstituted(_ key: String, _ value: Located<String>?) {

@@ -68,32 +68,6 @@ package enum SpecScalars {
         guard let first = text.unicodeScalars.first, first.isASCIILetter else { return false }
         return text.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "_" }
     }
-
-    /// Compares two decimal texts exactly (no floating point). Both must satisfy `isDecimalText`.
-    package static func compareDecimal(_ a: String, _ b: String) -> Int {
-        let (na, ia, fa) = split(a)
-        let (nb, ib, fb) = split(b)
-        let zeroA = ia == "0" && fa.allSatisfy { $0 == "0" }
-        let zeroB = ib == "0" && fb.allSatisfy { $0 == "0" }
-        if zeroA && zeroB { return 0 }
-        if na != nb { return na ? -1 : 1 }
-        let sign = na ? -1 : 1
-        if ia.count != ib.count { return (ia.count < ib.count ? -1 : 1) * sign }
-        if ia != ib { return (ia < ib ? -1 : 1) * sign }
-        let width = max(fa.count, fb.count)
-        let pa = fa.padding(toLength: width, withPad: "0", startingAt: 0)
-        let pb = fb.padding(toLength: width, withPad: "0", startingAt: 0)
-        if pa == pb { return 0 }
-        return (pa < pb ? -1 : 1) * sign
-    }
-
-    private static func split(_ text: String) -> (negative: Bool, integer: String, fraction: String) {
-        var body = Substring(text)
-        let negative = body.hasPrefix("-")
-        if negative { body = body.dropFirst() }
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        return (negative, String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-    }
 }
 
 extension Unicode.Scalar {

@@ -71,15 +71,11 @@ package enum SyntaxDiagnostics {
             help: "start with `claimmap: 1`; `claimmap schema` prints the full spec language")
     }
 
-    package static func anchor(_ name: String, at range: SourceRange) -> Diagnostic {
-        error(
-            .anchorOrAlias, "YAML anchors and aliases are not allowed in a spec (found anchor `&\(name)`)", range,
-            help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
-    }
-
-    package static func alias(_ name: String, at range: SourceRange) -> Diagnostic {
-        error(
-            .anchorOrAlias, "YAML anchors and aliases are not allowed in a spec (found alias `*\(name)`)", range,
+    /// An anchor `&name` or, when `isAlias`, an alias `*name`: a spec may hold neither.
+    package static func anchorOrAlias(_ name: String, isAlias: Bool, at range: SourceRange) -> Diagnostic {
+        let found = isAlias ? "alias `*\(name)`" : "anchor `&\(name)`"
+        return error(
+            .anchorOrAlias, "YAML anchors and aliases are not allowed in a spec (found \(found))", range,
             help: "write the value out in full; specs are read strictly so that what you see is what is compiled")
     }
 

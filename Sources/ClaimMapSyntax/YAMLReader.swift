@@ -165,7 +165,8 @@ package struct YAMLReader {
             let location = SourceLocation(line: mark.line, column: mark.column)
             if problem.contains("another document") { return SyntaxDiagnostics.multipleDocuments(at: location) }
             if problem.contains("undefined alias") {
-                return SyntaxDiagnostics.alias(aliasName(at: location), at: SourceRange(start: location, length: 1))
+                return SyntaxDiagnostics.anchorOrAlias(
+                    aliasName(at: location), isAlias: true, at: SourceRange(start: location, length: 1))
             }
             return SyntaxDiagnostics.yamlSyntax(problem, at: location, context: context.map(Self.contextText))
         case .reader(let problem, let offset, _, let yaml):
@@ -365,11 +366,12 @@ package struct YAMLReader {
             // Anchored nodes are never descended into, so alias bombs cost nothing.
             let identity = ObjectIdentifier(anchor)
             if seenAnchors.insert(identity).inserted {
-                diagnostics.append(SyntaxDiagnostics.anchor(anchor.rawValue, at: pointRange))
+                diagnostics.append(SyntaxDiagnostics.anchorOrAlias(anchor.rawValue, isAlias: false, at: pointRange))
             } else if let useSite, let alias = aliasLocation(line: useSite.line, from: useSite.column) {
                 diagnostics.append(
-                    SyntaxDiagnostics.alias(
-                        anchor.rawValue, at: SourceRange(start: alias, length: anchor.rawValue.count + 1)))
+                    SyntaxDiagnostics.anchorOrAlias(
+                        anchor.rawValue, isAlias: true, at: SourceRange(start: alias, length: anchor.rawValue.count + 1)
+                    ))
             }
             return nil
         }
@@ -385,7 +387,7 @@ package struct YAMLReader {
         case .scalar(let scalar):
             return .scalar(convertScalar(scalar, start: start))
         case .alias(let alias):
-            diagnostics.append(SyntaxDiagnostics.alias(alias.anchor.rawValue, at: pointRange))
+            diagnostics.append(SyntaxDiagnostics.anchorOrAlias(alias.anchor.rawValue, isAlias: true, at: pointRange))
             return nil
         case .sequence(let sequence):
             var items: [YAMLNode] = []
@@ -426,7 +428,7 @@ package struct YAMLReader {
         let pointRange = SourceRange(start: start, length: 1)
         if let anchor = node.anchor {
             if seenAnchors.insert(ObjectIdentifier(anchor)).inserted {
-                diagnostics.append(SyntaxDiagnostics.anchor(anchor.rawValue, at: pointRange))
+                diagnostics.append(SyntaxDiagnostics.anchorOrAlias(anchor.rawValue, isAlias: false, at: pointRange))
             }
             return nil
         }

@@ -70,19 +70,24 @@ struct SchemaCommand: ParsableCommand {
     }
 }
 
-struct CompileCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compile",
-        abstract: "Check, then write <output>/<name>/ for each spec (atomically, only changed files).")
-
+/// The specs and the output folder they compile into, for `compile` and `drift`.
+struct CompileTargets: ParsableArguments {
     @Argument(help: "Spec files (default: Mappings/*.mapping.yaml).")
     var specs: [String] = []
 
     @Option(help: "The output folder.")
     var output = "Generated"
+}
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Check, then write <output>/<name>/ for each spec (atomically, only changed files).")
+
+    @OptionGroup var targets: CompileTargets
 
     func run() throws {
-        try emit(Driver().runCompile(specs: specs, output: output))
+        try emit(Driver().runCompile(specs: targets.specs, output: targets.output))
     }
 }
 
@@ -91,13 +96,9 @@ struct DriftCommand: ParsableCommand {
         commandName: "drift",
         abstract: "Never writes: exit 1 with a diff when <output>/ differs from what the specs produce.")
 
-    @Argument(help: "Spec files (default: Mappings/*.mapping.yaml).")
-    var specs: [String] = []
-
-    @Option(help: "The output folder.")
-    var output = "Generated"
+    @OptionGroup var targets: CompileTargets
 
     func run() throws {
-        try emit(Driver().runDrift(specs: specs, output: output))
+        try emit(Driver().runDrift(specs: targets.specs, output: targets.output))
     }
 }

@@ -137,4 +137,60 @@ struct InterpreterTests {
             #expect(decoded == program, "\(spec.name)")
         }
     }
+
+    /// An operator, function, claim kind, format or guest mode the runtime does not know is an error when
+    /// `evaluator.json` is read, naming the allowed values: it used to evaluate to NOT_SET, silently.
+    @Test(
+        "evaluator.json with an unknown name is refused, not evaluated",
+        arguments: [
+            (
+                #""op": "or""#, #""op": "xor""#,
+                #"op must be one of or, and, ==, !=, <, <=, >, >=, +, -, *, /; it is "xor""#
+            ),
+            (#""op": "==""#, #""op": "===""#, #"it is "===""#),
+            (#""type": "string""#, #""type": "str""#, "type must be one of string, integer, number, boolean, array"),
+            (
+                #""format": "email""#, #""format": "e-mail""#,
+                "format must be one of email, uri, date-time, numeric-date"
+            ),
+            (#""guests": "block""#, #""guests": "Block""#, #"guests must be one of route, block; it is "Block""#),
+        ])
+    func unknownNames(original: String, replacement: String, message: String) throws {
+        let spec = try EmitterFixtures.example("bank")
+        let text = ProgramLowering.program(spec).json().rendered()
+        #expect(text.contains(original), "the bank program writes \(original)")
+        let changed = text.replacingOccurrences(of: original, with: replacement)
+        let json = try StrictJSONReader(maxDepth: 64).parse(changed)
+        #expect {
+            _ = try EvaluatorProgram(json: json)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test("a function name is read from its enum: If and every other function round-trip, Foo is refused")
+    func functionNames() throws {
+        for function in ArchitectOperations.Function.allCases {
+            let expr = TypedExpr(.call(function, []), type: .boolean)
+            let program = EvaluatorProgram(
+                spec: "f",
+                identity: IdentityPolicy(
+                    discovery: "https://i.example/.well-known/openid-configuration", issuer: "https://i.example/",
+                    audience: ["a"], algorithms: ["RS256"], leewaySeconds: 0, maxAgeSeconds: nil, nonceRequired: false,
+                    jwks: nil, guests: .route),
+                claims: [], enrichments: [], attributes: [],
+                variables: [
+                    VariableSpec(
+                        name: "Flow.X", type: .boolean, source: .expression(expr), defaultValue: nil, trusted: false)
+                ], computationOrder: ["Flow.X"], participantData: [], routing: [], guards: [])
+            let text = program.json().rendered()
+            #expect(try EvaluatorProgram(json: try StrictJSONReader(maxDepth: 64).parse(text)) == program)
+            if function == .isSet {
+                let foo = text.replacingOccurrences(of: #""call": "IsSet""#, with: #""call": "Foo""#)
+                #expect(throws: EvaluatorProgram.FormatError.self) {
+                    try EvaluatorProgram(json: try StrictJSONReader(maxDepth: 64).parse(foo))
+                }
+            }
+        }
+    }
 }
