@@ -16,13 +16,13 @@ for path in CommandLine.arguments.dropFirst() {
     // candidate its contract accepts (enum values first), so the evaluator's checks pass as they do in replay.
     func candidates(_ type: ClaimTypeSpec) -> [JSONValue] {
         switch type.kind {
-        case "string":
+        case .string:
             return (type.enumValues ?? []).reversed().map(JSONValue.string)
                 + ["0123456789", "FR", "user-1", "user1@retail.example", "2026-11-25T12:00:00Z", "x"].map(JSONValue.string)
-        case "integer": return ((type.enumValues ?? []).reversed() + ["42", "1", "0", "1764072000"]).map(JSONValue.number)
-        case "number": return ["12345.5", "42", "0.5", "0"].map(JSONValue.number)
-        case "boolean": return [.bool(true)]
-        case "array":
+        case .integer: return ((type.enumValues ?? []).reversed() + ["42", "1", "0", "1764072000"]).map(JSONValue.number)
+        case .number: return ["12345.5", "42", "0.5", "0"].map(JSONValue.number)
+        case .boolean: return [.bool(true)]
+        case .array:
             let items = type.items.first.map(candidates) ?? [.string("0123456789")]
             return items.map { .array([$0, $0]) } + [.array([])]
         default: return [.object([])]
