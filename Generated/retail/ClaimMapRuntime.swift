@@ -42,8 +42,14 @@ public enum ArchitectOperations {
         default: break
         }
         guard let lhs, let rhs else { return nil }
+        return setOperands(op, lhs, rhs)
+    }
+
+    /// `lhs op rhs` for two set operands: what `binary` answers once neither side is NOT_SET.
+    public static func setOperands(_ op: Operator, _ lhs: Value, _ rhs: Value) -> Value? {
         switch op {
-        case .and, .or: return nil
+        case .and: return logical(lhs, rhs, deciding: false)
+        case .or: return logical(lhs, rhs, deciding: true)
         case .equal: return equal(lhs, rhs).map(Value.boolean)
         case .notEqual: return equal(lhs, rhs).map { .boolean(!$0) }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
@@ -2171,7 +2177,9 @@ extension Interpreter.State {
         case .and(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: false)
         case .or(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: true)
         case .binary(let op, let lhs, let rhs):
-            return ArchitectOperations.binary(op, run(lhs), run(rhs))
+            // `and`/`or` are their own instructions: a binary instruction's operands must both be set.
+            guard let left = run(lhs), let right = run(rhs) else { return nil }
+            return ArchitectOperations.setOperands(op, left, right)
         case .ifThenElse(let condition, let then, let otherwise):
             guard case .boolean(let holds)? = run(condition) else { return nil }
             return holds ? run(then) : run(otherwise)

@@ -36,8 +36,14 @@ public enum ArchitectOperations {
         default: break
         }
         guard let lhs, let rhs else { return nil }
+        return setOperands(op, lhs, rhs)
+    }
+
+    /// `lhs op rhs` for two set operands: what `binary` answers once neither side is NOT_SET.
+    public static func setOperands(_ op: Operator, _ lhs: Value, _ rhs: Value) -> Value? {
         switch op {
-        case .and, .or: return nil
+        case .and: return logical(lhs, rhs, deciding: false)
+        case .or: return logical(lhs, rhs, deciding: true)
         case .equal: return equal(lhs, rhs).map(Value.boolean)
         case .notEqual: return equal(lhs, rhs).map { .boolean(!$0) }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:

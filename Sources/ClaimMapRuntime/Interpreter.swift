@@ -508,7 +508,9 @@ extension Interpreter.State {
         case .and(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: false)
         case .or(let lhs, let rhs): return ArchitectOperations.logical(run(lhs), run(rhs), deciding: true)
         case .binary(let op, let lhs, let rhs):
-            return ArchitectOperations.binary(op, run(lhs), run(rhs))
+            // `and`/`or` are their own instructions: a binary instruction's operands must both be set.
+            guard let left = run(lhs), let right = run(rhs) else { return nil }
+            return ArchitectOperations.setOperands(op, left, right)
         case .ifThenElse(let condition, let then, let otherwise):
             guard case .boolean(let holds)? = run(condition) else { return nil }
             return holds ? run(then) : run(otherwise)
