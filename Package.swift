@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The compiler is a pipeline of stages, one module each, with dependencies pointing one way:
-// diagnostics <- syntax (the only module that touches Yams) <- semantics <- driver <- claimmap.
+// runtime <- diagnostics <- syntax (the only module that touches Yams) <- semantics <- emitters <- driver <- claimmap.
+// Tools version 6.1: the EmbedSources plugin reads its target's folder through `directoryURL`.
 let package = Package(
     name: "ClaimMap",
     platforms: [.macOS(.v13)],
