@@ -75,8 +75,7 @@ struct SwiftSource {
 
     /// Writes `prefix` + the expression + `suffix`, breaking it over lines when it does not fit.
     mutating func expression(_ e: SwiftExpression, prefix: String, suffix: String, level: Int) {
-        let flat = Self.flat(e)
-        if level * 4 + prefix.count + flat.count + suffix.count <= Self.width {
+        if let flat = Self.flat(e, within: Self.width - level * 4 - prefix.count - suffix.count) {
             line(prefix + flat + suffix, level: level)
             return
         }
@@ -101,11 +100,43 @@ struct SwiftSource {
             line(")" + suffix, level: level)
         default:
             // A long string literal stays on one line: breaking it would change its value.
-            line(prefix + flat + suffix, level: level)
+            line(prefix + Self.leaf(e) + suffix, level: level)
         }
     }
 
-    static func flat(_ e: SwiftExpression) -> String {
+    /// The expression on one line, or nil as soon as it is longer than `budget` characters (so a large array is
+    /// never written out whole only to be broken over lines).
+    static func flat(_ e: SwiftExpression, within budget: Int) -> String? {
+        var out = ""
+        return write(e, into: &out, budget: budget) ? out : nil
+    }
+
+    private static func write(_ e: SwiftExpression, into out: inout String, budget: Int) -> Bool {
+        func list(_ open: String, _ items: [(label: String?, value: SwiftExpression)], _ close: String) -> Bool {
+            out += open
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ", " }
+                if let label = item.label { out += label + ": " }
+                guard write(item.value, into: &out, budget: budget) else { return false }
+            }
+            out += close
+            return true
+        }
+        let written: Bool
+        switch e {
+        case .call(let callee, let arguments): written = list(callee + "(", arguments.map { ($0.label, $0.value) }, ")")
+        case .array(let items): written = list("[", items.map { (nil, $0) }, "]")
+        case .tuple(let items): written = list("(", items.map { (nil, $0) }, ")")
+        default:
+            out += leaf(e)
+            written = true
+        }
+        // `out` never grows far past the budget: the check stops the walk at the first piece that overflows.
+        return written && out.count <= budget
+    }
+
+    /// A leaf on one line: a literal, `nil`, `.member` or a reference.
+    static func leaf(_ e: SwiftExpression) -> String {
         switch e {
         case .string(let text): literal(text)
         case .integer(let value): String(value)
@@ -113,11 +144,7 @@ struct SwiftSource {
         case .none: "nil"
         case .member(let name): "." + name
         case .reference(let name): name
-        case .call(let callee, let arguments):
-            callee + "("
-                + arguments.map { ($0.label.map { $0 + ": " } ?? "") + flat($0.value) }.joined(separator: ", ") + ")"
-        case .array(let items): "[" + items.map(flat).joined(separator: ", ") + "]"
-        case .tuple(let items): "(" + items.map(flat).joined(separator: ", ") + ")"
+        case .call, .array, .tuple: flat(e, within: .max) ?? ""
         }
     }
 

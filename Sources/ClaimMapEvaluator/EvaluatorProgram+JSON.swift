@@ -129,10 +129,7 @@ struct Reader {
     /// A string that must be one of `allowed`, byte for byte.
     func choice(_ name: String, _ allowed: [String]) throws(EvaluatorProgram.FormatError) -> String {
         let value = try string(name)
-        guard allowed.containsByteEqual(value) else {
-            let found = JSONValue.string(value).compact()
-            throw .init("\(path)\(name) must be one of \(allowed.joined(separator: ", ")); it is \(found)")
-        }
+        guard allowed.containsByteEqual(value) else { throw notOneOf(name, value, allowed) }
         return value
     }
 
@@ -141,11 +138,17 @@ struct Reader {
         .FormatError)
         -> Name where Name.RawValue == String
     {
-        let text = try choice(name, Name.allCases.map(\.rawValue))
+        let text = try string(name)
         guard let value = Name.allCases.first(where: { $0.rawValue.isByteEqual(to: text) }) else {
-            throw .init("\(path)\(name): unknown \(text)")
+            throw notOneOf(name, text, Name.allCases.map(\.rawValue))
         }
         return value
+    }
+
+    private func notOneOf(_ name: String, _ value: String, _ allowed: [String]) -> EvaluatorProgram.FormatError {
+        .init(
+            "\(path)\(name) must be one of \(allowed.joined(separator: ", ")); it is \(JSONValue.string(value).compact())"
+        )
     }
 
     func optionalChoice<Name: RawRepresentable & CaseIterable>(_ name: String, _ type: Name.Type)

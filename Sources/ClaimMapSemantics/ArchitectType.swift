@@ -16,7 +16,7 @@ extension ArchitectType {
     /// The type a spec declares by `name`: one of `all` (the runtime's `init(name:)` reads more, such as
     /// `DurationCollection`).
     package init?(declared name: String) {
-        guard let match = ArchitectType.all.first(where: { $0.description == name }) else { return nil }
+        guard let match = ArchitectType.all.first(where: { $0.description.isByteEqual(to: name) }) else { return nil }
         self = match
     }
 

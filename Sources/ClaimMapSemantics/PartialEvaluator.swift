@@ -1,6 +1,5 @@
 import ClaimMapRuntime
 import ClaimMapSyntax
-import Foundation
 
 /// Three-valued partial evaluation of a typed expression (docs/decisions.md: defaults never open a guard): some
 /// variables are bound to values, the rest are unknown. Computed variables are evaluated through their expressions.
@@ -45,7 +44,7 @@ package struct PartialEvaluator {
             case .string(let s): .string(s)
             case .number(let n):
                 Int64(n).map(ClaimMapRuntime.Value.integer)
-                    ?? Decimal(string: n, locale: POSIXLocale.shared).map(ClaimMapRuntime.Value.decimal)
+                    ?? ClaimContract.decimal(n).map(ClaimMapRuntime.Value.decimal)
             case .unknown, .notSet: nil
             }
         }

@@ -99,10 +99,13 @@ struct DifferentialTests {
         var typeNames: [(spec: String, type: String)] = []
         var programs: [(name: String, program: EvaluatorProgram)] = []
         // One copy of the runtime: the checked-in one, which every Generated folder holds byte for byte.
-        let runtime = try String(
-            contentsOf: Corpora.repository.appendingPathComponent("Generated/bank/ClaimMapRuntime.swift"),
-            encoding: .utf8)
-        #expect(runtime == SwiftEvaluatorEmitter.runtime, "Generated/bank/ClaimMapRuntime.swift is stale")
+        for name in EmitterFixtures.examples {
+            let copy = try String(
+                contentsOf: Corpora.repository.appendingPathComponent("Generated/\(name)/ClaimMapRuntime.swift"),
+                encoding: .utf8)
+            #expect(copy == SwiftEvaluatorEmitter.runtime, "Generated/\(name)/ClaimMapRuntime.swift is stale")
+        }
+        let runtime = SwiftEvaluatorEmitter.runtime
         try runtime.write(
             to: directory.appendingPathComponent("ClaimMapRuntime.swift"), atomically: true, encoding: .utf8)
         files.append(directory.appendingPathComponent("ClaimMapRuntime.swift").path)

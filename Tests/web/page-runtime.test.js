@@ -34,9 +34,10 @@ test("lint: two-space indentation, no tabs, no trailing blanks, lines within 120
   });
 });
 
-test("lint: globals are only the SDK's Genesys, window and the language's own", () => {
-  // Run the file with a global object that records every name it reads and defines none of the browser's: a name
-  // the script neither declares nor is allowed throws a ReferenceError here (strict mode), naming it.
+test("lint: no browser global but window and Genesys; the top level runs with only those", () => {
+  // The top level runs in a context that defines none of the browser's globals: a name it reads that is neither
+  // declared nor given here throws a ReferenceError, naming it. Function bodies run later, in messenger.test.js and
+  // the browser; the names below must not appear in them either.
   const context = vm.createContext({ window: {}, Genesys: () => {}, setTimeout: () => 0, clearTimeout: () => {},
     TextEncoder, encodeURIComponent });
   const script = new vm.Script(`(function () {\n"use strict";\nvar config = { spec: "t", guests: "route", nonceRequired: false, maxCustomAttributeBytes: 2048, attributes: [] };\n${source}\n})();`);
