@@ -9,8 +9,40 @@ import Foundation
 /// `claimmap test`: runs `Mappings/*.tests.yaml` (docs/language.md, The tests file). Claims are minted and signed on
 /// the fly with a key made for this run and added to the spec's JWKS; token files are replayed as they are.
 extension Driver {
+    /// What `claimmap test` reports besides the cases (docs/language.md, 9.4 Coverage).
+    package struct TestOptions: Sendable {
+        package var live = false
+        package var network = NetworkOptions()
+        /// Report each spec's coverage.
+        package var coverage = false
+        /// `json`: stdout holds one JSON document (docs/schemas/test-report.schema.json); the case lines go to stderr.
+        package var json = false
+        /// Exit 1 when a spec's coverage is below this percentage (implies `coverage`).
+        package var minimumCoverage: Decimal?
+
+        package init() {}
+    }
+
     /// `live`: keys come from each spec's IdP through discovery (cached, as `replay --live`), not its identity.jwks.
     package func runTests(_ paths: [String], live: Bool = false, network: NetworkOptions = .init()) -> CommandOutput {
+        var options = TestOptions()
+        options.live = live
+        options.network = network
+        return runTests(paths, options: options)
+    }
+
+    /// A `--min-coverage` value: digits with at most three decimals, from 0 to 100; nil otherwise.
+    package static func coveragePercent(_ text: String) -> Decimal? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, (1...3).contains(whole.count),
+            parts.count == 1 || (1...3).contains(parts[1].count),
+            parts.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value <= 100
+        else { return nil }
+        return value
+    }
+
+    package func runTests(_ paths: [String], options: TestOptions) -> CommandOutput {
         var files = paths
         do {
             files = try expandDirectories(files, suffix: ".tests.yaml")
@@ -34,22 +66,57 @@ extension Driver {
             return CommandOutput(stderr: "error: cannot generate the run's key: \(error)\n", exitCode: 2)
         }
         var out = CommandOutput()
+        var progress = ""
         var passed = 0
         var failed = 0
+        var reports: [TestsReport] = []
+        // One coverage per spec, however many tests files name it, in the order first named.
+        var coverages: [TestCoverage] = []
         for file in files {
-            switch runTestsFile(file, runKey: runKey, live: live ? network : nil) {
+            switch runTestsFile(file, runKey: runKey, live: options.live ? options.network : nil) {
             case .failure(let problem):
                 out.stderr += problem.text
                 out.exitCode = 2
             case .success(let report):
-                out.stdout += report.text
+                progress += report.text
                 passed += report.passed
                 failed += report.failed
+                reports.append(report)
+                guard var coverage = report.coverage else { continue }
+                coverage.testsFiles = [file]
+                if let index = coverages.firstIndex(where: { $0.spec.isByteEqual(to: coverage.spec) }) {
+                    coverages[index].merge(coverage)
+                } else {
+                    coverages.append(coverage)
+                }
             }
         }
+        let measure = options.coverage || options.minimumCoverage != nil
         // Nothing ran because nothing could be read: the error says so, a "0 passed" line would not.
-        if passed + failed > 0 || out.exitCode == 0 { out.stdout += "\(passed) passed, \(failed) failed\n" }
+        if passed + failed > 0 || out.exitCode == 0 { progress += "\(passed) passed, \(failed) failed\n" }
         if out.exitCode == 0 && failed > 0 { out.exitCode = 1 }
+        var below: [TestCoverage] = []
+        if let minimum = options.minimumCoverage { below = coverages.filter { !$0.meets(minimum) } }
+        if options.json {
+            out.stderr = progress + out.stderr
+            var members: [(String, JSONValue)] = [
+                ("passed", .number(String(passed))), ("failed", .number(String(failed))),
+                ("files", .array(reports.map(\.json))),
+            ]
+            if measure { members.append(("coverage", .array(coverages.map { $0.json() }))) }
+            out.stdout = JSONValue.object(members).rendered()
+        } else {
+            out.stdout = progress
+            if measure { out.stdout += coverages.map { $0.text() }.joined() }
+        }
+        if let minimum = options.minimumCoverage {
+            for coverage in below {
+                out.stderr +=
+                    "error: coverage of \(TerminalText.escaped(coverage.spec)) is \(coverage.percentText), below "
+                    + "--min-coverage \(minimum)\n"
+            }
+            if !below.isEmpty && out.exitCode == 0 { out.exitCode = 1 }
+        }
         return out
     }
 
@@ -71,6 +138,15 @@ extension Driver {
         var text = ""
         var passed = 0
         var failed = 0
+        /// Each case's result, for the JSON form.
+        var cases: [JSONValue] = []
+        var tests = ""
+        var spec = ""
+        var coverage: TestCoverage?
+
+        var json: JSONValue {
+            .object([("tests", .string(tests)), ("spec", .string(spec)), ("cases", .array(cases))])
+        }
     }
 
     private func runTestsFile(_ path: String, runKey: RSAPrivateJWK, live: NetworkOptions?) -> Result<
@@ -152,12 +228,15 @@ extension Driver {
                 return .failure(TestsFileProblem(text: "\(path): --live: \(error.description)\n"))
             }
         }
-        var report = TestsReport(text: "\(path) (\(program.spec)):\n")
+        let specName = (specPath as NSString).standardizingPath
+        var report = TestsReport(text: "\(path) (\(program.spec)):\n", tests: path, spec: specName)
+        var coverage = TestCoverage(spec: specName, program: program)
         for testCase in document.cases {
             var failures: [String]
             var outcome: ReplaySession.Outcome?
+            var input = EvaluationInput(claims: nil)
             do {
-                (failures, outcome) = try run(
+                (failures, outcome, input) = try run(
                     testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase,
                     liveBody: liveKeys?.body)
                 // A token file whose kid the live keys lack: the IdP may have rotated; one refetch (then the
@@ -165,7 +244,7 @@ extension Driver {
                 if let liveKeys, testCase.token != nil, outcome?.rejection?.reason == .keyNotFound,
                     liveKeys.refetch().0 != nil
                 {
-                    (failures, outcome) = try run(
+                    (failures, outcome, input) = try run(
                         testCase, program: program, runKey: runKey, now: now, relative: relative,
                         jwksBase: jwksBase, liveBody: liveKeys.body)
                 }
@@ -184,7 +263,15 @@ extension Driver {
                 }
                 for failure in failures { report.text += "      \(TerminalText.escaped(failure))\n" }
             }
+            report.cases.append(
+                .object([
+                    ("name", .string(testCase.name.value)), ("passed", .bool(failures.isEmpty)),
+                    ("failures", .array(failures.map(JSONValue.string))),
+                ]))
+            coverage.record(
+                caseName: testCase.name.value, guest: testCase.guest, input: input, result: outcome?.result)
         }
+        report.coverage = coverage
         return .success(report)
     }
 
@@ -202,12 +289,13 @@ extension Driver {
         return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
     }
 
-    /// Runs one case: what did not match its expectation, and the outcome (nil when the token could not be read).
+    /// Runs one case: what did not match its expectation, the outcome (nil when the token could not be read), and
+    /// the conversation's input.
     private func run(
         _ testCase: TestCaseDecl, program: EvaluatorProgram, runKey: RSAPrivateJWK, now: Int64,
         relative: (String) -> String,
         jwksBase: String?, liveBody: [UInt8]?
-    ) throws -> ([String], ReplaySession.Outcome?) {
+    ) throws -> ([String], ReplaySession.Outcome?, EvaluationInput) {
         var jwksPath = testCase.jwks.map { relative($0.value) }
         if jwksPath == nil, let configured = program.identity.jwks, let jwksBase {
             jwksPath =
@@ -242,7 +330,7 @@ extension Driver {
             do {
                 bytes = try fileSystem.readFileInPlace(path, limit: ReplaySession.maxFileBytes)
             } catch {
-                return (["cannot read token file \(error)"], nil)
+                return (["cannot read token file \(error)"], nil, input)
             }
             let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
             outcome = session.replay(token: Driver.trimmingLineWhitespace(Substring(text)), label: token.value)
@@ -254,7 +342,7 @@ extension Driver {
             let token = try runKey.sign(header: header, payload: Array(payload.compact().utf8))
             outcome = session.replay(token: Substring(token), label: testCase.name.value)
         }
-        return (TestValues.compare(testCase.expect, outcome, program: program), outcome)
+        return (TestValues.compare(testCase.expect, outcome, program: program), outcome, input)
     }
 }
 

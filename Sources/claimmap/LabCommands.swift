@@ -15,8 +15,36 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var network: NetworkArguments
 
+    @Flag(
+        help: """
+            After the cases, report per spec which rules, guard outcomes, variable sources and participant data the \
+            cases reached, and the percentage (docs/language.md, 9.4).
+            """)
+    var coverage = false
+
+    @Option(help: "text, or json: one JSON document on stdout (the case lines go to stderr).")
+    var format = "text"
+
+    @Option(help: "PCT (0 ... 100): exit 1 when a spec's coverage is below it; implies --coverage.")
+    var minCoverage: String?
+
+    func validate() throws {
+        guard format == "text" || format == "json" else {
+            throw ValidationError("--format must be text or json, not `\(format)`")
+        }
+        if let minCoverage, Driver.coveragePercent(minCoverage) == nil {
+            throw ValidationError("--min-coverage takes a percentage from 0 to 100 (e.g. 100 or 87.5), not `\(minCoverage)`")
+        }
+    }
+
     func run() throws {
-        try emit(Driver().runTests(tests, live: live, network: network.options))
+        var options = Driver.TestOptions()
+        options.live = live
+        options.network = network.options
+        options.coverage = coverage
+        options.json = format == "json"
+        options.minimumCoverage = minCoverage.flatMap(Driver.coveragePercent)
+        try emit(Driver().runTests(tests, options: options))
     }
 }
 
