@@ -150,7 +150,7 @@ struct ReplayTests {
     func exampleTests() throws {
         let run = try CLITests.run(["test"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.hasSuffix("42 passed, 0 failed\n"))
+        #expect(run.stdout.hasSuffix("44 passed, 0 failed\n"))
     }
 }
 
