@@ -62,6 +62,9 @@ package enum Emitter {
                     spec, actionFiles: actions.map { "data-actions/\($0.slug).json" }
                 ).rendered()))
         files += TerraformEmitter.files(spec: spec, flow: flow, actions: actions)
+        let readme = "README.md"
+        let paths = (files.map(\.path) + [readme]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        files.append(GeneratedFile(path: readme, contents: ReadmeEmitter.emit(spec, files: paths)))
         return files.sorted { $0.path < $1.path }
     }
 }
