@@ -190,7 +190,9 @@ struct TestCoverage {
         caseCount += other.caseCount
         testsFiles += other.testsFiles
         for (position, entry) in other.entries.enumerated() where position < entries.count {
-            for name in entry.cases where !entries[position].cases.contains(name) { entries[position].cases.append(name) }
+            for name in entry.cases where !entries[position].cases.contains(name) {
+                entries[position].cases.append(name)
+            }
             for reason in entry.reasons where !entries[position].reasons.contains(reason) {
                 entries[position].reasons.append(reason)
             }

@@ -33,7 +33,8 @@ struct TestCommand: ParsableCommand {
             throw ValidationError("--format must be text or json, not `\(format)`")
         }
         if let minCoverage, Driver.coveragePercent(minCoverage) == nil {
-            throw ValidationError("--min-coverage takes a percentage from 0 to 100 (e.g. 100 or 87.5), not `\(minCoverage)`")
+            throw ValidationError(
+                "--min-coverage takes a percentage from 0 to 100 (e.g. 100 or 87.5), not `\(minCoverage)`")
         }
     }
 

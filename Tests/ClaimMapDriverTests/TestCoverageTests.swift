@@ -53,7 +53,8 @@ struct TestCoverageTests {
 
     @Test("the text report counts each kind and names every item no case reached")
     func textNamesMisses() throws {
-        let run = try Self.run(["one.tests.yaml": Self.header + Self.premier], ["Mappings/one.tests.yaml", "--coverage"])
+        let run = try Self.run(
+            ["one.tests.yaml": Self.header + Self.premier], ["Mappings/one.tests.yaml", "--coverage"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         // 37 reachable items in bank (4 rules, 4 guard outcomes, 25 variable paths, 4 keys). One premier case,

@@ -62,8 +62,9 @@ struct ReadmeTests {
             for file in files { #expect(readme.contains("`\(file.path)`"), "\(name): README.md omits \(file.path)") }
             let nodes = Self.diagram(readme).compactMap(Self.node)
             let rules = nodes.filter { $0.id.hasPrefix("rule") }
-            #expect(rules.map { $0.parts.first ?? "" }.map { $0.split(separator: " ").dropFirst().first ?? "" }
-                == spec.routing.map { Substring($0.name) }, "\(name)")
+            #expect(
+                rules.map { $0.parts.first ?? "" }.map { $0.split(separator: " ").dropFirst().first ?? "" }
+                    == spec.routing.map { Substring($0.name) }, "\(name)")
             let queues = nodes.filter { $0.id.hasPrefix("queue") }.map { $0.parts.first ?? "" }
             #expect(queues == spec.routing.map { "Queue: \($0.queue)" }, "\(name)")
         }
@@ -102,15 +103,16 @@ struct ReadmeTests {
             .replacingOccurrences(of: "\n", with: "\\n")
         var spec = SpecFixture.text([
             "variables": SpecFixture.section("variables").replacingOccurrences(
-                of: "Flow.Email: { from: email, default: \"\" }", with: "Flow.Email: { from: email, default: \"\(yaml)\" }")
+                of: "Flow.Email: { from: email, default: \"\" }",
+                with: "Flow.Email: { from: email, default: \"\(yaml)\" }")
                 + "  Flow.Hostile: { type: Boolean, expr: 'Flow.Email != \"\(yaml.replacingOccurrences(of: "'", with: "''"))\"' }\n",
             "routing": """
-                  - rule: odd
-                    when: 'Flow.Email == "\(yaml.replacingOccurrences(of: "'", with: "''"))"' 
-                    queue: Odd
-                  - rule: default
-                    queue: General
-                """,
+              - rule: odd
+                when: 'Flow.Email == "\(yaml.replacingOccurrences(of: "'", with: "''"))"' 
+                queue: Odd
+              - rule: default
+                queue: General
+            """,
         ])
         // A flow name may hold neither a quote nor a line break (CM2118): the rest of the text goes into it.
         let flowName = text.filter { !"\"\n{}".contains($0) }
@@ -131,7 +133,8 @@ struct ReadmeTests {
         }
         let nodes = lines.compactMap(Self.node)
         // Conditions are drawn as the flow tests them: the literal the spec holds, in Architect's spelling.
-        guard case .binary(_, _, let rhs)? = checked.routing.first?.when?.kind, case .literal(.string(let held)) = rhs.kind
+        guard case .binary(_, _, let rhs)? = checked.routing.first?.when?.kind,
+            case .literal(.string(let held)) = rhs.kind
         else {
             Issue.record("the rule's condition is not a comparison with a string")
             return
@@ -150,8 +153,9 @@ struct ReadmeTests {
 
     @Test("Markdown prose and code spans keep their text exactly")
     func markdown() {
-        #expect(MarkdownText.escaped("Bank <b>[x](y)</b> *#1* `z` $m$ ~~s~~ | a\nb") ==
-            ##"Bank \<b\>\[x\](y)\</b\> \*\#1\* \`z\` \$m\$ \~\~s\~\~ \| a b"##)
+        #expect(
+            MarkdownText.escaped("Bank <b>[x](y)</b> *#1* `z` $m$ ~~s~~ | a\nb")
+                == ##"Bank \<b\>\[x\](y)\</b\> \*\#1\* \`z\` \$m\$ \~\~s\~\~ \| a b"##)
         #expect(MarkdownText.code("a``b") == "```a``b```")
         #expect(MarkdownText.code("`x") == "`` `x ``")
         #expect(MarkdownText.code("a|b") == #"`a\|b`"#)
@@ -164,14 +168,16 @@ struct ReadmeTests {
         let drawn = RoutingDiagram(bank).text().utf8.count
         let readme = ReadmeEmitter.emit(bank, files: ["flow.yaml"], maxDiagramLength: drawn - 1)
         #expect(!readme.contains("```mermaid"))
-        #expect(readme.contains("The routing has 4 rules and 12 variables: too large for a diagram (\(drawn) characters"))
+        #expect(
+            readme.contains("The routing has 4 rules and 12 variables: too large for a diagram (\(drawn) characters"))
         #expect(ReadmeEmitter.emit(bank, files: ["flow.yaml"], maxDiagramLength: drawn).contains("```mermaid"))
         var variables = SpecFixture.section("variables")
         for index in 0..<30 { variables += "  Flow.Extra\(index): { from: attribute lang }\n" }
         let long = String(repeating: "g", count: 300)
         let (result, _) = SpecFixture.check([
             "variables": variables,
-            "routing": "  - rule: long\n    when: Flow.Email == \"\(long)\"\n    queue: Long\n  - rule: default\n    queue: General\n",
+            "routing":
+                "  - rule: long\n    when: Flow.Email == \"\(long)\"\n    queue: Long\n  - rule: default\n    queue: General\n",
         ])
         let spec = try #require(result.checked, "\(result.diagnostics.map(\.message))")
         let nodes = Self.diagram(Self.readme(spec)).compactMap(Self.node)
