@@ -260,12 +260,19 @@ struct RoutingDiagram {
 
 /// Text inside a quoted Mermaid label. Mermaid reads `#<decimal>;` as the character with that code ("Entity codes
 /// to escape characters", mermaid.js.org/syntax/flowchart.html), so every character outside a small safe set —
-/// quotes, `#`, `<`, `>`, `&`, backticks, `%`, `|`, brackets, controls, and anything not ASCII — is written that
-/// way: no spec text can end the label, add a node, a click handler or HTML, or close the Markdown fence.
+/// quotes, `#`, `<`, `>`, `&`, backslashes, backticks, `%`, `|`, brackets, controls, and anything not ASCII but the
+/// `←` and `…` the labels use — is written that way: no spec text can end the label, add a node, a click handler or
+/// HTML, or close the Markdown fence. Mermaid also reads a backslash followed by `n` as a line break, however the
+/// backslash is spelt, so a zero-width space goes between the two.
 enum MermaidText {
     static func escaped(_ text: String) -> String {
         var out = ""
+        var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            // Mermaid turns a backslash followed by `n` into a line break after decoding entities, so escaping
+            // cannot keep it: a zero-width space goes between (drawn as nothing), and the text shows as written.
+            if previous == "\\" && scalar == "n" { out += "#8203;" }
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", " ", ".", ",", ":", "_", "-", "+", "*", "/", "=", "!", "?", "'",
                 "@", "(", ")", "←", "…":

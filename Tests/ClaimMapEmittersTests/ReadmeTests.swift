@@ -22,8 +22,13 @@ struct ReadmeTests {
         return readme[start.upperBound..<end.lowerBound].split(separator: "\n").map(String.init)
     }
 
-    /// Mermaid's reading of a label: `#<decimal>;` is the character with that code.
+    /// Mermaid's reading of a label: `#<decimal>;` is the character with that code; the zero-width space claimmap
+    /// puts between a backslash and `n` (which Mermaid would draw as a line break) is not part of the text.
     static func decoded(_ label: String) -> String {
+        entities(label).replacingOccurrences(of: "\\\u{200B}n", with: "\\n")
+    }
+
+    static func entities(_ label: String) -> String {
         var out = ""
         var rest = Substring(label)
         while let hash = rest.firstIndex(of: "#") {
@@ -149,6 +154,13 @@ struct ReadmeTests {
         // The fence holds (one opening, one closing), and the heading is the flow's name, escaped.
         #expect(readme.components(separatedBy: "```").count == 3, "\(readme)")
         #expect(readme.hasPrefix("# \(MarkdownText.escaped(flowName))\n"))
+    }
+
+    @Test("a backslash before n is kept from becoming a Mermaid line break")
+    func backslashN() {
+        #expect(MermaidText.escaped(#"a\nb\\n"#) == "a#92;#8203;nb#92;#92;#8203;n")
+        #expect(MermaidText.escaped(#"a\tb"#) == "a#92;tb")
+        #expect(Self.decoded(MermaidText.escaped(#"say \"hi\"\n"#)) == #"say \"hi\"\n"#)
     }
 
     @Test("Markdown prose and code spans keep their text exactly")
