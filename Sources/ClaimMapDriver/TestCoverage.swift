@@ -40,6 +40,9 @@ struct TestCoverage {
         var outcome: String
 
         var label: String { "\(name): \(outcome)" }
+
+        /// The item's bytes: names are matched byte for byte, never by canonical equivalence.
+        var key: [UInt8] { Array("\(kind.rawValue)\u{0}\(name)\u{0}\(outcome)".utf8) }
     }
 
     struct Entry {
@@ -57,14 +60,14 @@ struct TestCoverage {
     var testsFiles: [String] = []
     var caseCount = 0
     private(set) var entries: [Entry]
-    private var index: [Item: Int]
+    private var index: [[UInt8]: Int]
     private let program: EvaluatorProgram
 
     init(spec: String, program: EvaluatorProgram) {
         self.spec = spec
         self.program = program
         entries = Self.items(program)
-        index = Dictionary(entries.enumerated().map { ($1.item, $0) }, uniquingKeysWith: { first, _ in first })
+        index = Dictionary(entries.enumerated().map { ($1.item.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Every item of the program, in spec order within each kind.
@@ -149,7 +152,7 @@ struct TestCoverage {
         caseCount += 1
         guard let result else { return }
         func hit(_ kind: Kind, _ name: String, _ outcome: String, reason: String? = nil) {
-            guard let position = index[Item(kind: kind, name: name, outcome: outcome)] else { return }
+            guard let position = index[Item(kind: kind, name: name, outcome: outcome).key] else { return }
             if !entries[position].cases.contains(caseName) { entries[position].cases.append(caseName) }
             if let reason, !entries[position].reasons.contains(reason) { entries[position].reasons.append(reason) }
         }
