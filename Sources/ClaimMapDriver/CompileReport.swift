@@ -4,7 +4,7 @@ import ClaimMapSemantics
 
 extension Driver {
     /// Checks every spec; on success returns the checked specs, else the rendered diagnostics and exit code.
-    private func checkAll(_ specs: [String]) -> Result<[CheckedSpec], CommandOutput> {
+    func checkAll(_ specs: [String]) -> Result<[CheckedSpec], CommandOutput> {
         var paths = specs
         do {
             if paths.isEmpty {

@@ -98,7 +98,35 @@ struct DriftCommand: ParsableCommand {
 
     @OptionGroup var targets: CompileTargets
 
+    @Option(
+        name: .customLong("deployed"),
+        help: "A flow as `archy export` wrote it, one per SPEC in order: compare it with what the spec generates, by meaning (Generated/ is not read).")
+    var deployed: [String] = []
+
+    @Option(help: "With --deployed: the Archy options file the flow was published with (default: the spec's own values).")
+    var options: String?
+
+    @Option(help: "With --deployed: text or json.")
+    var format = "text"
+
+    func validate() throws {
+        guard format == "text" || format == "json" else {
+            throw ValidationError("--format must be text or json, not `\(format)`")
+        }
+        if deployed.isEmpty && (options != nil || format != "text") {
+            throw ValidationError("--options and --format compare with a deployed flow: give --deployed FLOW.yaml")
+        }
+    }
+
     func run() throws {
+        if !deployed.isEmpty {
+            var settings = Driver.DeployedDriftOptions()
+            settings.deployed = deployed
+            settings.options = options
+            settings.json = format == "json"
+            try emit(Driver().runDeployedDrift(specs: targets.specs, options: settings))
+            return
+        }
         try emit(Driver().runDrift(specs: targets.specs, output: targets.output))
     }
 }

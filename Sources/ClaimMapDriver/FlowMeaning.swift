@@ -1,0 +1,297 @@
+import ClaimMapDiagnostics
+import ClaimMapSyntax
+import Foundation
+
+/// An Archy flow read for its meaning (docs/decisions.md, Drift against the deployed flow): what `archy export`
+/// writes and what `compile` writes come out equal when they mean the same.
+///
+/// Layout is dropped: key order, comments, an action's `name:` (its label in Architect), `refId`s and the names of
+/// states and tasks (references to them are replaced by their content), and where a variable is declared.
+/// Expressions are compared after `FlowExpression.normalized`. A list of actions or cases keeps its order.
+indirect enum FlowValue {
+    /// A YAML scalar; `line` is where it is in its file.
+    case scalar(String, line: Int)
+    /// An `exp:` value: its normalised form, and the text as written.
+    case expression(String, text: String, line: Int)
+    /// A mapping without its layout keys. `label` is the action's `name:` when the mapping is an action's body.
+    case map([(key: String, value: FlowValue)], label: String?, line: Int)
+    case list([FlowValue], line: Int)
+
+    var line: Int {
+        switch self {
+        case .scalar(_, let line), .expression(_, _, let line), .map(_, _, let line), .list(_, let line): line
+        }
+    }
+
+    /// A short rendering for a report (scalars and expressions as written; structures summarised).
+    var shown: String {
+        switch self {
+        case .scalar(let text, _): JSONValueText.quoted(text)
+        case .expression(_, let text, _): text
+        case .map(let entries, let label, _):
+            if entries.count == 1, let only = entries.first, case .map = only.value {
+                label.map { "\(only.key) \(JSONValueText.quoted($0))" } ?? only.key
+            } else if entries.count == 1, let only = entries.first {
+                "\(only.key): \(only.value.shown)"
+            } else {
+                "{" + entries.map(\.key).joined(separator: ", ") + "}"
+            }
+        case .list(let items, _): "\(items.count) item\(items.count == 1 ? "" : "s")"
+        }
+    }
+
+    /// A value Archy writes for "nothing here": absent and this compare equal.
+    var isEmptyDefault: Bool {
+        switch self {
+        case .scalar(let text, _): text == "false" || text.isEmpty || text == "null"
+        case .expression: false
+        case .map(let entries, _, _):
+            entries.allSatisfy { $0.value.isEmptyDefault || ($0.key == "noValue" && $0.value.isTrue) }
+        case .list(let items, _): items.isEmpty
+        }
+    }
+
+    var isTrue: Bool { if case .scalar("true", _) = self { true } else { false } }
+
+    /// Structural equality by meaning (labels and lines aside).
+    func means(_ other: FlowValue) -> Bool {
+        switch (self, other) {
+        case (.scalar(let a, _), .scalar(let b, _)): return a.isByteEqual(to: b)
+        case (.expression(let a, _, _), .expression(let b, _, _)): return a.isByteEqual(to: b)
+        case (.list(let a, _), .list(let b, _)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.means($1) }
+        case (.map(let a, _, _), .map(let b, _, _)):
+            let left = a.filter { !$0.value.isEmptyDefault }
+            let right = b.filter { !$0.value.isEmptyDefault }
+            guard left.count == right.count else { return false }
+            for entry in left {
+                guard let match = right.first(where: { $0.key.isByteEqual(to: entry.key) }),
+                    entry.value.means(match.value)
+                else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+}
+
+/// JSON-style quoting for reports.
+enum JSONValueText {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Reads an Archy flow document into a `FlowValue` tree by meaning.
+struct FlowReader {
+    /// Flow keys that only name or place things.
+    static let layoutKeys: Set<String> = ["refId", "startUpRef"]
+    /// `callTask: {targetTaskRef: …}` and friends: the reference is replaced by the target's content.
+    static let referenceKeys: Set<String> = ["targetTaskRef", "targetStateRef"]
+
+    var substitutions: [String: String] = [:]
+    private var definitions: [String: YAMLNode] = [:]
+    private var inlining: [String] = []
+    private(set) var problems: [String] = []
+
+    init(substitutions: [String: String] = [:]) {
+        self.substitutions = substitutions
+    }
+
+    /// The flow's meaning: its settings and variables, then the start-up state with every task it calls inlined.
+    mutating func read(_ root: YAMLNode) -> FlowValue? {
+        guard case .mapping(let top) = root, top.entries.count == 1, let flow = top.entries.first,
+            case .mapping(let body) = flow.value
+        else {
+            problems.append("not an Archy flow: the document must be one mapping such as `inboundShortMessage: …`")
+            return nil
+        }
+        // Index states and tasks by their reference (`/inboundShortMessage/states/state[Name_refId]`).
+        for entry in body.entries where entry.key.text == "states" || entry.key.text == "tasks" {
+            guard case .sequence(let items) = entry.value else { continue }
+            let kind = entry.key.text == "states" ? "state" : "task"
+            for item in items.items {
+                guard case .mapping(let wrapper) = item, let inner = wrapper.entries.first,
+                    case .mapping(let definition) = inner.value
+                else { continue }
+                let name = definition.entries.first { $0.key.text == "name" }?.value.scalarText ?? ""
+                let refId = definition.entries.first { $0.key.text == "refId" }?.value.scalarText ?? name
+                definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(refId)]"] = inner.value
+                definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(name)]"] =
+                    definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(name)]"] ?? inner.value
+            }
+        }
+        var entries: [(key: String, value: FlowValue)] = []
+        for entry in body.entries {
+            switch entry.key.text {
+            case "states", "tasks": continue
+            case "startUpRef":
+                let target = substituted(entry.value.scalarText ?? "")
+                entries.append(("startUp", inline(target, line: entry.key.start.line)))
+            default:
+                if Self.layoutKeys.contains(entry.key.text) { continue }
+                entries.append((entry.key.text, value(entry.value, key: entry.key.text, inAction: false)))
+            }
+        }
+        return .map(entries, label: flow.key.text, line: top.start.line)
+    }
+
+    private func substituted(_ text: String) -> String {
+        guard !substitutions.isEmpty, text.contains("{{") else { return text }
+        var out = text
+        for (name, value) in substitutions { out = out.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        return out
+    }
+
+    private mutating func inline(_ reference: String, line: Int) -> FlowValue {
+        guard let target = definitions[reference] else {
+            problems.append("line \(line): `\(reference)` names no state or task of the flow")
+            return .scalar("unresolved \(reference)", line: line)
+        }
+        guard !inlining.contains(reference), inlining.count < 32 else {
+            return .scalar("recursive \(reference)", line: line)
+        }
+        inlining.append(reference)
+        defer { inlining.removeLast() }
+        return value(target, key: nil, inAction: false)
+    }
+
+    private mutating func value(_ node: YAMLNode, key: String?, inAction: Bool) -> FlowValue {
+        switch node {
+        case .scalar(let scalar):
+            let text = substituted(scalar.text)
+            if key == "exp" {
+                return .expression(FlowExpression.normalized(text), text: text, line: scalar.start.line)
+            }
+            return .scalar(text, line: scalar.start.line)
+        case .sequence(let sequence):
+            if key == "variables" { return variables(sequence) }
+            // Each item of `actions:` is `- <kind>: {body}`: the body is an action's, its `name:` a label.
+            let actions = key == "actions"
+            return .list(
+                sequence.items.map { item in
+                    guard actions, case .mapping(let wrapper) = item, wrapper.entries.count == 1,
+                        let only = wrapper.entries.first
+                    else { return value(item, key: nil, inAction: false) }
+                    return .map(
+                        [(only.key.text, value(only.value, key: only.key.text, inAction: true))], label: nil,
+                        line: wrapper.start.line)
+                }, line: sequence.start.line)
+        case .mapping(let mapping):
+            var entries: [(key: String, value: FlowValue)] = []
+            var label: String?
+            for entry in mapping.entries {
+                // A placeholder may name a key too (a data action's category).
+                let name = substituted(entry.key.text)
+                if inAction && name == "name" {
+                    label = entry.value.scalarText
+                    continue
+                }
+                if Self.layoutKeys.contains(name) { continue }
+                if Self.referenceKeys.contains(name) {
+                    entries.append(
+                        ("target", inline(substituted(entry.value.scalarText ?? ""), line: entry.key.start.line)))
+                    continue
+                }
+                entries.append((name, value(entry.value, key: name, inAction: false)))
+            }
+            return .map(entries, label: label, line: mapping.start.line)
+        }
+    }
+
+    /// `variables:` as a mapping from each variable's name to its type and settings (their order is layout).
+    private mutating func variables(_ sequence: YAMLSequence) -> FlowValue {
+        var entries: [(key: String, value: FlowValue)] = []
+        for item in sequence.items {
+            guard case .mapping(let wrapper) = item, let only = wrapper.entries.first,
+                case .mapping(let declaration) = only.value
+            else {
+                entries.append(("?", value(item, key: nil, inAction: false)))
+                continue
+            }
+            let name = declaration.entries.first { $0.key.text == "name" }?.value.scalarText ?? "?"
+            var settings: [(key: String, value: FlowValue)] = [("type", .scalar(only.key.text, line: wrapper.start.line))]
+            for entry in declaration.entries where entry.key.text != "name" {
+                settings.append((entry.key.text, value(entry.value, key: entry.key.text, inAction: false)))
+            }
+            entries.append((name, .map(settings, label: nil, line: declaration.start.line)))
+        }
+        return .map(entries, label: nil, line: sequence.start.line)
+    }
+}
+
+extension YAMLNode {
+    var scalarText: String? { if case .scalar(let scalar) = self { scalar.text } else { nil } }
+}
+
+/// Architect expressions compared by meaning: parsed, then printed canonically — whitespace and redundant
+/// parentheses gone, `and`/`or` chains flattened, and the guard chains the emitter writes,
+/// `If(a, If(b, c, false), false)`, read as `a and b and c`. Text that does not parse is compared with its
+/// whitespace collapsed.
+enum FlowExpression {
+    static func normalized(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let locations = (0...scalars.count).map { SourceLocation(line: 1, column: $0 + 1) }
+        var parser = ExpressionParser(text: text, locations: locations)
+        guard let expression = parser.parse() else {
+            return "text:" + text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        return render(expression)
+    }
+
+    /// The operands of a conjunction, with `If(c, x, false)` read as `c and x`.
+    private static func conjuncts(_ e: SpecExpression) -> [SpecExpression] {
+        let e = e.unparenthesized
+        switch e.kind {
+        case .binary(.and, let lhs, let rhs): return conjuncts(lhs) + conjuncts(rhs)
+        case .call(let function, _, let arguments)
+        where function.lowercased() == "if" && arguments.count == 3 && isFalse(arguments[2]):
+            return conjuncts(arguments[0]) + conjuncts(arguments[1])
+        default: return [e]
+        }
+    }
+
+    private static func disjuncts(_ e: SpecExpression) -> [SpecExpression] {
+        let e = e.unparenthesized
+        if case .binary(.or, let lhs, let rhs) = e.kind { return disjuncts(lhs) + disjuncts(rhs) }
+        return [e]
+    }
+
+    private static func isFalse(_ e: SpecExpression) -> Bool {
+        if case .boolean(false) = e.unparenthesized.kind { return true }
+        return false
+    }
+
+    static func render(_ e: SpecExpression) -> String {
+        let e = e.unparenthesized
+        let and = conjuncts(e)
+        if and.count > 1 { return "and(" + and.map(render).joined(separator: ", ") + ")" }
+        let or = disjuncts(e)
+        if or.count > 1 { return "or(" + or.map(render).joined(separator: ", ") + ")" }
+        switch e.kind {
+        case .string(let text): return JSONValueText.quoted(text)
+        case .integer(let text), .decimal(let text): return text
+        case .boolean(let value): return value ? "true" : "false"
+        case .name(let name): return name
+        case .call(let function, _, let arguments):
+            return function + "(" + arguments.map(render).joined(separator: ", ") + ")"
+        case .unary(let op, let operand): return (op == .not ? "not" : "negate") + "(" + render(operand) + ")"
+        case .binary(let op, let lhs, let rhs): return op.rawValue + "(" + render(lhs) + ", " + render(rhs) + ")"
+        case .parenthesized(let inner): return render(inner)
+        }
+    }
+}
