@@ -126,7 +126,9 @@ let package = Package(
                 "ClaimMapDriver", "ClaimMapTestSupport", "claimmap", "ClaimMapJOSE", "ClaimMapRuntime",
                 "ClaimMapSyntax",
                 "ClaimMapIdP", "ClaimMapFuzzEntryPoints",
-                "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters",
+                "ClaimMapDiagnostics", "ClaimMapEvaluator", "ClaimMapEmitters", "ClaimMapSemantics",
+                // To rewrite generated flows as another YAML writer would (drift --deployed tests).
+                .product(name: "Yams", package: "Yams"),
             ]),
     ],
     swiftLanguageModes: [.v6]

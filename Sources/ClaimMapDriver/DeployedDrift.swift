@@ -119,9 +119,12 @@ struct FlowComparison {
                     if case .map(let a, _, _) = left[index], a.count == 1, case .map(let b, _, _) = right[other],
                         b.count == 1
                     {
-                        compare(spec: a[0].value, deployed: b[0].value, path: path + [Self.itemSegment(index, left[index])])
+                        compare(
+                            spec: a[0].value, deployed: b[0].value, path: path + [Self.itemSegment(index, left[index])])
                     } else {
-                        compare(spec: left[index], deployed: right[other], path: path + [Self.itemSegment(index, left[index])])
+                        compare(
+                            spec: left[index], deployed: right[other],
+                            path: path + [Self.itemSegment(index, left[index])])
                     }
                 } else {
                     differences.append(
@@ -217,7 +220,8 @@ extension Driver {
             let read = reader.read(Array(text.utf8))
             var flowReader = FlowReader(substitutions: values)
             guard let root = read.root, let generated = flowReader.read(root) else {
-                return CommandOutput(stderr: "error: internal: the generated flow of \(spec.path) does not read back\n", exitCode: 2)
+                return CommandOutput(
+                    stderr: "error: internal: the generated flow of \(spec.path) does not read back\n", exitCode: 2)
             }
             var comparison = FlowComparison()
             comparison.compare(spec: generated, deployed: deployed)

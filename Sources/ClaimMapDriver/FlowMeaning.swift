@@ -167,7 +167,8 @@ struct FlowReader {
         }
         inlining.append(reference)
         defer { inlining.removeLast() }
-        return value(target, key: nil, inAction: false)
+        // A state's or task's `name:` is layout, as an action's is.
+        return value(target, key: nil, inAction: true)
     }
 
     private mutating func value(_ node: YAMLNode, key: String?, inAction: Bool) -> FlowValue {
@@ -209,6 +210,12 @@ struct FlowReader {
                 }
                 entries.append((name, value(entry.value, key: name, inAction: false)))
             }
+            // `exp: "\"gold\""` (expression mode) and `lit: gold` (literal mode) say the same in Architect.
+            if entries.count == 1, entries[0].key == "exp", case .expression(_, let text, let line) = entries[0].value,
+                let literal = FlowExpression.literal(text)
+            {
+                return .map([("lit", .scalar(literal, line: line))], label: label, line: mapping.start.line)
+            }
             return .map(entries, label: label, line: mapping.start.line)
         }
     }
@@ -224,7 +231,9 @@ struct FlowReader {
                 continue
             }
             let name = declaration.entries.first { $0.key.text == "name" }?.value.scalarText ?? "?"
-            var settings: [(key: String, value: FlowValue)] = [("type", .scalar(only.key.text, line: wrapper.start.line))]
+            var settings: [(key: String, value: FlowValue)] = [
+                ("type", .scalar(only.key.text, line: wrapper.start.line))
+            ]
             for entry in declaration.entries where entry.key.text != "name" {
                 settings.append((entry.key.text, value(entry.value, key: entry.key.text, inAction: false)))
             }
@@ -251,6 +260,20 @@ enum FlowExpression {
             return "text:" + text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         return render(expression)
+    }
+
+    /// The value of an expression that is one literal (a string's text, a number's digits, `true`/`false`); nil
+    /// otherwise.
+    static func literal(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        let locations = (0...scalars.count).map { SourceLocation(line: 1, column: $0 + 1) }
+        var parser = ExpressionParser(text: text, locations: locations)
+        guard let expression = parser.parse()?.unparenthesized else { return nil }
+        switch expression.kind {
+        case .string(let value), .integer(let value), .decimal(let value): return value
+        case .boolean(let value): return value ? "true" : "false"
+        default: return nil
+        }
     }
 
     /// The operands of a conjunction, with `If(c, x, false)` read as `c and x`.

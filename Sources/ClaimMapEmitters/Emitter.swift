@@ -31,7 +31,6 @@ package enum Emitter {
         ]
     }
 
-
     package static func files(for spec: CheckedSpec) -> [GeneratedFile] {
         let header = header(spec)
         let flow = FlowEmitter.emit(spec)

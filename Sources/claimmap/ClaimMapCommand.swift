@@ -100,10 +100,13 @@ struct DriftCommand: ParsableCommand {
 
     @Option(
         name: .customLong("deployed"),
-        help: "A flow as `archy export` wrote it, one per SPEC in order: compare it with what the spec generates, by meaning (Generated/ is not read).")
+        help:
+            "A flow as `archy export` wrote it, one per SPEC in order: compare it with what the spec generates, by meaning (Generated/ is not read)."
+    )
     var deployed: [String] = []
 
-    @Option(help: "With --deployed: the Archy options file the flow was published with (default: the spec's own values).")
+    @Option(
+        help: "With --deployed: the Archy options file the flow was published with (default: the spec's own values).")
     var options: String?
 
     @Option(help: "With --deployed: text or json.")

@@ -1,0 +1,272 @@
+import ClaimMapEmitters
+import ClaimMapRuntime
+import ClaimMapSemantics
+import ClaimMapSyntax
+import ClaimMapTestSupport
+import Foundation
+import Testing
+import Yams
+
+@testable import ClaimMapDriver
+
+/// `claimmap drift SPEC --deployed FLOW.yaml` (#19): the flow exported from Genesys Cloud compared with what the spec
+/// generates, by meaning. Layout passes; every kind of edit is reported with its place in both files.
+@Suite("drift --deployed: the deployed flow against the spec", .serialized)
+struct DeployedDriftTests {
+    /// The bank example's flow as Archy publishes it: every `{{placeholder}}` replaced by its value.
+    static func published(_ name: String = "bank") throws -> String {
+        let spec = try Self.checked(name)
+        let flow = Emitter.flow(for: spec)
+        var text = flow.text
+        for (key, value) in flow.substitutions { text = text.replacingOccurrences(of: "{{\(key)}}", with: value) }
+        return text
+    }
+
+    static func checked(_ name: String) throws -> CheckedSpec {
+        let path = "Mappings/\(name).mapping.yaml"
+        let bytes = [UInt8](try Data(contentsOf: Corpora.repository.appendingPathComponent(path)))
+        let result = Driver(fileSystem: InMemoryFileSystem()).check(path: path, bytes: bytes)
+        return try #require(result.checked)
+    }
+
+    /// The flow written out again by another YAML writer: keys sorted, its own quoting and indentation, no comments,
+    /// and every variable given `isInput: false` as `archy export` adds.
+    static func rewritten(_ text: String) throws -> String {
+        func walk(_ node: Any) -> Any {
+            if var map = node as? [String: Any] {
+                for (key, value) in map {
+                    var value = walk(value)
+                    if key.hasSuffix("Variable"), var declaration = value as? [String: Any],
+                        declaration["isInput"] == nil
+                    {
+                        declaration["isInput"] = false
+                        value = declaration
+                    }
+                    map[key] = value
+                }
+                return map
+            }
+            if let list = node as? [Any] { return list.map(walk) }
+            return node
+        }
+        let loaded = try #require(try Yams.load(yaml: text))
+        return try Yams.dump(object: walk(loaded), width: -1, sortKeys: true)
+    }
+
+    /// Runs `drift` on the bank spec against `text` written as the deployed flow.
+    static func drift(_ text: String, _ extra: [String] = [], spec: String = "bank") throws -> CLITests.Run {
+        let directory = try CLITests.temporaryDirectory()
+        let file = directory.appendingPathComponent("deployed.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let specPath = Corpora.repository.appendingPathComponent("Mappings/\(spec).mapping.yaml").path
+        return try CLITests.run(["drift", specPath, "--deployed", file.path] + extra, in: directory)
+    }
+
+    @Test("the published flow, and the same flow rewritten by another YAML writer, mean what the spec generates")
+    func layoutPasses() throws {
+        for name in ["bank", "retail", "minimal"] {
+            let published = try Self.published(name)
+            let plain = try Self.drift(published, spec: name)
+            #expect(plain.status == 0, "\(name): \(plain.stdout)\(plain.stderr)")
+            let rewritten = try Self.rewritten(published)
+            #expect(rewritten != published)
+            let run = try Self.drift(rewritten, spec: name)
+            #expect(run.status == 0, "\(name): \(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("means what"))
+        }
+    }
+
+    /// Semantically equal rewrites a person makes in Architect, each of which must pass.
+    static let equalRewrites: [(String, String)] = [
+        ("name: Transfer to Private Banking", "name: VIP desk"),
+        ("name: Read verified claims", "name: Claims"),
+        ("refId: Initial State_10", "refId: Start_99"),
+        ("lit: bank.premier", "exp: \"\\\"bank.premier\\\"\""),
+        ("lit: 20", "exp: 20"),
+        ("exp: Flow.Segment == \"private\"", "exp: (Flow.Segment  ==  \"private\")"),
+        (
+            "exp: Flow.RiskScore < 50 and Flow.KycLevel >= 2",
+            "exp: ((Flow.RiskScore < 50) and (Flow.KycLevel >= 2))"
+        ),
+        (
+            "exp: If(Message.IsAuthenticated, If(!IsNotSetOrEmpty(Message.Message.senderAddressInfo.addressDisplayable), If(IsSet(Flow.CustomerId), Flow.LowRisk, false), false), false)",
+            "exp: Message.IsAuthenticated and !IsNotSetOrEmpty(Message.Message.senderAddressInfo.addressDisplayable) and IsSet(Flow.CustomerId) and Flow.LowRisk"
+        ),
+    ]
+
+    @Test("relabelled actions, renamed states, parentheses, spacing and the emitter's If chains written as `and` pass")
+    func equalEditsPass() throws {
+        var text = try Self.published()
+        for (old, new) in Self.equalRewrites {
+            #expect(text.contains(old), "the bank flow no longer has `\(old)`")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        text = text.replacingOccurrences(of: "Initial State_10]", with: "Start_99]")
+        let run = try Self.drift(text)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// One edit per kind the issue lists: (what to replace, with what, the category and a text the report names).
+    static let edits: [(String, String, String, String)] = [
+        (
+            "- integerVariable:\n        name: Flow.RiskScore", "- decimalVariable:\n        name: Flow.RiskScore",
+            "variable", "Flow.RiskScore"
+        ),
+        (
+            "name: Flow.Segment\n        initialValue:\n          lit: retail",
+            "name: Flow.Segment\n        initialValue:\n          lit: private", "variable", "initialValue"
+        ),
+        (
+            "Flow.RiskScore < 50 and Flow.KycLevel >= 2", "Flow.RiskScore < 90 and Flow.KycLevel >= 2", "assignment",
+            "Flow.RiskScore < 90"
+        ),
+        (
+            "exp: Flow.Segment == \"private\"", "exp: Flow.Segment == \"premier\"", "routing",
+            "Flow.Segment == \"premier\""
+        ),
+        ("name: \"Premier Banking\"", "name: \"Premier Banking Overflow\"", "routing", "Premier Banking Overflow"),
+        ("lit: 20", "lit: 99", "routing", "priority"),
+        ("name: \"Cards\"", "name: \"Cards Tier 2\"", "routing", "Cards Tier 2"),
+        ("lit: bank.premier", "lit: bank.vip", "participant data", "bank.vip"),
+        ("exp: ToString(Flow.IsPremier)", "exp: ToString(Flow.LowRisk)", "participant data", "Flow.LowRisk"),
+        (
+            "If(IsSet(Flow.CustomerId), Flow.LowRisk, false)", "If(IsSet(Flow.CustomerId), true, false)", "condition",
+            "true"
+        ),
+        ("exp: GetAt(Flow.Cards, 0)", "exp: GetAt(Flow.Cards, 1)", "data action", "GetAt(Flow.Cards, 1)"),
+    ]
+
+    @Test("every kind of edit is reported, with its category and its line in both files", arguments: 0..<edits.count)
+    func editsReported(_ index: Int) throws {
+        let (old, new, category, named) = Self.edits[index]
+        let published = try Self.published()
+        #expect(published.contains(old), "the bank flow no longer has `\(old)`")
+        let text = published.replacingOccurrences(of: old, with: new)
+        let run = try Self.drift(text)
+        #expect(run.status == 1, "`\(old)`: \(run.stdout)\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  \(category), ") }, "`\(old)` → \(category): \(run.stdout)")
+        #expect(run.stdout.contains(named), "`\(old)`: \(run.stdout)")
+        // Both sides located: the deployed file's line, and the generated flow's.
+        #expect(lines.contains { $0.contains("deployed.yaml:") }, "\(run.stdout)")
+        #expect(
+            lines.contains { $0.contains("(Generated/bank/flow.yaml:") }
+                || lines.contains { $0.contains("spec:     absent") })
+    }
+
+    @Test("an inserted and a removed action are one difference each")
+    func insertedAndRemoved() throws {
+        let published = try Self.published()
+        let inserted = published.replacingOccurrences(
+            of: "                  cases:\n",
+            with:
+                "                  cases:\n                    - case:\n                        value:\n                          exp: Flow.Topic == \"loans\"\n                        actions:\n                          - disconnect:\n                              name: Drop loans\n",
+            options: [], range: nil)
+        let run = try Self.drift(inserted)
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("1 difference between"), "\(run.stdout)")
+        #expect(run.stdout.contains("routing, extra:"), "\(run.stdout)")
+        // Dropping the participant data action.
+        guard let start = published.range(of: "          - setParticipantData:"),
+            let end = published.range(of: "\n          - ", range: start.upperBound..<published.endIndex)
+        else {
+            Issue.record("no setParticipantData action in the bank flow")
+            return
+        }
+        let removed = published.replacingCharacters(
+            in: start.lowerBound..<published.index(after: end.lowerBound), with: "")
+        let second = try Self.drift(removed)
+        #expect(second.status == 1)
+        #expect(second.stdout.contains("participant data, missing:"), "\(second.stdout)")
+        #expect(second.stdout.contains("1 difference between"), "\(second.stdout)")
+    }
+
+    @Test("--options gives the values the flow was published with; --format json is one document")
+    func optionsAndJSON() throws {
+        let published = try Self.published().replacingOccurrences(of: "Premier Banking", with: "Premier Desk EU")
+        #expect(try Self.drift(published).status == 1)
+        let directory = try CLITests.temporaryDirectory()
+        let options = directory.appendingPathComponent("org.yaml")
+        try "substitutions:\n  queue_premier_banking: Premier Desk EU\n".write(
+            to: options, atomically: true, encoding: .utf8)
+        let run = try Self.drift(published, ["--options", options.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let json = try Self.drift(
+            try Self.published().replacingOccurrences(of: "lit: 20", with: "lit: 21"), ["--format", "json"])
+        #expect(json.status == 1)
+        let document = try StrictJSONReader(maxDepth: 64).parse(json.stdout)
+        #expect(document[member: "differences"] == .number("1"))
+        guard case .array(let flows)? = document[member: "flows"],
+            case .array(let differences)? = flows.first?[member: "differences"]
+        else {
+            Issue.record("no flows in \(json.stdout)")
+            return
+        }
+        #expect(differences.first?[member: "category"] == .string("routing"))
+        #expect(differences.first?[member: "deployed"]?[member: "value"] == .string("\"21\""))
+        #expect(differences.first?[member: "spec"]?[member: "value"] == .string("\"20\""))
+    }
+
+    @Test("unreadable input exits 2: a missing file, not YAML, not a flow, a spec count that does not match")
+    func unreadable() throws {
+        let directory = try CLITests.temporaryDirectory()
+        let spec = Corpora.repository.appendingPathComponent("Mappings/bank.mapping.yaml").path
+        #expect(try CLITests.run(["drift", spec, "--deployed", "nope.yaml"], in: directory).status == 2)
+        for (name, text) in [("bad.yaml", "a: [1\n"), ("list.yaml", "- 1\n- 2\n"), ("two.yaml", "a: 1\nb: 2\n")] {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            let run = try CLITests.run(["drift", spec, "--deployed", name], in: directory)
+            #expect(run.status == 2, "\(name): \(run.stdout)\(run.stderr)")
+        }
+        let mismatch = try CLITests.run(["drift", spec, spec, "--deployed", "bad.yaml"], in: directory)
+        #expect(mismatch.status == 2 && mismatch.stderr.contains("one SPEC per --deployed"))
+        #expect(try CLITests.run(["drift", "--options", "x.yaml"], in: directory).status == 2)
+    }
+
+    @Test("each vendored Genesys-authored flow reads without a crash, and means itself when rewritten")
+    func genesysFlows() throws {
+        let folder = Corpora.repository.appendingPathComponent("Tests/Corpora/genesys/flows")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(names.count == 14)
+        for name in names.sorted() {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            var yaml = YAMLReader(limits: Driver.flowReadLimits)
+            let read = yaml.read(Array(text.utf8))
+            guard let root = read.root else {
+                Issue.record("\(name): \(read.diagnostics.map(\.message))")
+                continue
+            }
+            var reader = FlowReader()
+            let read1 = reader.read(root)
+            let value = try #require(read1, "\(name): \(reader.problems)")
+            var again = YAMLReader(limits: Driver.flowReadLimits)
+            let rewritten = again.read(Array(try Self.rewritten(text).utf8))
+            var second = FlowReader()
+            let rewrittenRoot = try #require(rewritten.root, "\(name): \(rewritten.diagnostics.map(\.message))")
+            let read2 = second.read(rewrittenRoot)
+            let other = try #require(read2, "\(name)")
+            var comparison = FlowComparison()
+            comparison.compare(spec: value, deployed: other)
+            #expect(comparison.differences.isEmpty, "\(name): \(comparison.differences.map(\.path))")
+        }
+    }
+
+    @Test("expressions are compared by meaning")
+    func expressions() {
+        let same = [
+            ("a == \"x\"", "(a==\"x\")"),
+            ("If(a, If(b, c, false), false)", "a and b and c"),
+            ("a and (b and c)", "(a and b) and c"),
+            ("not a", "!a"),
+            ("a or b or c", "a or (b or c)"),
+        ]
+        for (left, right) in same {
+            #expect(FlowExpression.normalized(left) == FlowExpression.normalized(right), "\(left) vs \(right)")
+        }
+        let different = [
+            ("a == \"x\"", "a == \"y\""), ("a and b", "b and a"), ("a < 1", "a <= 1"), ("If(a, b, c)", "a and b"),
+        ]
+        for (left, right) in different {
+            #expect(FlowExpression.normalized(left) != FlowExpression.normalized(right), "\(left) vs \(right)")
+        }
+    }
+}
