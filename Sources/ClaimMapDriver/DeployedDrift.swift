@@ -20,6 +20,8 @@ struct FlowDifference {
     var path: [String]
     var spec: FlowValue?
     var deployed: FlowValue?
+    /// For a side that lacks it: the line of the mapping or list where it would be.
+    var absentAt: Int?
 
     /// What the difference is about, from the innermost part of its path that says: variable, participant data,
     /// data action, routing, condition, assignment, or flow setting.
@@ -51,18 +53,21 @@ struct FlowComparison {
                 let segment = Self.segment(entry.key, entry.value)
                 if let match = right.first(where: { $0.key.isByteEqual(to: entry.key) }) {
                     compare(spec: entry.value, deployed: match.value, path: path + [segment])
-                } else if !entry.value.isEmptyDefault {
-                    differences.append(FlowDifference(change: .missing, path: path + [segment], spec: entry.value))
+                } else if !entry.value.isNothing(under: entry.key) {
+                    differences.append(
+                        FlowDifference(
+                            change: .missing, path: path + [segment], spec: entry.value, absentAt: deployed.line))
                 }
             }
             for entry in right where !left.contains(where: { $0.key.isByteEqual(to: entry.key) }) {
-                guard !entry.value.isEmptyDefault else { continue }
+                guard !entry.value.isNothing(under: entry.key) else { continue }
                 differences.append(
                     FlowDifference(
-                        change: .extra, path: path + [Self.segment(entry.key, entry.value)], deployed: entry.value))
+                        change: .extra, path: path + [Self.segment(entry.key, entry.value)], deployed: entry.value,
+                        absentAt: spec.line))
             }
-        case (.list(let left, _), .list(let right, _)):
-            compareLists(left, right, path: path)
+        case (.list(let left, let leftLine), .list(let right, let rightLine)):
+            compareLists(left, right, lines: (leftLine, rightLine), path: path)
         case (.expression(let a, _, _), .expression(let b, _, _)):
             if !a.isByteEqual(to: b) {
                 differences.append(FlowDifference(change: .changed, path: path, spec: spec, deployed: deployed))
@@ -95,7 +100,9 @@ struct FlowComparison {
         return "[\(index + 1)]"
     }
 
-    private mutating func compareLists(_ left: [FlowValue], _ right: [FlowValue], path: [String]) {
+    private mutating func compareLists(
+        _ left: [FlowValue], _ right: [FlowValue], lines: (spec: Int, deployed: Int), path: [String]
+    ) {
         // Longest common subsequence of items equal by meaning; what lies between two matches is paired by kind.
         let n = left.count
         let m = right.count
@@ -129,13 +136,15 @@ struct FlowComparison {
                 } else {
                     differences.append(
                         FlowDifference(
-                            change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index]))
+                            change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index],
+                            absentAt: lines.deployed))
                 }
             }
             for index in unmatchedRight {
                 differences.append(
                     FlowDifference(
-                        change: .extra, path: path + [Self.itemSegment(index, right[index])], deployed: right[index]))
+                        change: .extra, path: path + [Self.itemSegment(index, right[index])], deployed: right[index],
+                        absentAt: lines.spec))
             }
             pendingLeft = []
             pendingRight = []
@@ -248,6 +257,7 @@ extension Driver {
                                         ("change", .string(difference.change.rawValue)),
                                         ("path", .array(difference.path.map(JSONValue.string))),
                                         ("deployed", side(difference.deployed)), ("spec", side(difference.spec)),
+                                        ("absentAt", difference.absentAt.map { .number(String($0)) } ?? .null),
                                     ])
                                 })
                         ),
@@ -268,13 +278,14 @@ extension Driver {
                 if let value = difference.deployed {
                     out.stdout += "    deployed: \(TerminalText.escaped(value.shown)) (\(deployedName):\(value.line))\n"
                 } else {
-                    out.stdout += "    deployed: absent\n"
+                    out.stdout += "    deployed: absent (in \(deployedName):\(difference.absentAt ?? 0))\n"
                 }
                 if let value = difference.spec {
                     out.stdout +=
                         "    spec:     \(TerminalText.escaped(value.shown)) (\(TerminalText.escaped(generatedName)):\(value.line))\n"
                 } else {
-                    out.stdout += "    spec:     absent\n"
+                    out.stdout +=
+                        "    spec:     absent (in \(TerminalText.escaped(generatedName)):\(difference.absentAt ?? 0))\n"
                 }
             }
         }

@@ -40,14 +40,21 @@ indirect enum FlowValue {
         }
     }
 
-    /// A value Archy writes for "nothing here": absent and this compare equal.
-    var isEmptyDefault: Bool {
+    /// Flags whose absence means `false` in Archy's flow format.
+    static let falseByDefault: Set<String> = ["isInput", "isOutput"]
+
+    /// A value Archy writes for "nothing here" under `key`, which compares equal to the key being absent: `noValue:
+    /// true` (alone, or as every output of a map), an empty list, and `false` for the flags in `falseByDefault`. A
+    /// literal `false`, `0` or `""` elsewhere is a value (a Boolean variable initialised to false is not NOT_SET).
+    func isNothing(under key: String) -> Bool {
         switch self {
-        case .scalar(let text, _): text == "false" || text.isEmpty || text == "null"
-        case .expression: false
+        case .scalar(let text, _): return Self.falseByDefault.contains(key) && text == "false"
+        case .expression: return false
         case .map(let entries, _, _):
-            entries.allSatisfy { $0.value.isEmptyDefault || ($0.key == "noValue" && $0.value.isTrue) }
-        case .list(let items, _): items.isEmpty
+            return entries.allSatisfy { entry in
+                entry.key == "noValue" ? entry.value.isTrue : entry.value.isNothing(under: entry.key)
+            }
+        case .list(let items, _): return items.isEmpty
         }
     }
 
@@ -61,8 +68,8 @@ indirect enum FlowValue {
         case (.list(let a, _), .list(let b, _)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.means($1) }
         case (.map(let a, _, _), .map(let b, _, _)):
-            let left = a.filter { !$0.value.isEmptyDefault }
-            let right = b.filter { !$0.value.isEmptyDefault }
+            let left = a.filter { !$0.value.isNothing(under: $0.key) }
+            let right = b.filter { !$0.value.isNothing(under: $0.key) }
             guard left.count == right.count else { return false }
             for entry in left {
                 guard let match = right.first(where: { $0.key.isByteEqual(to: entry.key) }),

@@ -134,6 +134,20 @@ struct DeployedDriftTests {
             "true"
         ),
         ("exp: GetAt(Flow.Cards, 0)", "exp: GetAt(Flow.Cards, 1)", "data action", "GetAt(Flow.Cards, 1)"),
+        // The claim wiring: the built-in a variable is set from.
+        (
+            "exp: Message.Message.senderAddressInfo.email\n",
+            "exp: Message.Message.senderAddressInfo.addressDisplayable\n", "assignment",
+            "Message.Message.senderAddressInfo.addressDisplayable"
+        ),
+        // The enrichment wiring: which output lands where, and the call's timeout.
+        ("var: Task.segment\n", "var: Task.cards\n", "data action", "Task.cards"),
+        ("seconds: 3\n", "seconds: 30\n", "data action", "30"),
+        // A Boolean initialised to false is not NOT_SET: dropping the initial value is a difference.
+        (
+            "name: Flow.EmailVerified\n        initialValue:\n          lit: false\n",
+            "name: Flow.EmailVerified\n", "variable", "initialValue"
+        ),
     ]
 
     @Test("every kind of edit is reported, with its category and its line in both files", arguments: 0..<edits.count)
@@ -151,7 +165,7 @@ struct DeployedDriftTests {
         #expect(lines.contains { $0.contains("deployed.yaml:") }, "\(run.stdout)")
         #expect(
             lines.contains { $0.contains("(Generated/bank/flow.yaml:") }
-                || lines.contains { $0.contains("spec:     absent") })
+                || lines.contains { $0.contains("spec:     absent (in Generated/bank/flow.yaml:") })
     }
 
     @Test("an inserted and a removed action are one difference each")
