@@ -106,6 +106,28 @@ struct FlowComparison {
         // Longest common subsequence of items equal by meaning; what lies between two matches is paired by kind.
         let n = left.count
         let m = right.count
+        // The table is n × m: past a few million cells, pair the items by position instead (bounded memory).
+        guard n.multipliedReportingOverflow(by: m).partialValue <= 4_000_000,
+            !n.multipliedReportingOverflow(by: m).overflow
+        else {
+            for index in 0..<max(n, m) {
+                if index < n && index < m {
+                    compare(
+                        spec: left[index], deployed: right[index], path: path + [Self.itemSegment(index, left[index])])
+                } else if index < n {
+                    differences.append(
+                        FlowDifference(
+                            change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index],
+                            absentAt: lines.deployed))
+                } else {
+                    differences.append(
+                        FlowDifference(
+                            change: .extra, path: path + [Self.itemSegment(index, right[index])],
+                            deployed: right[index], absentAt: lines.spec))
+                }
+            }
+            return
+        }
         var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
@@ -326,7 +348,7 @@ extension Driver {
                     text: DiagnosticRenderer.text(located, sources: [path: SourceText(path: path, text: read.text)])))
         }
         var flowReader = FlowReader()
-        guard let value = flowReader.read(root) else {
+        guard let value = flowReader.read(root), !flowReader.overBudget else {
             return .failure(
                 FlowProblem(
                     text: flowReader.problems.map { "\(TerminalText.escaped(path)): \($0)\n" }.joined()))

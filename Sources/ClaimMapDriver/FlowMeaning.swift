@@ -113,6 +113,10 @@ struct FlowReader {
     var substitutions: [String: String] = [:]
     private var definitions: [String: YAMLNode] = [:]
     private var inlining: [String] = []
+    private var inlined = 0
+    /// Set when the flow calls tasks more often than `maxInlined`: it is not compared.
+    private(set) var overBudget = false
+    static let maxInlined = 10_000
     private(set) var problems: [String] = []
 
     init(substitutions: [String: String] = [:]) {
@@ -171,6 +175,13 @@ struct FlowReader {
         }
         guard !inlining.contains(reference), inlining.count < 32 else {
             return .scalar("recursive \(reference)", line: line)
+        }
+        // Each call inlines its task: a chain of tasks each calling the next twice would double at every step.
+        inlined += 1
+        guard inlined <= Self.maxInlined else {
+            if !overBudget { problems.append("more than \(Self.maxInlined) task calls to follow; not compared") }
+            overBudget = true
+            return .scalar("too many task calls", line: line)
         }
         inlining.append(reference)
         defer { inlining.removeLast() }

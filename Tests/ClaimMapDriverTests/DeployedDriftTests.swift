@@ -234,6 +234,19 @@ struct DeployedDriftTests {
         let mismatch = try CLITests.run(["drift", spec, spec, "--deployed", "bad.yaml"], in: directory)
         #expect(mismatch.status == 2 && mismatch.stderr.contains("one SPEC per --deployed"))
         #expect(try CLITests.run(["drift", "--options", "x.yaml"], in: directory).status == 2)
+        // 40 tasks each calling the next twice would inline 2^40 copies: refused, quickly.
+        var flow = "inboundShortMessage:\n  name: x\n  startUpRef: \"/inboundShortMessage/tasks/task[t0]\"\n  tasks:\n"
+        for index in 0..<40 {
+            flow += "    - task:\n        name: t\(index)\n        refId: t\(index)\n        actions:\n"
+            for _ in 0..<2 where index < 39 {
+                flow +=
+                    "          - callTask:\n              targetTaskRef: \"/inboundShortMessage/tasks/task[t\(index + 1)]\"\n"
+            }
+            if index == 39 { flow += "          - endTask:\n              name: done\n" }
+        }
+        try flow.write(to: directory.appendingPathComponent("bomb.yaml"), atomically: true, encoding: .utf8)
+        let bomb = try CLITests.run(["drift", spec, "--deployed", "bomb.yaml"], in: directory)
+        #expect(bomb.status == 2 && bomb.stderr.contains("task calls"), "\(bomb.stdout)\(bomb.stderr)")
     }
 
     @Test("each vendored Genesys-authored flow reads without a crash, and means itself when rewritten")
@@ -262,6 +275,17 @@ struct DeployedDriftTests {
             comparison.compare(spec: value, deployed: other)
             #expect(comparison.differences.isEmpty, "\(name): \(comparison.differences.map(\.path))")
         }
+    }
+
+    @Test("long lists are paired by position past the alignment table's bound, in bounded time")
+    func longLists() {
+        let left = FlowValue.list((0..<2_100).map { .scalar(String($0), line: $0) }, line: 1)
+        var items = (0..<2_100).map { FlowValue.scalar(String($0), line: $0) }
+        items[7] = .scalar("changed", line: 7)
+        var comparison = FlowComparison()
+        comparison.compare(spec: left, deployed: .list(items, line: 1))
+        #expect(comparison.differences.count == 1)
+        #expect(comparison.differences.first?.path == ["[8]"])
     }
 
     @Test("expressions are compared by meaning")
