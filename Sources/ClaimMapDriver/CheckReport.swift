@@ -5,6 +5,12 @@ package enum DiagnosticFormat: String, CaseIterable, Sendable {
     case text, json, sarif
 }
 
+/// `--format` of `replay`, `test`, `doctor` and `drift --deployed`: for a person, or one JSON document (JSON Lines
+/// for replay).
+package enum ReportFormat: String, CaseIterable, Sendable {
+    case text, json
+}
+
 /// What a command prints and how it exits; the executable only writes these out.
 package struct CommandOutput: Error, Sendable, Equatable {
     package var stdout: String = ""

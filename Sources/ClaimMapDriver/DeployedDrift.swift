@@ -83,7 +83,7 @@ struct FlowComparison {
 
     /// `transferToAcd "Transfer to Gold"` for an action, the key otherwise.
     static func segment(_ key: String, _ value: FlowValue) -> String {
-        if case .map(_, let label?, _) = value { return "\(key) \(JSONValueText.quoted(label))" }
+        if case .map(_, let label?, _) = value { return "\(key) \(JSONValue.quoted(label))" }
         return key
     }
 
@@ -103,39 +103,49 @@ struct FlowComparison {
     private mutating func compareLists(
         _ left: [FlowValue], _ right: [FlowValue], lines: (spec: Int, deployed: Int), path: [String]
     ) {
-        // Longest common subsequence of items equal by meaning; what lies between two matches is paired by kind.
+        /// Compares two items; `- kind: {body}` items are named by their segment, so their bodies are compared.
+        func pair(_ index: Int, _ other: Int) {
+            let segment = path + [Self.itemSegment(index, left[index])]
+            if case .map(let a, _, _) = left[index], a.count == 1, case .map(let b, _, _) = right[other], b.count == 1 {
+                compare(spec: a[0].value, deployed: b[0].value, path: segment)
+            } else {
+                compare(spec: left[index], deployed: right[other], path: segment)
+            }
+        }
+        func missing(_ index: Int) {
+            differences.append(
+                FlowDifference(
+                    change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index],
+                    absentAt: lines.deployed))
+        }
+        func extra(_ index: Int) {
+            differences.append(
+                FlowDifference(
+                    change: .extra, path: path + [Self.itemSegment(index, right[index])], deployed: right[index],
+                    absentAt: lines.spec))
+        }
         let n = left.count
         let m = right.count
-        // The table is n × m: past a few million cells, pair the items by position instead (bounded memory).
-        guard n.multipliedReportingOverflow(by: m).partialValue <= 4_000_000,
-            !n.multipliedReportingOverflow(by: m).overflow
-        else {
-            for index in 0..<max(n, m) {
-                if index < n && index < m {
-                    compare(
-                        spec: left[index], deployed: right[index], path: path + [Self.itemSegment(index, left[index])])
-                } else if index < n {
-                    differences.append(
-                        FlowDifference(
-                            change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index],
-                            absentAt: lines.deployed))
-                } else {
-                    differences.append(
-                        FlowDifference(
-                            change: .extra, path: path + [Self.itemSegment(index, right[index])],
-                            deployed: right[index], absentAt: lines.spec))
-                }
-            }
+        // The alignment table is n × m: past a few million cells, pair the items by position (bounded memory).
+        let cells = n.multipliedReportingOverflow(by: m)
+        guard !cells.overflow, cells.partialValue <= 4_000_000 else {
+            for index in 0..<min(n, m) { pair(index, index) }
+            for index in min(n, m)..<n { missing(index) }
+            for index in min(n, m)..<m { extra(index) }
             return
         }
+        // Longest common subsequence of items equal by meaning (by fingerprint, each computed once); what lies
+        // between two matches is paired by action kind. Matched items are compared in full too, so a fingerprint
+        // collision still shows its differences.
+        let leftPrints = left.map(\.fingerprint)
+        let rightPrints = right.map(\.fingerprint)
         var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i][j] = left[i].means(right[j]) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                table[i][j] =
+                    leftPrints[i] == rightPrints[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
             }
         }
-        var i = 0
-        var j = 0
         var pendingLeft: [Int] = []
         var pendingRight: [Int] = []
         func flush() {
@@ -143,37 +153,21 @@ struct FlowComparison {
             for index in pendingLeft {
                 let kind = Self.kind(left[index])
                 if let position = unmatchedRight.firstIndex(where: { Self.kind(right[$0]) == kind }) {
-                    let other = unmatchedRight.remove(at: position)
-                    // `- kind: {body}`: the item's segment names the kind and label, so compare the bodies.
-                    if case .map(let a, _, _) = left[index], a.count == 1, case .map(let b, _, _) = right[other],
-                        b.count == 1
-                    {
-                        compare(
-                            spec: a[0].value, deployed: b[0].value, path: path + [Self.itemSegment(index, left[index])])
-                    } else {
-                        compare(
-                            spec: left[index], deployed: right[other],
-                            path: path + [Self.itemSegment(index, left[index])])
-                    }
+                    pair(index, unmatchedRight.remove(at: position))
                 } else {
-                    differences.append(
-                        FlowDifference(
-                            change: .missing, path: path + [Self.itemSegment(index, left[index])], spec: left[index],
-                            absentAt: lines.deployed))
+                    missing(index)
                 }
             }
-            for index in unmatchedRight {
-                differences.append(
-                    FlowDifference(
-                        change: .extra, path: path + [Self.itemSegment(index, right[index])], deployed: right[index],
-                        absentAt: lines.spec))
-            }
+            unmatchedRight.forEach(extra)
             pendingLeft = []
             pendingRight = []
         }
+        var i = 0
+        var j = 0
         while i < n && j < m {
-            if left[i].means(right[j]) {
+            if leftPrints[i] == rightPrints[j] {
                 flush()
+                pair(i, j)
                 i += 1
                 j += 1
             } else if table[i + 1][j] >= table[i][j + 1] {
@@ -196,7 +190,7 @@ extension Driver {
         package var deployed: [String] = []
         /// The Archy options file the flow was published with; default: the spec's own substitution values.
         package var options: String?
-        package var json = false
+        package var format = ReportFormat.text
 
         package init() {}
     }
@@ -260,7 +254,7 @@ extension Driver {
             total += differences.count
             // The generated text is Generated/<name>/flow.yaml's, so its lines are that file's.
             let generatedName = "Generated/\(spec.name)/flow.yaml"
-            if options.json {
+            if (options.format == .json) {
                 reports.append(
                     .object([
                         ("spec", .string(spec.path)), ("deployed", .string(deployedPath)),
@@ -311,7 +305,7 @@ extension Driver {
                 }
             }
         }
-        if options.json {
+        if (options.format == .json) {
             out.stdout = JSONValue.object([("flows", .array(reports)), ("differences", .number(String(total)))])
                 .rendered()
         } else if total > 0 {

@@ -14,10 +14,7 @@ extension Driver {
         var detail: String
     }
 
-    package func runDoctor(spec: String, network: NetworkOptions, format: String) -> CommandOutput {
-        guard format == "text" || format == "json" else {
-            return CommandOutput(stderr: "error: --format must be text or json\n", exitCode: 2)
-        }
+    package func runDoctor(spec: String, network: NetworkOptions, format: ReportFormat) -> CommandOutput {
         let expected: ExpectedIdentity
         let jwksPath: String?
         let program: EvaluatorProgram
@@ -133,7 +130,7 @@ extension Driver {
         let failures = checks.count { $0.status == .fail }
         let warnings = checks.count { $0.status == .warn }
         var output = CommandOutput(exitCode: failures > 0 ? 1 : 0)
-        if format == "json" {
+        if format == .json {
             let json = JSONValue.object([
                 ("spec", .string(spec)),
                 (

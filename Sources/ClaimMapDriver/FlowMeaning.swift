@@ -1,4 +1,5 @@
 import ClaimMapDiagnostics
+import ClaimMapRuntime
 import ClaimMapSyntax
 import Foundation
 
@@ -26,11 +27,11 @@ indirect enum FlowValue {
     /// A short rendering for a report (scalars and expressions as written; structures summarised).
     var shown: String {
         switch self {
-        case .scalar(let text, _): JSONValueText.quoted(text)
+        case .scalar(let text, _): JSONValue.quoted(text)
         case .expression(_, let text, _): text
         case .map(let entries, let label, _):
             if entries.count == 1, let only = entries.first, case .map = only.value {
-                label.map { "\(only.key) \(JSONValueText.quoted($0))" } ?? only.key
+                label.map { "\(only.key) \(JSONValue.quoted($0))" } ?? only.key
             } else if entries.count == 1, let only = entries.first {
                 "\(only.key): \(only.value.shown)"
             } else {
@@ -60,57 +61,49 @@ indirect enum FlowValue {
 
     var isTrue: Bool { if case .scalar("true", _) = self { true } else { false } }
 
-    /// Structural equality by meaning (labels and lines aside).
-    func means(_ other: FlowValue) -> Bool {
-        switch (self, other) {
-        case (.scalar(let a, _), .scalar(let b, _)): return a.isByteEqual(to: b)
-        case (.expression(let a, _, _), .expression(let b, _, _)): return a.isByteEqual(to: b)
-        case (.list(let a, _), .list(let b, _)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.means($1) }
-        case (.map(let a, _, _), .map(let b, _, _)):
-            let left = a.filter { !$0.value.isNothing(under: $0.key) }
-            let right = b.filter { !$0.value.isNothing(under: $0.key) }
-            guard left.count == right.count else { return false }
-            for entry in left {
-                guard let match = right.first(where: { $0.key.isByteEqual(to: entry.key) }),
-                    entry.value.means(match.value)
-                else { return false }
-            }
-            return true
-        default: return false
-        }
+    /// A hash of the value's meaning (labels, lines and nothing-valued keys aside; a map's key order ignored): values
+    /// that mean the same have the same fingerprint. List alignment compares fingerprints, computed once per item,
+    /// and compares the matched pairs in full, so a collision can hide no difference.
+    var fingerprint: Int {
+        var hasher = Hasher()
+        combine(into: &hasher)
+        return hasher.finalize()
     }
-}
 
-/// JSON-style quoting for reports.
-enum JSONValueText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    private func combine(into hasher: inout Hasher) {
+        switch self {
+        case .scalar(let text, _):
+            hasher.combine(0)
+            hasher.combine(Array(text.utf8))
+        case .expression(let normalized, _, _):
+            hasher.combine(1)
+            hasher.combine(Array(normalized.utf8))
+        case .list(let items, _):
+            hasher.combine(2)
+            hasher.combine(items.count)
+            for item in items { item.combine(into: &hasher) }
+        case .map(let entries, _, _):
+            hasher.combine(3)
+            let kept = entries.filter { !$0.value.isNothing(under: $0.key) }
+                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            hasher.combine(kept.count)
+            for entry in kept {
+                hasher.combine(Array(entry.key.utf8))
+                entry.value.combine(into: &hasher)
             }
         }
-        return out + "\""
     }
 }
 
 /// Reads an Archy flow document into a `FlowValue` tree by meaning.
+///
+/// States, tasks, menus and any other top-level list of definitions with a `refId` are not read where they stand:
+/// every `…Ref` key that points at one (`startUpRef`, `targetTaskRef`, absolute `/inboundShortMessage/tasks/task[Id]`
+/// or relative `./tasks/task[Id]`) is replaced by the definition's content, under the key without `Ref`. So renaming
+/// a task or its `refId` is not a difference; what it does is.
 struct FlowReader {
-    /// Flow keys that only name or place things.
-    static let layoutKeys: Set<String> = ["refId", "startUpRef"]
-    /// `callTask: {targetTaskRef: …}` and friends: the reference is replaced by the target's content.
-    static let referenceKeys: Set<String> = ["targetTaskRef", "targetStateRef"]
-
     var substitutions: [String: String] = [:]
+    /// Each definition by the references that reach it, absolute and relative.
     private var definitions: [String: YAMLNode] = [:]
     private var inlining: [String] = []
     private var inlined = 0
@@ -123,7 +116,7 @@ struct FlowReader {
         self.substitutions = substitutions
     }
 
-    /// The flow's meaning: its settings and variables, then the start-up state with every task it calls inlined.
+    /// The flow's meaning: its settings and variables, and from its start-up reference on, everything it runs.
     mutating func read(_ root: YAMLNode) -> FlowValue? {
         guard case .mapping(let top) = root, top.entries.count == 1, let flow = top.entries.first,
             case .mapping(let body) = flow.value
@@ -131,32 +124,25 @@ struct FlowReader {
             problems.append("not an Archy flow: the document must be one mapping such as `inboundShortMessage: …`")
             return nil
         }
-        // Index states and tasks by their reference (`/inboundShortMessage/states/state[Name_refId]`).
-        for entry in body.entries where entry.key.text == "states" || entry.key.text == "tasks" {
+        var definitionLists = Set<String>()
+        for entry in body.entries {
             guard case .sequence(let items) = entry.value else { continue }
-            let kind = entry.key.text == "states" ? "state" : "task"
+            var found = false
             for item in items.items {
-                guard case .mapping(let wrapper) = item, let inner = wrapper.entries.first,
-                    case .mapping(let definition) = inner.value
+                guard case .mapping(let wrapper) = item, wrapper.entries.count == 1, let inner = wrapper.entries.first,
+                    case .mapping(let definition) = inner.value,
+                    let refId = definition.entries.first(where: { $0.key.text == "refId" })?.value.scalarText
                 else { continue }
-                let name = definition.entries.first { $0.key.text == "name" }?.value.scalarText ?? ""
-                let refId = definition.entries.first { $0.key.text == "refId" }?.value.scalarText ?? name
-                definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(refId)]"] = inner.value
-                definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(name)]"] =
-                    definitions["/\(flow.key.text)/\(entry.key.text)/\(kind)[\(name)]"] ?? inner.value
+                found = true
+                let path = "\(entry.key.text)/\(inner.key.text)[\(refId)]"
+                definitions["/\(flow.key.text)/\(path)"] = inner.value
+                definitions["./\(path)"] = inner.value
             }
+            if found { definitionLists.insert(entry.key.text) }
         }
         var entries: [(key: String, value: FlowValue)] = []
-        for entry in body.entries {
-            switch entry.key.text {
-            case "states", "tasks": continue
-            case "startUpRef":
-                let target = substituted(entry.value.scalarText ?? "")
-                entries.append(("startUp", inline(target, line: entry.key.start.line)))
-            default:
-                if Self.layoutKeys.contains(entry.key.text) { continue }
-                entries.append((entry.key.text, value(entry.value, key: entry.key.text, inAction: false)))
-            }
+        for entry in body.entries where !definitionLists.contains(entry.key.text) {
+            if let member = member(entry.key, entry.value, inAction: false) { entries.append(member) }
         }
         return .map(entries, label: flow.key.text, line: top.start.line)
     }
@@ -170,7 +156,7 @@ struct FlowReader {
 
     private mutating func inline(_ reference: String, line: Int) -> FlowValue {
         guard let target = definitions[reference] else {
-            problems.append("line \(line): `\(reference)` names no state or task of the flow")
+            problems.append("line \(line): `\(reference)` names nothing the flow defines")
             return .scalar("unresolved \(reference)", line: line)
         }
         guard !inlining.contains(reference), inlining.count < 32 else {
@@ -194,7 +180,7 @@ struct FlowReader {
         case .scalar(let scalar):
             let text = substituted(scalar.text)
             if key == "exp" {
-                return .expression(FlowExpression.normalized(text), text: text, line: scalar.start.line)
+                return .expression(FlowExpression.read(text).normalized, text: text, line: scalar.start.line)
             }
             return .scalar(text, line: scalar.start.line)
         case .sequence(let sequence):
@@ -211,31 +197,42 @@ struct FlowReader {
                         line: wrapper.start.line)
                 }, line: sequence.start.line)
         case .mapping(let mapping):
+            // `exp: "\"gold\""` (expression mode) and `lit: gold` (literal mode) say the same in Architect.
+            if mapping.entries.count == 1, let only = mapping.entries.first, only.key.text == "exp",
+                case .scalar(let scalar) = only.value
+            {
+                let text = substituted(scalar.text)
+                let read = FlowExpression.read(text)
+                let line = scalar.start.line
+                let value: (String, FlowValue) =
+                    read.literal.map { ("lit", .scalar($0, line: line)) }
+                    ?? ("exp", .expression(read.normalized, text: text, line: line))
+                return .map([value], label: nil, line: mapping.start.line)
+            }
             var entries: [(key: String, value: FlowValue)] = []
             var label: String?
             for entry in mapping.entries {
-                // A placeholder may name a key too (a data action's category).
-                let name = substituted(entry.key.text)
-                if inAction && name == "name" {
+                if inAction && entry.key.text == "name" {
                     label = entry.value.scalarText
                     continue
                 }
-                if Self.layoutKeys.contains(name) { continue }
-                if Self.referenceKeys.contains(name) {
-                    entries.append(
-                        ("target", inline(substituted(entry.value.scalarText ?? ""), line: entry.key.start.line)))
-                    continue
-                }
-                entries.append((name, value(entry.value, key: name, inAction: false)))
-            }
-            // `exp: "\"gold\""` (expression mode) and `lit: gold` (literal mode) say the same in Architect.
-            if entries.count == 1, entries[0].key == "exp", case .expression(_, let text, let line) = entries[0].value,
-                let literal = FlowExpression.literal(text)
-            {
-                return .map([("lit", .scalar(literal, line: line))], label: label, line: mapping.start.line)
+                if let member = member(entry.key, entry.value, inAction: inAction) { entries.append(member) }
             }
             return .map(entries, label: label, line: mapping.start.line)
         }
+    }
+
+    /// One key of a mapping by meaning: nil for a `refId`; a reference replaced by what it points at; otherwise the
+    /// value read. A placeholder may name a key too (a data action's category).
+    private mutating func member(_ key: YAMLScalar, _ node: YAMLNode, inAction: Bool) -> (String, FlowValue)? {
+        let name = substituted(key.text)
+        if name == "refId" { return nil }
+        if name.hasSuffix("Ref"), let reference = node.scalarText.map(substituted),
+            reference.hasPrefix("/") || reference.hasPrefix("./")
+        {
+            return (String(name.dropLast(3)), inline(reference, line: key.start.line))
+        }
+        return (name, value(node, key: name, inAction: false))
     }
 
     /// `variables:` as a mapping from each variable's name to its type and settings (their order is layout).
@@ -270,29 +267,25 @@ extension YAMLNode {
 /// `If(a, If(b, c, false), false)`, read as `a and b and c`. Text that does not parse is compared with its
 /// whitespace collapsed.
 enum FlowExpression {
-    static func normalized(_ text: String) -> String {
+    /// The expression's canonical form, and its value when it is one literal (a string's text, a number's digits,
+    /// `true`/`false`), from one parse.
+    static func read(_ text: String) -> (normalized: String, literal: String?) {
         let scalars = Array(text.unicodeScalars)
         let locations = (0...scalars.count).map { SourceLocation(line: 1, column: $0 + 1) }
         var parser = ExpressionParser(text: text, locations: locations)
         guard let expression = parser.parse() else {
-            return "text:" + text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return ("text:" + text.split(whereSeparator: \.isWhitespace).joined(separator: " "), nil)
         }
-        return render(expression)
+        let literal: String? =
+            switch expression.unparenthesized.kind {
+            case .string(let value), .integer(let value), .decimal(let value): value
+            case .boolean(let value): value ? "true" : "false"
+            default: nil
+            }
+        return (render(expression), literal)
     }
 
-    /// The value of an expression that is one literal (a string's text, a number's digits, `true`/`false`); nil
-    /// otherwise.
-    static func literal(_ text: String) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        let locations = (0...scalars.count).map { SourceLocation(line: 1, column: $0 + 1) }
-        var parser = ExpressionParser(text: text, locations: locations)
-        guard let expression = parser.parse()?.unparenthesized else { return nil }
-        switch expression.kind {
-        case .string(let value), .integer(let value), .decimal(let value): return value
-        case .boolean(let value): return value ? "true" : "false"
-        default: return nil
-        }
-    }
+    static func normalized(_ text: String) -> String { read(text).normalized }
 
     /// The operands of a conjunction, with `If(c, x, false)` read as `c and x`.
     private static func conjuncts(_ e: SpecExpression) -> [SpecExpression] {
@@ -324,7 +317,7 @@ enum FlowExpression {
         let or = disjuncts(e)
         if or.count > 1 { return "or(" + or.map(render).joined(separator: ", ") + ")" }
         switch e.kind {
-        case .string(let text): return JSONValueText.quoted(text)
+        case .string(let text): return JSONValue.quoted(text)
         case .integer(let text), .decimal(let text): return text
         case .boolean(let value): return value ? "true" : "false"
         case .name(let name): return name

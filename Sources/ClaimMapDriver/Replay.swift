@@ -17,7 +17,7 @@ package struct ReplayOptions: Sendable {
     package var attributes: [String]
     package var enrichments: [String]
     package var guest: Bool
-    package var format: String
+    package var format: ReportFormat
     /// `--live`: keys from the IdP through discovery (cached), not from a file.
     package var live = false
     package var network = NetworkOptions()
@@ -26,7 +26,7 @@ package struct ReplayOptions: Sendable {
 
     package init(
         target: String, tokens: [String], jwks: String? = nil, now: String? = nil, nonce: String? = nil,
-        attributes: [String] = [], enrichments: [String] = [], guest: Bool = false, format: String = "text"
+        attributes: [String] = [], enrichments: [String] = [], guest: Bool = false, format: ReportFormat = .text
     ) {
         self.target = target
         self.tokens = tokens
@@ -171,7 +171,7 @@ package struct ReplaySession: Sendable {
         self.program = program
         self.interpreter = Interpreter(program: program)
         self.claimChecks = program.claims.map(ClaimCheck.init)
-        explains = options.format != "json"
+        explains = options.format != .json
         now = try Self.time(options.now)
         var attributes: [String: String] = [:]
         for option in options.attributes {

@@ -128,11 +128,7 @@ extension Driver {
         _ options: ReplayOptions, write: (UnsafeBufferPointer<UInt8>) -> Void, writeError: (String) -> Void,
         readLine: () -> String?
     ) -> Int32 {
-        let json = options.format == "json"
-        guard options.format == "json" || options.format == "text" else {
-            writeError("error: --format must be text or json\n")
-            return 2
-        }
+        let json = options.format == .json
         let session: ReplaySession
         do {
             session = try ReplaySession(options: options, driver: self)

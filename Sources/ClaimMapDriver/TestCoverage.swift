@@ -56,15 +56,16 @@ struct TestCoverage {
     }
 
     /// The spec as the tests files name it, and the tests files that fed it.
-    var spec: String
-    var testsFiles: [String] = []
+    let spec: String
+    private(set) var testsFiles: [String]
     var caseCount = 0
     private(set) var entries: [Entry]
     private var index: [[UInt8]: Int]
     private let program: EvaluatorProgram
 
-    init(spec: String, program: EvaluatorProgram) {
+    init(spec: String, testsFile: String, program: EvaluatorProgram) {
         self.spec = spec
+        self.testsFiles = [testsFile]
         self.program = program
         entries = Self.items(program)
         index = Dictionary(entries.enumerated().map { ($1.item.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -211,7 +212,9 @@ struct TestCoverage {
         return total == 0 ? 1000 : covered * 1000 / total
     }
 
-    var percentText: String { "\(perMille / 10).\(perMille % 10) %" }
+    /// `45.9`: the percentage rounded down to one decimal.
+    var percent: String { "\(perMille / 10).\(perMille % 10)" }
+    var percentText: String { "\(percent) %" }
 
     /// Whether the exact ratio is at least `minimum` percent.
     func meets(_ minimum: Decimal) -> Bool {
@@ -284,7 +287,7 @@ struct TestCoverage {
             ("covered", .number(String(covered))),
             ("reachable", .number(String(reachable.count))),
             ("unreachable", .number(String(entries.count - reachable.count))),
-            ("percent", .number("\(perMille / 10).\(perMille % 10)")),
+            ("percent", .number(percent)),
             ("kinds", .object(kinds)),
         ])
     }

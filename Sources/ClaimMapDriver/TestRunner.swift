@@ -15,8 +15,8 @@ extension Driver {
         package var network = NetworkOptions()
         /// Report each spec's coverage.
         package var coverage = false
-        /// `json`: stdout holds one JSON document (docs/schemas/test-report.schema.json); the case lines go to stderr.
-        package var json = false
+        /// `.json`: stdout holds one JSON document (docs/schemas/test-report.schema.json); the case lines go to stderr.
+        package var format = ReportFormat.text
         /// Exit 1 when a spec's coverage is below this percentage (implies `coverage`).
         package var minimumCoverage: Decimal?
 
@@ -82,8 +82,7 @@ extension Driver {
                 passed += report.passed
                 failed += report.failed
                 reports.append(report)
-                guard var coverage = report.coverage else { continue }
-                coverage.testsFiles = [file]
+                guard let coverage = report.coverage else { continue }
                 if let index = coverages.firstIndex(where: { $0.spec.isByteEqual(to: coverage.spec) }) {
                     coverages[index].merge(coverage)
                 } else {
@@ -97,7 +96,7 @@ extension Driver {
         if out.exitCode == 0 && failed > 0 { out.exitCode = 1 }
         var below: [TestCoverage] = []
         if let minimum = options.minimumCoverage { below = coverages.filter { !$0.meets(minimum) } }
-        if options.json {
+        if options.format == .json {
             out.stderr = progress + out.stderr
             var members: [(String, JSONValue)] = [
                 ("passed", .number(String(passed))), ("failed", .number(String(failed))),
@@ -230,22 +229,22 @@ extension Driver {
         }
         let specName = (specPath as NSString).standardizingPath
         var report = TestsReport(text: "\(path) (\(program.spec)):\n", tests: path, spec: specName)
-        var coverage = TestCoverage(spec: specName, program: program)
+        var coverage = TestCoverage(spec: specName, testsFile: path, program: program)
         for testCase in document.cases {
             var failures: [String]
             var outcome: ReplaySession.Outcome?
-            var input = EvaluationInput(claims: nil)
+            let input = TestValues.input(testCase, program: program)
             do {
-                (failures, outcome, input) = try run(
-                    testCase, program: program, runKey: runKey, now: now, relative: relative, jwksBase: jwksBase,
-                    liveBody: liveKeys?.body)
+                (failures, outcome) = try run(
+                    testCase, input: input, program: program, runKey: runKey, now: now, relative: relative,
+                    jwksBase: jwksBase, liveBody: liveKeys?.body)
                 // A token file whose kid the live keys lack: the IdP may have rotated; one refetch (then the
                 // cooldown, as for replay --live), and the case runs again.
                 if let liveKeys, testCase.token != nil, outcome?.rejection?.reason == .keyNotFound,
                     liveKeys.refetch().0 != nil
                 {
-                    (failures, outcome, input) = try run(
-                        testCase, program: program, runKey: runKey, now: now, relative: relative,
+                    (failures, outcome) = try run(
+                        testCase, input: input, program: program, runKey: runKey, now: now, relative: relative,
                         jwksBase: jwksBase, liveBody: liveKeys.body)
                 }
             } catch {
@@ -289,13 +288,12 @@ extension Driver {
         return try JWKS(bytes: Array(JSONValue.object([("keys", .array(keys + [extra]))]).compact().utf8))
     }
 
-    /// Runs one case: what did not match its expectation, the outcome (nil when the token could not be read), and
-    /// the conversation's input.
+    /// Runs one case on `input` (its page attributes and data-action answers): what did not match its expectation,
+    /// and the outcome (nil when the token could not be read).
     private func run(
-        _ testCase: TestCaseDecl, program: EvaluatorProgram, runKey: RSAPrivateJWK, now: Int64,
-        relative: (String) -> String,
-        jwksBase: String?, liveBody: [UInt8]?
-    ) throws -> ([String], ReplaySession.Outcome?, EvaluationInput) {
+        _ testCase: TestCaseDecl, input: EvaluationInput, program: EvaluatorProgram, runKey: RSAPrivateJWK,
+        now: Int64, relative: (String) -> String, jwksBase: String?, liveBody: [UInt8]?
+    ) throws -> ([String], ReplaySession.Outcome?) {
         var jwksPath = testCase.jwks.map { relative($0.value) }
         if jwksPath == nil, let configured = program.identity.jwks, let jwksBase {
             jwksPath =
@@ -304,22 +302,6 @@ extension Driver {
         // A case's own `jwks:` wins over the live keys; the live keys over the spec's identity.jwks.
         let keys = try keySet(
             jwksPath, liveBody: testCase.jwks == nil ? liveBody : nil, extra: runKey.publicJSON())
-        var input = EvaluationInput(claims: nil)
-        for (name, value) in testCase.attributes { input.attributes[name.text] = value.text }
-        for (name, value) in testCase.enrichment {
-            let result: EvaluationInput.DataActionResult
-            if case .scalar(let scalar) = value, scalar.text == "fail" {
-                result = .fail
-            } else {
-                result = .response(TestValues.json(value, enrichmentOf: name.text, program: program))
-            }
-            // TestsFileValidation has checked that the name is one or the other.
-            if program.guards.contains(where: { $0.name.isByteEqual(to: name.text) }) {
-                input.actions[name.text] = result
-            } else {
-                input.enrichments[name.text] = result
-            }
-        }
         let session = ReplaySession(program: program, keys: keys, now: now, nonce: testCase.nonce?.value, input: input)
         let outcome: ReplaySession.Outcome
         if testCase.guest {
@@ -330,7 +312,7 @@ extension Driver {
             do {
                 bytes = try fileSystem.readFileInPlace(path, limit: ReplaySession.maxFileBytes)
             } catch {
-                return (["cannot read token file \(error)"], nil, input)
+                return (["cannot read token file \(error)"], nil)
             }
             let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
             outcome = session.replay(token: Driver.trimmingLineWhitespace(Substring(text)), label: token.value)
@@ -342,12 +324,33 @@ extension Driver {
             let token = try runKey.sign(header: header, payload: Array(payload.compact().utf8))
             outcome = session.replay(token: Substring(token), label: testCase.name.value)
         }
-        return (TestValues.compare(testCase.expect, outcome, program: program), outcome, input)
+        return (TestValues.compare(testCase.expect, outcome, program: program), outcome)
     }
 }
 
 /// Typing of test values by the spec, and the comparison of expectations.
 enum TestValues {
+    /// The case's page attributes and data-action answers (`fail`, or the response typed by the spec's claims).
+    static func input(_ testCase: TestCaseDecl, program: EvaluatorProgram) -> EvaluationInput {
+        var input = EvaluationInput(claims: nil)
+        for (name, value) in testCase.attributes { input.attributes[name.text] = value.text }
+        for (name, value) in testCase.enrichment {
+            let result: EvaluationInput.DataActionResult
+            if case .scalar(let scalar) = value, scalar.text == "fail" {
+                result = .fail
+            } else {
+                result = .response(json(value, enrichmentOf: name.text, program: program))
+            }
+            // TestsFileValidation has checked that the name is one or the other.
+            if program.guards.contains(where: { $0.name.isByteEqual(to: name.text) }) {
+                input.actions[name.text] = result
+            } else {
+                input.enrichments[name.text] = result
+            }
+        }
+        return input
+    }
+
     /// A YAML value as JSON, typed by a claim type when there is one, else by its spelling.
     static func json(_ node: YAMLNode, type: ClaimTypeSpec?) -> JSONValue {
         switch node {

@@ -42,6 +42,7 @@ func emit(_ output: CommandOutput) throws {
 }
 
 extension DiagnosticFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,13 +111,10 @@ struct DriftCommand: ParsableCommand {
     var options: String?
 
     @Option(help: "With --deployed: text or json.")
-    var format = "text"
+    var format = ReportFormat.text
 
     func validate() throws {
-        guard format == "text" || format == "json" else {
-            throw ValidationError("--format must be text or json, not `\(format)`")
-        }
-        if deployed.isEmpty && (options != nil || format != "text") {
+        if deployed.isEmpty && (options != nil || format != .text) {
             throw ValidationError("--options and --format compare with a deployed flow: give --deployed FLOW.yaml")
         }
     }
@@ -126,7 +124,7 @@ struct DriftCommand: ParsableCommand {
             var settings = Driver.DeployedDriftOptions()
             settings.deployed = deployed
             settings.options = options
-            settings.json = format == "json"
+            settings.format = format
             try emit(Driver().runDeployedDrift(specs: targets.specs, options: settings))
             return
         }

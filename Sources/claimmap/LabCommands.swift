@@ -23,15 +23,12 @@ struct TestCommand: ParsableCommand {
     var coverage = false
 
     @Option(help: "text, or json: one JSON document on stdout (the case lines go to stderr).")
-    var format = "text"
+    var format = ReportFormat.text
 
     @Option(help: "PCT (0 ... 100): exit 1 when a spec's coverage is below it; implies --coverage.")
     var minCoverage: String?
 
     func validate() throws {
-        guard format == "text" || format == "json" else {
-            throw ValidationError("--format must be text or json, not `\(format)`")
-        }
         if let minCoverage, Driver.coveragePercent(minCoverage) == nil {
             throw ValidationError(
                 "--min-coverage takes a percentage from 0 to 100 (e.g. 100 or 87.5), not `\(minCoverage)`")
@@ -43,7 +40,7 @@ struct TestCommand: ParsableCommand {
         options.live = live
         options.network = network.options
         options.coverage = coverage
-        options.json = format == "json"
+        options.format = format
         options.minimumCoverage = minCoverage.flatMap(Driver.coveragePercent)
         try emit(Driver().runTests(tests, options: options))
     }
@@ -71,7 +68,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var network: NetworkArguments
 
     @Option(help: "text or json.")
-    var format = "text"
+    var format = ReportFormat.text
 
     func run() throws {
         try emit(Driver().runDoctor(spec: spec, network: network.options, format: format))

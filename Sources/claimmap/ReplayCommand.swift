@@ -112,7 +112,7 @@ struct ReplayCommand: ParsableCommand {
     var guest = false
 
     @Option(help: "text or json (JSON Lines).")
-    var format = "text"
+    var format = ReportFormat.text
 
     @Flag(help: "Keys from the spec's IdP through discovery (cached), not a JWKS file; an unknown kid refetches once.")
     var live = false

@@ -116,6 +116,16 @@ struct CLITests {
         #expect(badOption.status == 2)
         let badFormat = try Self.run(["check", "--format", "xml"])
         #expect(badFormat.status == 2)
+        // replay, test, doctor and drift --deployed share one `--format`: text or json, anything else a usage error.
+        let spec = "Mappings/bank.mapping.yaml"
+        for arguments in [
+            ["replay", spec, "--guest", "--format", "yaml"], ["test", "--format", "yaml"],
+            ["doctor", spec, "--format", "yaml"], ["drift", spec, "--deployed", "x.yaml", "--format", "yaml"],
+        ] {
+            let run = try Self.run(arguments)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.contains("'text' and 'json'"), "\(arguments): \(run.stderr)")
+        }
         let empty = try Self.temporaryDirectory()
         let noMappings = try Self.run(["check"], in: empty)
         #expect(noMappings.status == 2)

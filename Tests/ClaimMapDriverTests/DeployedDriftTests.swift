@@ -249,7 +249,9 @@ struct DeployedDriftTests {
         #expect(bomb.status == 2 && bomb.stderr.contains("task calls"), "\(bomb.stdout)\(bomb.stderr)")
     }
 
-    @Test("each vendored Genesys-authored flow reads without a crash, and means itself when rewritten")
+    @Test(
+        "each vendored Genesys-authored flow reads without a crash, every reference resolving, and means itself rewritten"
+    )
     func genesysFlows() throws {
         let folder = Corpora.repository.appendingPathComponent("Tests/Corpora/genesys/flows")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
@@ -265,6 +267,8 @@ struct DeployedDriftTests {
             var reader = FlowReader()
             let read1 = reader.read(root)
             let value = try #require(read1, "\(name): \(reader.problems)")
+            // Every reference (startUpRef, targetTaskRef, a menu's, absolute or `./` relative) resolves.
+            #expect(reader.problems.isEmpty, "\(name): \(reader.problems)")
             var again = YAMLReader(limits: Driver.flowReadLimits)
             let rewritten = again.read(Array(try Self.rewritten(text).utf8))
             var second = FlowReader()

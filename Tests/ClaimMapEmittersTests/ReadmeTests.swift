@@ -177,7 +177,7 @@ struct ReadmeTests {
     @Test("a diagram over the limit is summarised, not drawn; long lists and conditions are cut")
     func limits() throws {
         let bank = try EmitterFixtures.example("bank")
-        let drawn = RoutingDiagram(bank).text().utf8.count
+        let drawn = RoutingDiagram.text(bank).utf8.count
         let readme = ReadmeEmitter.emit(bank, files: ["flow.yaml"], maxDiagramLength: drawn - 1)
         #expect(!readme.contains("```mermaid"))
         #expect(
