@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark inputs: an RSA-2048 key (fixed seed material), its JWKS, and N distinct RS256 tokens of
-about 700 bytes with 12 claims for the retail spec."""
+about 900 bytes with 12 claims for the retail spec, all with the nonce `bench-nonce` (replay and the peers
+compare it, as the page does in production)."""
 import base64, json, os, sys
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -24,7 +25,9 @@ public = private.public_key().public_numbers()
 json.dump({"keys": [{"kty": "RSA", "kid": "bench-1", "use": "sig", "alg": "RS256", "n": uint(public.n), "e": uint(public.e)}]},
           open(os.path.join(out, "bench.jwks.json"), "w"))
 tokens_path = os.path.join(out, "tokens.txt")
-if os.path.exists(tokens_path) and sum(1 for _ in open(tokens_path)) == count:
+# The stamp names what tokens.txt holds; inputs of an older layout (one nonce per token) are made again.
+stamp_path, stamp = os.path.join(out, "tokens.stamp"), f"v2 {count} nonce=bench-nonce"
+if os.path.exists(tokens_path) and os.path.exists(stamp_path) and open(stamp_path).read() == stamp:
     sys.exit(0)
 now = 1795608000
 header = b64(json.dumps({"alg": "RS256", "kid": "bench-1", "typ": "JWT"}, separators=(",", ":")).encode())
@@ -32,7 +35,7 @@ tiers = ["bronze", "silver", "gold", "platinum"]
 with open(tokens_path, "w") as handle:
     for i in range(count):
         claims = {"iss": "https://login.retail.example", "aud": "0oa1retailmessenger", "sub": f"user-{i:08d}",
-                  "iat": now - 60, "exp": now + 3600, "nonce": f"nonce-{i:08d}", "email": f"user{i}@retail.example",
+                  "iat": now - 60, "exp": now + 3600, "nonce": "bench-nonce", "email": f"user{i}@retail.example",
                   "name": f"Customer Number {i}", "https://retail.example/tier": tiers[i % 4],
                   "https://retail.example/accounts": [f"{i:010d}", f"{i + 1:010d}"], "https://retail.example/ltv": (i % 20000) + 0.5,
                   "address": {"country": "FR"}}
@@ -40,3 +43,4 @@ with open(tokens_path, "w") as handle:
         signing_input = f"{header}.{payload}".encode()
         signature = private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
         handle.write(f"{header}.{payload}.{b64(signature)}\n")
+open(stamp_path, "w").write(stamp)

@@ -23,6 +23,8 @@ package struct ReplayOptions: Sendable {
     package var network = NetworkOptions()
     /// `--refetch-cooldown`: after a refetch for an unknown kid, no other for this many seconds.
     package var refetchCooldown: Int64 = 30
+    /// `--jobs`: threads verifying tokens at once (1: on the calling thread). The output is the same for any value.
+    package var jobs = 1
 
     package init(
         target: String, tokens: [String], jwks: String? = nil, now: String? = nil, nonce: String? = nil,
@@ -358,14 +360,16 @@ package struct ReplaySession: Sendable {
     package func replay(token: Substring, label: String) -> Outcome {
         var outcome = Outcome(label: label, alg: nil, kid: nil)
         do throws(Rejection) {
-            guard let keys = liveKeys?.keys ?? keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
+            let live = liveKeys?.current
+            guard let keys = live?.keys ?? keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
             let verified: VerifiedIDToken
             do {
                 verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
             } catch  where error.reason == .keyNotFound && liveKeys != nil {
-                // An unknown kid with live keys: the IdP may have rotated. One refetch, then a cooldown.
+                // An unknown kid with live keys: the IdP may have rotated. One refetch for the whole run (every
+                // worker shares `liveKeys`), then a cooldown.
                 guard let liveKeys else { throw error }
-                let (fresh, what) = liveKeys.refetch()
+                let (fresh, what) = liveKeys.refetch(after: live?.generation)
                 guard let fresh else { throw Rejection(.keyNotFound, "\(error.detail); \(what)") }
                 do {
                     verified = try IDTokenVerifier.verify(token, keys: fresh, policy: policy, now: now)

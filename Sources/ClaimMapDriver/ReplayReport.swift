@@ -126,7 +126,7 @@ extension Driver {
     /// through one process in constant memory. Returns the exit code (0 all accepted, 1 any rejected, 2 usage).
     package func runReplay(
         _ options: ReplayOptions, write: (UnsafeBufferPointer<UInt8>) -> Void, writeError: (String) -> Void,
-        readLine: () -> String?
+        readLine: @escaping () -> String?
     ) -> Int32 {
         let json = options.format == .json
         let session: ReplaySession
@@ -138,13 +138,9 @@ extension Driver {
         }
         // One line buffer, reused: JSON lines are streamed into it, text explanations copied in.
         var line = ByteWriter()
-        func emit(_ outcome: ReplaySession.Outcome) {
-            line.removeAll()
-            if json { outcome.writeJSONLine(to: &line) } else { line.appendUTF8(outcome.text()) }
-            line.withBytes(write)
-        }
         if options.guest {
-            emit(session.replayGuest())
+            session.replayGuest().write(to: &line, json: json)
+            line.withBytes(write)
             if options.tokens.isEmpty { return 0 }
         }
         if options.tokens.isEmpty {
@@ -155,28 +151,50 @@ extension Driver {
             writeError("error: cannot read token file \(path): no such file\n")
             return 2
         }
+        var source = ReplayTokenSource(paths: options.tokens, fileSystem: fileSystem, readLine: readLine)
         var rejected = false
-        for path in options.tokens {
-            if path == "-" {
-                var number = 0
-                while let line = readLine() {
-                    number += 1
-                    let token = Self.trimmingLineWhitespace(Substring(line))
-                    if token.isEmpty { continue }
-                    let outcome = session.replay(token: token, label: "stdin:\(number)")
+        if options.jobs <= 1 {
+            while case let (token, label)? = source.next() {
+                let outcome = session.replay(token: token, label: label)
+                if outcome.rejection != nil { rejected = true }
+                line.removeAll()
+                outcome.write(to: &line, json: json)
+                line.withBytes(write)
+            }
+        } else {
+            // Batches of tokens verified on `jobs` threads, written in input order: the bytes are those of one
+            // thread (ReplayParallelTests holds them equal), at most 4 batches per thread in flight.
+            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * options.jobs) { batch in
+                var out = ByteWriter(capacity: batch.count * 1536)
+                var rejected = false
+                for (token, label) in batch {
+                    let outcome = session.replay(token: token, label: label)
                     if outcome.rejection != nil { rejected = true }
-                    emit(outcome)
+                    outcome.write(to: &out, json: json)
                 }
-                continue
+                return ReplayBatch(bytes: out.bytes, rejected: rejected)
             }
-            guard let bytes = try? fileSystem.readFile(path) else {
-                writeError("error: cannot read token file \(path)\n")
-                return 2
-            }
-            let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
-            let outcome = session.replay(token: Self.trimmingLineWhitespace(Substring(text)), label: path)
-            if outcome.rejection != nil { rejected = true }
-            emit(outcome)
+            workers.run(
+                threads: options.jobs,
+                next: {
+                    var batch: [(Substring, String)] = []
+                    var size = 0
+                    while batch.count < ReplayBatch.maxTokens, size < ReplayBatch.maxBytes,
+                        case let (token, label)? = source.next()
+                    {
+                        batch.append((token, label))
+                        size += token.utf8.count
+                    }
+                    return batch.isEmpty ? nil : batch
+                },
+                deliver: { batch in
+                    if batch.rejected { rejected = true }
+                    batch.bytes.withUnsafeBufferPointer(write)
+                })
+        }
+        if let failure = source.failure {
+            writeError(failure)
+            return 2
         }
         return rejected ? 1 : 0
     }
@@ -190,6 +208,66 @@ extension Driver {
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
         else { return text[text.endIndex...] }
         return text[first...last]
+    }
+}
+
+/// What one batch of a parallel replay hands back: its lines, in order, and whether any token was rejected.
+struct ReplayBatch: Sendable {
+    /// A batch closes at this many tokens or once its tokens pass this many bytes (a token line may be 1 MiB).
+    static let maxTokens = 64
+    static let maxBytes = 256 << 10
+    var bytes: [UInt8]
+    var rejected: Bool
+}
+
+/// The tokens of a replay in input order, labelled as the report names them: each non-blank line of standard input
+/// (`stdin:N`, N counting every line) and each token file (its path). A file that cannot be read ends the stream
+/// and is kept as `failure` (exit 2 once the lines before it are written).
+struct ReplayTokenSource {
+    let paths: [String]
+    let fileSystem: any FileSystem
+    let readLine: () -> String?
+    private var position = 0
+    private var lineNumber: Int?
+    private(set) var failure: String?
+
+    init(paths: [String], fileSystem: any FileSystem, readLine: @escaping () -> String?) {
+        self.paths = paths
+        self.fileSystem = fileSystem
+        self.readLine = readLine
+    }
+
+    mutating func next() -> (Substring, String)? {
+        while position < paths.count, failure == nil {
+            let path = paths[position]
+            if path == "-" {
+                let number = (lineNumber ?? 0) + 1
+                guard let line = readLine() else {
+                    lineNumber = nil
+                    position += 1
+                    continue
+                }
+                lineNumber = number
+                let token = Driver.trimmingLineWhitespace(Substring(line))
+                if token.isEmpty { continue }
+                return (token, "stdin:\(number)")
+            }
+            position += 1
+            guard let bytes = try? fileSystem.readFile(path) else {
+                failure = "error: cannot read token file \(path)\n"
+                return nil
+            }
+            let text = String(decoding: bytes.prefix(ReplaySession.maxFileBytes), as: UTF8.self)
+            return (Driver.trimmingLineWhitespace(Substring(text)), path)
+        }
+        return nil
+    }
+}
+
+extension ReplaySession.Outcome {
+    /// The outcome's JSON line or text explanation.
+    func write(to out: inout ByteWriter, json: Bool) {
+        if json { writeJSONLine(to: &out) } else { out.appendUTF8(text()) }
     }
 }
 

@@ -127,6 +127,9 @@ public final class LiveKeys: @unchecked Sendable {
     private var bodies: [UInt8]
     /// When this run last refetched for an unknown kid (epoch seconds).
     private var lastRefetch: Int64?
+    /// Counts the key sets this run has held: a worker that missed a kid in generation `g` and finds a later one in
+    /// hand retries with it instead of refetching (another worker already did).
+    private var generation = 0
 
     /// `$XDG_CACHE_HOME/claimmap`, else `$HOME/.cache/claimmap`.
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -167,6 +170,13 @@ public final class LiveKeys: @unchecked Sendable {
         return jwks
     }
 
+    /// The keys in hand and their generation, read together (for `refetch(after:)`).
+    public var current: (keys: JWKS, generation: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (jwks, generation)
+    }
+
     /// The JWKS body in hand (for `test --live`, which adds its run key to it).
     public var body: [UInt8] {
         lock.lock()
@@ -176,9 +186,14 @@ public final class LiveKeys: @unchecked Sendable {
 
     /// An unknown kid: refetch once unless another refetch happened within the cooldown. Returns the keys to try
     /// again with (nil: no new keys) and what was done, for the rejection's detail.
-    public func refetch(now: Int64 = Int64(Date().timeIntervalSince1970)) -> (JWKS?, String) {
+    /// `seen` is the generation the caller looked the kid up in: when the keys have changed since (another worker of
+    /// this run refetched while this one verified), they are returned without a fetch.
+    public func refetch(after seen: Int? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)) -> (JWKS?, String) {
         lock.lock()
         defer { lock.unlock() }
+        if let seen, seen != generation {
+            return (jwks, "the JWKS was refetched meanwhile")
+        }
         if let last = lastRefetch, now - last < cooldownSeconds {
             return (nil, "not refetched: the JWKS was fetched \(now - last) s ago (cooldown \(cooldownSeconds) s)")
         }
@@ -187,6 +202,7 @@ public final class LiveKeys: @unchecked Sendable {
             let fetched = try LiveIdentity.fetchKeys(expected, client: client)
             jwks = fetched.keys
             bodies = fetched.document.body
+            generation += 1
             Self.writeCache(cacheFile, expected: expected, fetched: fetched, fetchedAt: now)
             return (fetched.keys, "refetched the JWKS from \(fetched.discovery.jwksURI)")
         } catch {

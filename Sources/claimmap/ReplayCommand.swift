@@ -120,7 +120,17 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "With --live: seconds after a refetch before an unknown kid may refetch again.")
     var refetchCooldown: Int64 = 30
 
+    @Option(
+        help:
+            "Threads verifying tokens at once (default: the cores this process may run on). The output is the same for any value."
+    )
+    var jobs: Int?
+
     @OptionGroup var network: NetworkArguments
+
+    func validate() throws {
+        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be 1 ... 1024") }
+    }
 
     func run() throws {
         guard let target = inputs.first else { throw ValidationError("give SPEC (a .mapping.yaml or evaluator.json)") }
@@ -131,6 +141,7 @@ struct ReplayCommand: ParsableCommand {
         options.live = live
         options.refetchCooldown = refetchCooldown
         options.network = network.options
+        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let output = OutputBuffer()
         let code = Driver().runReplay(
             options, write: output.write, writeError: { FileHandle.standardError.write(Data($0.utf8)) },

@@ -247,12 +247,13 @@ routing:
     return path
 
 
-def run(args, directory, env_extra=None):
+def run(args, directory, env_extra=None, stdin=None):
     env = dict(os.environ)
     env["XDG_CACHE_HOME"] = os.path.join(directory, "cache")
     env.update(env_extra or {})
     started = time.monotonic()
-    result = subprocess.run([BINARY] + args, cwd=directory, capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([BINARY] + args, cwd=directory, capture_output=True, text=True, env=env, timeout=120,
+                            input=stdin)
     result.elapsed = time.monotonic() - started
     return result
 
@@ -362,6 +363,24 @@ def main():
     result = run(["replay", spec_path, "--live", "--ca-file", CA, rotated], directory)
     check(result.returncode == 0 and "accepted" in result.stdout,
           "replay --live: a key rotated since the cache was filled is found by the refetch", result.stdout + result.stderr)
+    # The same rotation met by 4 workers at once: they share one key cache and one refetch cooldown, so the run makes
+    # one request and every token is accepted (a worker that missed the kid while another refetched retries with the
+    # new keys; that window is microseconds wide, so this holds the outcome, not the interleaving).
+    PROVIDER.served["ok"] = ["k1"]
+    fresh_cache = run(["replay", spec_path, "--live", "--ca-file", CA, tokens[0]], directory,
+                      env_extra={"XDG_CACHE_HOME": os.path.join(directory, "cache-jobs")})
+    PROVIDER.served["ok"] = ["k2"]
+    before = PROVIDER.count("/ok/jwks")
+    with open(rotated) as f:
+        stream = (f.read().strip() + "\n") * 512
+    result = run(["replay", spec_path, "--live", "--ca-file", CA, "--jobs", "4", "--format", "json", "-"], directory,
+                 stdin=stream, env_extra={"XDG_CACHE_HOME": os.path.join(directory, "cache-jobs")})
+    verdicts = [json.loads(line)["verdict"] for line in result.stdout.splitlines()]
+    check(fresh_cache.returncode == 0 and result.returncode == 0 and verdicts == ["accepted"] * 512,
+          "replay --live --jobs 4: 512 tokens signed by a rotated key are all accepted",
+          result.stdout[-500:] + result.stderr)
+    check(PROVIDER.count("/ok/jwks") - before == 1,
+          f"replay --live --jobs 4: one refetch for the whole run, got {PROVIDER.count('/ok/jwks') - before}")
     PROVIDER.served["ok"] = ["k1"]
 
     print("== test --live")
