@@ -1,3 +1,4 @@
+import CClaimMapShims
 import ClaimMapDiagnostics
 import ClaimMapEmitters
 import ClaimMapEvaluator
@@ -25,6 +26,10 @@ package struct ReplayOptions: Sendable {
     package var refetchCooldown: Int64 = 30
     /// `--jobs`: threads verifying tokens at once (1: on the calling thread). The output is the same for any value.
     package var jobs = 1
+
+    /// `--jobs`' default: the processors this process may run on (its CPU affinity, so `taskset -c 0` gives 1;
+    /// Foundation's `activeProcessorCount` counts the machine's).
+    package static var availableCores: Int { max(1, Int(claimmap_available_cores())) }
 
     package init(
         target: String, tokens: [String], jwks: String? = nil, now: String? = nil, nonce: String? = nil,

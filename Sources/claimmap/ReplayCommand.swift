@@ -141,7 +141,7 @@ struct ReplayCommand: ParsableCommand {
         options.live = live
         options.refetchCooldown = refetchCooldown
         options.network = network.options
-        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        options.jobs = jobs ?? ReplayOptions.availableCores
         let output = OutputBuffer()
         let code = Driver().runReplay(
             options, write: output.write, writeError: { FileHandle.standardError.write(Data($0.utf8)) },
