@@ -528,6 +528,17 @@ public enum ClaimContract {
         return current
     }
 
+    /// The value at `path` in a payload kept as bytes: only the first member on the path is decoded.
+    public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
+        guard let first = path.first, let top = payload[member: first] else { return nil }
+        var current = top
+        for segment in path.dropFirst() {
+            guard let next = member(segment, in: current) else { return nil }
+            current = next
+        }
+        return current
+    }
+
     private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
         guard let name else { return nil }
         return object[member: name]
@@ -1116,7 +1127,7 @@ public struct EvaluationInput: Sendable {
         case fail
     }
 
-    /// The verified token payload; nil for a guest conversation.
+    /// The verified token payload. A conversation is a guest's when this and `checkedClaims` are both nil.
     public var claims: JSONValue?
     /// Attribute values the page set, overriding `mirrors` (a tampered page is simulated this way).
     public var attributes: [String: String]
@@ -1126,8 +1137,9 @@ public struct EvaluationInput: Sendable {
     public var actions: [String: DataActionResult]
     /// Set by a caller that has already looked up every declared claim in `claims` and checked it against its
     /// contract, as replay does before evaluating: the value of each of the program's `claims`, in order (nil
-    /// when absent). The evaluator then neither looks token claims up again nor re-checks them; data-action
-    /// responses are always checked. Ignored unless it has one entry per declared claim.
+    /// when absent). The evaluator then neither looks token claims up again nor re-checks them, and needs no
+    /// `claims` (replay passes none: the payload stays bytes); data-action responses are always checked. Ignored
+    /// unless it has one entry per declared claim.
     public var checkedClaims: [JSONValue?]?
 
     public init(
@@ -1602,6 +1614,8 @@ public struct TypedExpr: Sendable, Hashable {
 
 // MARK: - ExactText.swift
 
+import Foundation
+
 /// Byte-exact text comparison for everything security depends on.
 ///
 /// Swift's `String ==` compares by Unicode canonical equivalence: `"\u{212A}"` (KELVIN SIGN) equals `"K"`, and an NFD
@@ -1614,7 +1628,16 @@ extension StringProtocol {
     public func isByteEqual<Other: StringProtocol>(to other: Other) -> Bool {
         let lhs = self.utf8
         let rhs = other.utf8
-        return lhs.count == rhs.count && lhs.elementsEqual(rhs)
+        guard lhs.count == rhs.count else { return false }
+        // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison was 2–3 % of replay).
+        let contiguous = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in
+                guard let a = left.baseAddress, let b = right.baseAddress else { return left.count == right.count }
+                return memcmp(a, b, left.count) == 0
+            }
+        }
+        if let contiguous, let equal = contiguous { return equal }
+        return lhs.elementsEqual(rhs)
     }
 
     /// Equality that folds ASCII letters `A`–`Z` to `a`–`z` and nothing else: every other byte, including every
@@ -1707,18 +1730,22 @@ public struct Interpreter: Sendable {
 
     public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
         let plan = self.plan
-        var state = State(slots: plan.initialSlots, authenticated: input.claims != nil, code: plan.code)
-        var warnings: [String] = []
         let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
+        let payload = input.claims
+        // A token's conversation: its payload, or the declared claims a caller found and checked in it.
+        let authenticated = payload != nil || checked != nil
+        var state = State(slots: plan.initialSlots, authenticated: authenticated, code: plan.code)
+        var warnings: [String] = []
         /// A declared claim's value: from the caller's checked lookup, or found in the payload.
-        func claim(_ index: Int, _ path: [String], in claims: JSONValue) -> JSONValue? {
+        func claim(_ index: Int, _ path: [String]) -> JSONValue? {
             if let checked { return checked[index] }
-            return ClaimContract.member(at: path, in: claims)
+            guard let payload else { return nil }
+            return ClaimContract.member(at: path, in: payload)
         }
-        if let claims = input.claims {
+        if authenticated {
             for builtin in plan.builtins {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(builtin.claim, builtin.path, in: claims), !text.isEmpty {
+                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
                     state.assign(builtin.slot, .string(text), source: builtin.label)
                 }
             }
@@ -1732,7 +1759,7 @@ public struct Interpreter: Sendable {
                     if case .response(let object)? = result {
                         raw = object[member: target.claimName]
                     } else {
-                        raw = claim(target.claim, target.path, in: claims)
+                        raw = claim(target.claim, target.path)
                         conforms = checked != nil
                     }
                     guard let raw, raw != .null else { continue }
@@ -1752,8 +1779,7 @@ public struct Interpreter: Sendable {
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
             var mirrored: Int?
-            if text == nil, let (index, path) = attribute.mirror, let claims = input.claims,
-                let raw = claim(index, path, in: claims)
+            if text == nil, authenticated, let (index, path) = attribute.mirror, let raw = claim(index, path)
             {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
                 mirrored = index
@@ -2715,6 +2741,8 @@ public struct SimplePattern: Sendable {
 
 // MARK: - StrictJSONReader.swift
 
+import Foundation
+
 /// A strict RFC 8259 JSON reader for untrusted input (token headers and payloads, JWKS, enrichment responses).
 ///
 /// Foundation's readers accept duplicate members, trailing commas, UTF-16 and BOMs, and turn `true` into `1`
@@ -2764,6 +2792,27 @@ public struct StrictJSONReader: Sendable {
         return value
     }
 
+    /// Reads `bytes` as strictly as `parse` (the same input accepted, the same failure for the rest) when they hold
+    /// an object, keeping the bytes and its members' ranges instead of a tree; nil when they hold valid JSON that
+    /// is not an object.
+    public func object(_ bytes: [UInt8]) throws(Failure) -> JSONObjectBytes? {
+        if let offset = Self.firstInvalidUTF8(bytes) { throw .notUTF8(offset: offset) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw .syntax(offset: 0, message: "byte order mark") }
+        var parser = Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            // Not an object: the full reader gives the failure, or the value that is not an object.
+            _ = try parse(bytes)
+            return nil
+        }
+        let members = try parser.indexObject()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else {
+            throw .syntax(offset: parser.index, message: "unexpected data after the value")
+        }
+        return JSONObjectBytes(bytes: bytes, members: members, maxDepth: maxDepth)
+    }
+
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var index = 0
         while index < bytes.count {
@@ -2799,7 +2848,7 @@ public struct StrictJSONReader: Sendable {
         return nil
     }
 
-    private struct Parser {
+    fileprivate struct Parser {
         let bytes: [UInt8]
         let maxDepth: Int
         var index = 0
@@ -2994,6 +3043,12 @@ public struct StrictJSONReader: Sendable {
 
         mutating func parseNumber() throws(Failure) -> String {
             let start = index
+            try scanNumber()
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Reads a number's grammar (RFC 8259 §6) without keeping it.
+        mutating func scanNumber() throws(Failure) {
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count else { throw fail("truncated number") }
             if bytes[index] == UInt8(ascii: "0") {
@@ -3018,7 +3073,108 @@ public struct StrictJSONReader: Sendable {
                 while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits else { throw fail("invalid exponent") }
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Validates a value exactly as `parseValue` does (the same failures at the same offsets) without building
+        /// it: strings and numbers are scanned in place. Objects are parsed and dropped, since their duplicate check
+        /// needs the decoded names; tokens rarely nest one.
+        mutating func skipValue(depth: Int) throws(Failure) {
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): _ = try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["):
+                guard depth + 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                }
+                while true {
+                    skipWhitespace()
+                    try skipValue(depth: depth + 1)
+                    if try closes("]", "array") { return }
+                }
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): _ = try expect("true", .null)
+            case UInt8(ascii: "f"): _ = try expect("false", .null)
+            case UInt8(ascii: "n"): _ = try expect("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+            default: throw fail("unexpected character")
+            }
+        }
+
+        /// Validates a string as `parseString` does; true when it holds no escape (its bytes between the quotes are
+        /// its UTF-8). A string with an escape is handed to `parseString`, which checks the escapes.
+        mutating func skipString() throws(Failure) -> Bool {
+            let start = index
+            index += 1
+            while true {
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return true
+                }
+                if byte < 0x20 { throw fail("control character in string") }
+                if byte == UInt8(ascii: "\\") {
+                    index = start
+                    _ = try parseString()
+                    return false
+                }
+                index += 1
+            }
+        }
+
+        /// The top-level object of `JSONObjectBytes`: `parseObject` that records each member's byte ranges instead
+        /// of building its name and value. Duplicates are refused as `parseObject` refuses them (String ==, so
+        /// canonically equivalent names clash); two escape-free ASCII names are equal exactly when their bytes are,
+        /// so only other names are decoded to compare.
+        mutating func indexObject() throws(Failure) -> [JSONObjectBytes.Member] {
+            guard 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+            index += 1
+            var members: [JSONObjectBytes.Member] = []
+            var names: Set<String>? = nil
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return members
+            }
+            members.reserveCapacity(16)
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
+                let nameStart = index + 1
+                let unescaped = try skipString()
+                let nameEnd = index - 1
+                let ascii = !bytes[nameStart..<nameEnd].contains { $0 >= 0x80 }
+                let member = JSONObjectBytes.Member(
+                    nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii, valueStart: 0,
+                    valueEnd: 0)
+                if members.count < 16 {
+                    for seen in members where JSONObjectBytes.sameName(seen, member, in: bytes) {
+                        throw .duplicateMember(JSONObjectBytes.name(member, in: bytes))
+                    }
+                } else {
+                    var seen = names.take() ?? Set(members.map { JSONObjectBytes.name($0, in: bytes) })
+                    let name = JSONObjectBytes.name(member, in: bytes)
+                    guard seen.insert(name).inserted else { throw .duplicateMember(name) }
+                    names = seen
+                }
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let valueStart = index
+                try skipValue(depth: 1)
+                members.append(
+                    JSONObjectBytes.Member(
+                        nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii,
+                        valueStart: valueStart, valueEnd: index))
+                if try closes("}", "object") { return members }
+            }
         }
     }
 }
@@ -3041,6 +3197,89 @@ extension JSONValue {
             for index in buffer.indices where buffer[index].0.isByteEqual(to: name) { return buffer[index].1 }
             return nil
         }
+    }
+}
+
+/// A JSON object checked by `StrictJSONReader.object` and kept as its bytes and the byte ranges of its top-level
+/// members: a member's value is decoded when asked for, and never otherwise. A token payload read this way costs no
+/// tree of values (replay reads the members the ID-token policy and the spec name, and nothing else).
+public struct JSONObjectBytes: Sendable {
+    struct Member: Sendable {
+        /// The name's bytes between its quotes.
+        var nameStart: Int
+        var nameEnd: Int
+        /// Whether the name holds an escape (else its bytes are its UTF-8).
+        var escaped: Bool
+        var ascii: Bool
+        /// No escape and only ASCII: the bytes are the name, and compare as String == would.
+        var plainName: Bool { !escaped && ascii }
+        var valueStart: Int
+        var valueEnd: Int
+    }
+
+    let bytes: [UInt8]
+    let members: [Member]
+    let maxDepth: Int
+
+    /// The member names, decoded, in order.
+    public var names: [String] { members.map { Self.name($0, in: bytes) } }
+
+    /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
+    public subscript(member name: String) -> JSONValue? {
+        guard let member = find(name) else { return nil }
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.index = member.valueStart
+        // The value was validated when the object was read, by the same parser at the same depth.
+        return try? parser.parseValue(depth: 1)
+    }
+
+    /// Whether the object has the member `name` (byte for byte), without decoding it.
+    public func contains(_ name: String) -> Bool { find(name) != nil }
+
+    /// The whole object as a tree, members in order.
+    public var tree: JSONValue {
+        .object(members.map { member in (Self.name(member, in: bytes), self[rawMember: member]) })
+    }
+
+    private subscript(rawMember member: Member) -> JSONValue {
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.index = member.valueStart
+        return (try? parser.parseValue(depth: 1)) ?? .null
+    }
+
+    private func find(_ name: String) -> Member? {
+        var utf8 = name
+        return utf8.withUTF8 { wanted -> Member? in
+            bytes.withUnsafeBufferPointer { all -> Member? in
+                for member in members {
+                    if member.escaped {
+                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                        continue
+                    }
+                    let count = member.nameEnd - member.nameStart
+                    guard count == wanted.count else { continue }
+                    guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else { return member }
+                    if memcmp(base + member.nameStart, other, count) == 0 { return member }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// A member's name, decoded.
+    static func name(_ member: Member, in bytes: [UInt8]) -> String {
+        if member.plainName { return String(decoding: bytes[member.nameStart..<member.nameEnd], as: UTF8.self) }
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: 1)
+        parser.index = member.nameStart - 1
+        return (try? parser.parseString()) ?? ""
+    }
+
+    /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
+    static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
+        if first.plainName && second.plainName {
+            return bytes[first.nameStart..<first.nameEnd].elementsEqual(bytes[second.nameStart..<second.nameEnd])
+        }
+        return name(first, in: bytes) == name(second, in: bytes)
     }
 }
 

@@ -311,9 +311,9 @@ package struct ReplaySession: Sendable {
     }
 
     /// The verifier's checks of an accepted token, named as the text form lists them.
-    func checksPassed(_ claims: JSONValue, typ: String?) -> [String] {
+    func checksPassed(_ claims: JSONObjectBytes, typ: String?) -> [String] {
         var checks = ["size", "segments", "base64url", "header", "alg", "key", "signature", "iss", "aud", "exp"]
-        if claims[member: "nbf"] != nil { checks.append("nbf") }
+        if claims.contains("nbf") { checks.append("nbf") }
         checks.append("iat")
         if policy.maxAgeSeconds != nil { checks.append("maxAge") }
         if policy.expectedNonce != nil { checks.append("nonce") }
@@ -329,9 +329,9 @@ package struct ReplaySession: Sendable {
     }
 
     /// The notes of an accepted token (see `Outcome.notes`).
-    func notes(_ claims: JSONValue) -> [String] {
+    func notes(_ claims: JSONObjectBytes) -> [String] {
         var notes: [String] = []
-        if policy.expectedNonce == nil, policy.nonceRequired || claims[member: "nonce"] != nil {
+        if policy.expectedNonce == nil, policy.nonceRequired || claims.contains("nonce") {
             notes.append(
                 "nonce present, not compared: give --nonce with the value the page sent to check it")
         }
@@ -383,14 +383,13 @@ package struct ReplaySession: Sendable {
                 }
             }
             (outcome.alg, outcome.kid) = (verified.jws.alg, verified.jws.kid)
-            let checked = try checkContract(verified.claims)
+            // The evaluator gets the declared claims as found and checked here, and no tree of the payload.
             var conversation = input
-            conversation.claims = verified.claims
-            conversation.checkedClaims = checked
+            conversation.checkedClaims = try checkContract(verified.payload)
             outcome.result = interpreter.evaluate(conversation)
             if explains {
-                outcome.checks = checksPassed(verified.claims, typ: verified.jws.typ)
-                outcome.notes = notes(verified.claims)
+                outcome.checks = checksPassed(verified.payload, typ: verified.jws.typ)
+                outcome.notes = notes(verified.payload)
             }
         } catch {
             // The verifier stopped before (or without) handing back the header: read it once more, best effort.
@@ -403,13 +402,14 @@ package struct ReplaySession: Sendable {
     package func replayGuest() -> Outcome {
         var conversation = input
         conversation.claims = nil
+        conversation.checkedClaims = nil
         return Outcome(label: "guest", alg: nil, kid: nil, rejection: nil, result: interpreter.evaluate(conversation))
     }
 
     /// The declared claims, in spec order (docs/decisions.md: token claims are a contract): required ones present,
     /// every carried one within its contract. Returns each declared claim's value (nil when absent), for the evaluator
     /// to use as found and checked.
-    func checkContract(_ claims: JSONValue) throws(Rejection) -> [JSONValue?] {
+    func checkContract(_ claims: JSONObjectBytes) throws(Rejection) -> [JSONValue?] {
         var values: [JSONValue?] = []
         values.reserveCapacity(claimChecks.count)
         for claim in claimChecks {

@@ -26,10 +26,13 @@ public struct ClaimPolicy: Sendable {
     }
 }
 
-/// A verified ID token: the header facts and the payload as a strict JSON object.
+/// A verified ID token: the header facts and the payload as a strict JSON object, kept as its bytes (a member is
+/// decoded when asked for).
 public struct VerifiedIDToken: Sendable {
     public var jws: VerifiedJWS
-    public var claims: JSONValue
+    public var payload: JSONObjectBytes
+    /// The whole payload as a tree (built on each call).
+    public var claims: JSONValue { payload.tree }
 }
 
 /// The full ID-token check: the signature layer, then the payload and the standard claims, in the normative
@@ -48,7 +51,7 @@ public enum IDTokenVerifier {
         -> VerifiedIDToken
     {
         let jws = try JWSVerifier.verify(token, keys: keys, algorithms: policy.algorithms)
-        let claims = try JWSVerifier.parseObject(jws.payload, what: "payload", notObject: .payloadNotJSONObject)
+        let claims = try JWSVerifier.payloadObject(jws.payload)
         try checkIssuer(claims, policy)
         try checkAudience(claims, policy)
         // Every sum and difference below saturates: `now`, the leeway and maxAge come from the command line or
@@ -88,10 +91,10 @@ public enum IDTokenVerifier {
         if let typ = jws.typ, !typ.isASCIICaseInsensitiveEqual(to: "JWT") {
             throw Rejection(.typMismatch, "typ \"\(typ)\" is not JWT: this is not an ID token")
         }
-        return VerifiedIDToken(jws: jws, claims: claims)
+        return VerifiedIDToken(jws: jws, payload: claims)
     }
 
-    static func checkIssuer(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+    static func checkIssuer(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
         guard let iss = claims[member: "iss"] else { throw Rejection(.claimMissing, "iss") }
         guard case .string(let issuer) = iss else { throw Rejection(.claimTypeInvalid, "iss is not a string") }
         guard issuer.isByteEqual(to: policy.issuer) else {
@@ -99,7 +102,7 @@ public enum IDTokenVerifier {
         }
     }
 
-    static func checkAudience(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+    static func checkAudience(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
         guard let aud = claims[member: "aud"] else { throw Rejection(.claimMissing, "aud") }
         var count = 0
         var matched = false
@@ -134,7 +137,7 @@ public enum IDTokenVerifier {
         }
     }
 
-    static func checkNonce(_ claims: JSONValue, _ policy: ClaimPolicy) throws(Rejection) {
+    static func checkNonce(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
         let nonce = claims[member: "nonce"]
         if nonce == nil {
             if policy.nonceRequired || policy.expectedNonce != nil { throw Rejection(.claimMissing, "nonce") }
@@ -147,7 +150,7 @@ public enum IDTokenVerifier {
     }
 
     /// A NumericDate (RFC 7519 §2): a JSON number, fractions floored, within 0 ... 9999-12-31.
-    static func numericDate(_ claims: JSONValue, _ name: String, required: Bool) throws(Rejection) -> Int64? {
+    static func numericDate(_ claims: JSONObjectBytes, _ name: String, required: Bool) throws(Rejection) -> Int64? {
         guard let value = claims[member: name] else {
             if required { throw Rejection(.claimMissing, name) }
             return nil

@@ -137,16 +137,32 @@ public enum JWSVerifier {
         let value: JSONValue
         do throws(StrictJSONReader.Failure) {
             value = try StrictJSONReader(maxDepth: 16).parse(bytes)
-        } catch .duplicateMember(let name) {
-            throw Rejection(.duplicateMember, "the \(what) has member \"\(name)\" twice")
-        } catch .tooDeep {
-            throw Rejection(.jsonTooDeep, "the \(what) JSON is nested more than 16 levels")
-        } catch .notUTF8 {
-            throw Rejection(.jsonNotUTF8, "the \(what) is not UTF-8")
         } catch {
-            throw Rejection(notObject, "the \(what) is not a JSON object (\(error))")
+            throw rejection(error, what: what, notObject: notObject)
         }
         guard case .object = value else { throw Rejection(notObject, "the \(what) is JSON but not an object") }
         return value
+    }
+
+    /// The payload, read as strictly as `parseObject` reads it (the same tokens accepted, the same reason for the
+    /// rest) but kept as bytes and member ranges: the verifier and replay decode only the members they read.
+    static func payloadObject(_ bytes: [UInt8]) throws(Rejection) -> JSONObjectBytes {
+        let object: JSONObjectBytes?
+        do throws(StrictJSONReader.Failure) {
+            object = try StrictJSONReader(maxDepth: 16).object(bytes)
+        } catch {
+            throw rejection(error, what: "payload", notObject: .payloadNotJSONObject)
+        }
+        guard let object else { throw Rejection(.payloadNotJSONObject, "the payload is JSON but not an object") }
+        return object
+    }
+
+    static func rejection(_ failure: StrictJSONReader.Failure, what: String, notObject: Rejection.Reason) -> Rejection {
+        switch failure {
+        case .duplicateMember(let name): Rejection(.duplicateMember, "the \(what) has member \"\(name)\" twice")
+        case .tooDeep: Rejection(.jsonTooDeep, "the \(what) JSON is nested more than 16 levels")
+        case .notUTF8: Rejection(.jsonNotUTF8, "the \(what) is not UTF-8")
+        default: Rejection(notObject, "the \(what) is not a JSON object (\(failure))")
+        }
     }
 }

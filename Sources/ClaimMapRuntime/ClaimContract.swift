@@ -39,6 +39,17 @@ public enum ClaimContract {
         return current
     }
 
+    /// The value at `path` in a payload kept as bytes: only the first member on the path is decoded.
+    public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
+        guard let first = path.first, let top = payload[member: first] else { return nil }
+        var current = top
+        for segment in path.dropFirst() {
+            guard let next = member(segment, in: current) else { return nil }
+            current = next
+        }
+        return current
+    }
+
     private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
         guard let name else { return nil }
         return object[member: name]

@@ -9,7 +9,7 @@ public struct EvaluationInput: Sendable {
         case fail
     }
 
-    /// The verified token payload; nil for a guest conversation.
+    /// The verified token payload. A conversation is a guest's when this and `checkedClaims` are both nil.
     public var claims: JSONValue?
     /// Attribute values the page set, overriding `mirrors` (a tampered page is simulated this way).
     public var attributes: [String: String]
@@ -19,8 +19,9 @@ public struct EvaluationInput: Sendable {
     public var actions: [String: DataActionResult]
     /// Set by a caller that has already looked up every declared claim in `claims` and checked it against its
     /// contract, as replay does before evaluating: the value of each of the program's `claims`, in order (nil
-    /// when absent). The evaluator then neither looks token claims up again nor re-checks them; data-action
-    /// responses are always checked. Ignored unless it has one entry per declared claim.
+    /// when absent). The evaluator then neither looks token claims up again nor re-checks them, and needs no
+    /// `claims` (replay passes none: the payload stays bytes); data-action responses are always checked. Ignored
+    /// unless it has one entry per declared claim.
     public var checkedClaims: [JSONValue?]?
 
     public init(

@@ -38,18 +38,22 @@ public struct Interpreter: Sendable {
 
     public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
         let plan = self.plan
-        var state = State(slots: plan.initialSlots, authenticated: input.claims != nil, code: plan.code)
-        var warnings: [String] = []
         let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
+        let payload = input.claims
+        // A token's conversation: its payload, or the declared claims a caller found and checked in it.
+        let authenticated = payload != nil || checked != nil
+        var state = State(slots: plan.initialSlots, authenticated: authenticated, code: plan.code)
+        var warnings: [String] = []
         /// A declared claim's value: from the caller's checked lookup, or found in the payload.
-        func claim(_ index: Int, _ path: [String], in claims: JSONValue) -> JSONValue? {
+        func claim(_ index: Int, _ path: [String]) -> JSONValue? {
             if let checked { return checked[index] }
-            return ClaimContract.member(at: path, in: claims)
+            guard let payload else { return nil }
+            return ClaimContract.member(at: path, in: payload)
         }
-        if let claims = input.claims {
+        if authenticated {
             for builtin in plan.builtins {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(builtin.claim, builtin.path, in: claims), !text.isEmpty {
+                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
                     state.assign(builtin.slot, .string(text), source: builtin.label)
                 }
             }
@@ -63,7 +67,7 @@ public struct Interpreter: Sendable {
                     if case .response(let object)? = result {
                         raw = object[member: target.claimName]
                     } else {
-                        raw = claim(target.claim, target.path, in: claims)
+                        raw = claim(target.claim, target.path)
                         conforms = checked != nil
                     }
                     guard let raw, raw != .null else { continue }
@@ -83,9 +87,7 @@ public struct Interpreter: Sendable {
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
             var mirrored: Int?
-            if text == nil, let (index, path) = attribute.mirror, let claims = input.claims,
-                let raw = claim(index, path, in: claims)
-            {
+            if text == nil, authenticated, let (index, path) = attribute.mirror, let raw = claim(index, path) {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
                 mirrored = index
             }

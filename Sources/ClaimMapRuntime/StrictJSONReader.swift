@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 8259 JSON reader for untrusted input (token headers and payloads, JWKS, enrichment responses).
 ///
 /// Foundation's readers accept duplicate members, trailing commas, UTF-16 and BOMs, and turn `true` into `1`
@@ -47,6 +49,27 @@ public struct StrictJSONReader: Sendable {
         return value
     }
 
+    /// Reads `bytes` as strictly as `parse` (the same input accepted, the same failure for the rest) when they hold
+    /// an object, keeping the bytes and its members' ranges instead of a tree; nil when they hold valid JSON that
+    /// is not an object.
+    public func object(_ bytes: [UInt8]) throws(Failure) -> JSONObjectBytes? {
+        if let offset = Self.firstInvalidUTF8(bytes) { throw .notUTF8(offset: offset) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw .syntax(offset: 0, message: "byte order mark") }
+        var parser = Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            // Not an object: the full reader gives the failure, or the value that is not an object.
+            _ = try parse(bytes)
+            return nil
+        }
+        let members = try parser.indexObject()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else {
+            throw .syntax(offset: parser.index, message: "unexpected data after the value")
+        }
+        return JSONObjectBytes(bytes: bytes, members: members, maxDepth: maxDepth)
+    }
+
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var index = 0
         while index < bytes.count {
@@ -82,7 +105,7 @@ public struct StrictJSONReader: Sendable {
         return nil
     }
 
-    private struct Parser {
+    fileprivate struct Parser {
         let bytes: [UInt8]
         let maxDepth: Int
         var index = 0
@@ -277,6 +300,12 @@ public struct StrictJSONReader: Sendable {
 
         mutating func parseNumber() throws(Failure) -> String {
             let start = index
+            try scanNumber()
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Reads a number's grammar (RFC 8259 §6) without keeping it.
+        mutating func scanNumber() throws(Failure) {
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count else { throw fail("truncated number") }
             if bytes[index] == UInt8(ascii: "0") {
@@ -301,7 +330,108 @@ public struct StrictJSONReader: Sendable {
                 while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits else { throw fail("invalid exponent") }
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Validates a value exactly as `parseValue` does (the same failures at the same offsets) without building
+        /// it: strings and numbers are scanned in place. Objects are parsed and dropped, since their duplicate check
+        /// needs the decoded names; tokens rarely nest one.
+        mutating func skipValue(depth: Int) throws(Failure) {
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): _ = try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["):
+                guard depth + 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                }
+                while true {
+                    skipWhitespace()
+                    try skipValue(depth: depth + 1)
+                    if try closes("]", "array") { return }
+                }
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): _ = try expect("true", .null)
+            case UInt8(ascii: "f"): _ = try expect("false", .null)
+            case UInt8(ascii: "n"): _ = try expect("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+            default: throw fail("unexpected character")
+            }
+        }
+
+        /// Validates a string as `parseString` does; true when it holds no escape (its bytes between the quotes are
+        /// its UTF-8). A string with an escape is handed to `parseString`, which checks the escapes.
+        mutating func skipString() throws(Failure) -> Bool {
+            let start = index
+            index += 1
+            while true {
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return true
+                }
+                if byte < 0x20 { throw fail("control character in string") }
+                if byte == UInt8(ascii: "\\") {
+                    index = start
+                    _ = try parseString()
+                    return false
+                }
+                index += 1
+            }
+        }
+
+        /// The top-level object of `JSONObjectBytes`: `parseObject` that records each member's byte ranges instead
+        /// of building its name and value. Duplicates are refused as `parseObject` refuses them (String ==, so
+        /// canonically equivalent names clash); two escape-free ASCII names are equal exactly when their bytes are,
+        /// so only other names are decoded to compare.
+        mutating func indexObject() throws(Failure) -> [JSONObjectBytes.Member] {
+            guard 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+            index += 1
+            var members: [JSONObjectBytes.Member] = []
+            var names: Set<String>? = nil
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return members
+            }
+            members.reserveCapacity(16)
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
+                let nameStart = index + 1
+                let unescaped = try skipString()
+                let nameEnd = index - 1
+                let ascii = !bytes[nameStart..<nameEnd].contains { $0 >= 0x80 }
+                let member = JSONObjectBytes.Member(
+                    nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii, valueStart: 0,
+                    valueEnd: 0)
+                if members.count < 16 {
+                    for seen in members where JSONObjectBytes.sameName(seen, member, in: bytes) {
+                        throw .duplicateMember(JSONObjectBytes.name(member, in: bytes))
+                    }
+                } else {
+                    var seen = names.take() ?? Set(members.map { JSONObjectBytes.name($0, in: bytes) })
+                    let name = JSONObjectBytes.name(member, in: bytes)
+                    guard seen.insert(name).inserted else { throw .duplicateMember(name) }
+                    names = seen
+                }
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let valueStart = index
+                try skipValue(depth: 1)
+                members.append(
+                    JSONObjectBytes.Member(
+                        nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii,
+                        valueStart: valueStart, valueEnd: index))
+                if try closes("}", "object") { return members }
+            }
         }
     }
 }
@@ -324,5 +454,88 @@ extension JSONValue {
             for index in buffer.indices where buffer[index].0.isByteEqual(to: name) { return buffer[index].1 }
             return nil
         }
+    }
+}
+
+/// A JSON object checked by `StrictJSONReader.object` and kept as its bytes and the byte ranges of its top-level
+/// members: a member's value is decoded when asked for, and never otherwise. A token payload read this way costs no
+/// tree of values (replay reads the members the ID-token policy and the spec name, and nothing else).
+public struct JSONObjectBytes: Sendable {
+    struct Member: Sendable {
+        /// The name's bytes between its quotes.
+        var nameStart: Int
+        var nameEnd: Int
+        /// Whether the name holds an escape (else its bytes are its UTF-8).
+        var escaped: Bool
+        var ascii: Bool
+        /// No escape and only ASCII: the bytes are the name, and compare as String == would.
+        var plainName: Bool { !escaped && ascii }
+        var valueStart: Int
+        var valueEnd: Int
+    }
+
+    let bytes: [UInt8]
+    let members: [Member]
+    let maxDepth: Int
+
+    /// The member names, decoded, in order.
+    public var names: [String] { members.map { Self.name($0, in: bytes) } }
+
+    /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
+    public subscript(member name: String) -> JSONValue? {
+        guard let member = find(name) else { return nil }
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.index = member.valueStart
+        // The value was validated when the object was read, by the same parser at the same depth.
+        return try? parser.parseValue(depth: 1)
+    }
+
+    /// Whether the object has the member `name` (byte for byte), without decoding it.
+    public func contains(_ name: String) -> Bool { find(name) != nil }
+
+    /// The whole object as a tree, members in order.
+    public var tree: JSONValue {
+        .object(members.map { member in (Self.name(member, in: bytes), self[rawMember: member]) })
+    }
+
+    private subscript(rawMember member: Member) -> JSONValue {
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.index = member.valueStart
+        return (try? parser.parseValue(depth: 1)) ?? .null
+    }
+
+    private func find(_ name: String) -> Member? {
+        var utf8 = name
+        return utf8.withUTF8 { wanted -> Member? in
+            bytes.withUnsafeBufferPointer { all -> Member? in
+                for member in members {
+                    if member.escaped {
+                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                        continue
+                    }
+                    let count = member.nameEnd - member.nameStart
+                    guard count == wanted.count else { continue }
+                    guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else { return member }
+                    if memcmp(base + member.nameStart, other, count) == 0 { return member }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// A member's name, decoded.
+    static func name(_ member: Member, in bytes: [UInt8]) -> String {
+        if member.plainName { return String(decoding: bytes[member.nameStart..<member.nameEnd], as: UTF8.self) }
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: 1)
+        parser.index = member.nameStart - 1
+        return (try? parser.parseString()) ?? ""
+    }
+
+    /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
+    static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
+        if first.plainName && second.plainName {
+            return bytes[first.nameStart..<first.nameEnd].elementsEqual(bytes[second.nameStart..<second.nameEnd])
+        }
+        return name(first, in: bytes) == name(second, in: bytes)
     }
 }

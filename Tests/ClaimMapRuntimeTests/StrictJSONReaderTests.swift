@@ -107,3 +107,87 @@ struct ByteWriterTests {
         #expect(writer.bytes.isEmpty)
     }
 }
+
+/// `StrictJSONReader.object` (a payload kept as bytes and member ranges) against `parse` (the tree), on the
+/// JSONTestSuite and on 30,000 mutated token-like payloads: the same inputs accepted, the same failure for the rest,
+/// the same members, values and order.
+@Suite("JSON object kept as bytes")
+struct JSONObjectBytesTests {
+    /// Both readers on `bytes`; records a difference.
+    /// Returns whether the tree reader accepted the input.
+    @discardableResult
+    static func compare(_ bytes: [UInt8], maxDepth: Int, _ label: @autoclosure () -> String) -> Bool {
+        let reader = StrictJSONReader(maxDepth: maxDepth)
+        let tree = Result { () throws(StrictJSONReader.Failure) in try reader.parse(bytes) }
+        let kept = Result { () throws(StrictJSONReader.Failure) in try reader.object(bytes) }
+        let accepted = (try? tree.get()) != nil
+        switch (tree, kept) {
+        case (.failure(let expected), .failure(let got)):
+            #expect(expected == got, "\(label()): \(expected) vs \(got)")
+        case (.success(let value), .success(let object)):
+            guard case .object(let members) = value else {
+                #expect(object == nil, "\(label()): a non-object kept as an object")
+                return accepted
+            }
+            guard let object else {
+                Issue.record("\(label()): an object not kept")
+                return accepted
+            }
+            #expect(object.tree == value, "\(label())")
+            #expect(object.names == members.map(\.0), "\(label())")
+            for (name, member) in members {
+                #expect(object[member: name] == member && object.contains(name), "\(label()): \(name)")
+            }
+            #expect(object[member: "absent-member"] == nil && !object.contains("absent-member"))
+        default:
+            Issue.record("\(label()): \(tree) vs \(kept)")
+        }
+        return accepted
+    }
+
+    @Test("JSONTestSuite: the same verdict, failure and members as the tree reader")
+    func jsonTestSuite() throws {
+        for (name, bytes) in try StrictJSONReaderTests.corpus() {
+            Self.compare(bytes, maxDepth: 512, name)
+            Self.compare(bytes, maxDepth: 2, "\(name) at depth 2")
+        }
+    }
+
+    @Test("30,000 mutated payloads: escapes, non-ASCII and canonically equivalent names, nesting, duplicates")
+    func mutatedPayloads() {
+        var random = SystemRandomNumberGenerator()
+        let names = [
+            "iss", "sub", "aud", "exp", "nonce", "https://retail.example/tier", "K", "\u{212A}", "\\u004B", "\u{E9}",
+            "e\u{301}", "\\u00e9", "a\\\"b", "", "\\ud83d\\ude00", "\u{1F600}",
+        ]
+        let values = [
+            "\"x\"", "1", "-0.5e3", "true", "null", "[]", "{}", "[\"a\",[1,{\"k\":2}]]", "{\"k\":{\"k\":1},\"j\":[]}",
+            "\"\\u00e9\\n\"", "\"caf\u{E9}\"", "{\"K\":1,\"\\u212A\":2}", "[[[[1]]]]", "\"\\ud800\"",
+        ]
+        let noise: [[UInt8]] = [
+            [0x22], [0x5C], [0x2C], [0x3A], [0x7B], [0x7D], [0x5B], [0x5D], [0x20], [0x0A], [0x01], [0xC3], [0xFF],
+            Array("\\u".utf8), Array("1e".utf8), Array("tru".utf8),
+        ]
+        var accepted = 0
+        for round in 0..<30_000 {
+            let count = Int.random(in: 0...(round % 5 == 0 ? 20 : 6), using: &random)
+            let members = (0..<count).map { _ in
+                "\"\(names.randomElement(using: &random) ?? "a")\":\(values.randomElement(using: &random) ?? "1")"
+            }
+            var bytes = Array(("{" + members.joined(separator: ",") + "}").utf8)
+            for _ in 0..<(round % 2 == 0 ? 0 : Int.random(in: 1...2, using: &random)) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(contentsOf: noise.randomElement(using: &random) ?? [], at: at)
+                default: bytes[at] = noise.randomElement(using: &random)?.first ?? 0
+                }
+            }
+            if Self.compare(bytes, maxDepth: round % 7 == 0 ? 3 : 16, String(decoding: bytes, as: UTF8.self)) {
+                accepted += 1
+            }
+        }
+        // Both sides of the comparison are exercised: valid payloads and every kind of broken one.
+        #expect(accepted > 3_000 && accepted < 27_000, "\(accepted) of 30,000 accepted")
+    }
+}
