@@ -1779,8 +1779,7 @@ public struct Interpreter: Sendable {
         for attribute in plan.attributes {
             var text = input.attributes.isEmpty ? nil : input.attributes[attribute.spec.name]
             var mirrored: Int?
-            if text == nil, authenticated, let (index, path) = attribute.mirror, let raw = claim(index, path)
-            {
+            if text == nil, authenticated, let (index, path) = attribute.mirror, let raw = claim(index, path) {
                 if case .string(let s) = raw { text = s } else { text = raw.compact() }
                 mirrored = index
             }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs `work` over a stream of jobs on `threads` threads and hands the results back in the order the jobs came,
+/// Runs a worker over a stream of jobs on `threads` threads and hands the results back in the order the jobs came,
 /// with at most `window` jobs in flight: reading runs ahead of writing by the window, never by the whole input, so
 /// memory stays flat however long the stream. The caller's thread reads and delivers; the worker threads only work.
 ///
@@ -11,7 +11,8 @@ import Foundation
 package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private let window: Int
-    private let work: @Sendable (Job) -> Result
+    /// Makes each thread's worker, on that thread: per-thread state (replay's own session copy) is built here.
+    private let makeWorker: @Sendable () -> (Job) -> Result
     // Guarded by `condition`.
     private var jobs: [Job?]
     private var results: [Result?]
@@ -20,10 +21,10 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
     private var finished = false
     private var running = 0
 
-    package init(window: Int, work: @escaping @Sendable (Job) -> Result) {
+    package init(window: Int, makeWorker: @escaping @Sendable () -> (Job) -> Result) {
         precondition(window >= 1)
         self.window = window
-        self.work = work
+        self.makeWorker = makeWorker
         jobs = Array(repeating: nil, count: window)
         results = Array(repeating: nil, count: window)
     }
@@ -36,7 +37,7 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
         running = threads
         condition.unlock()
         for _ in 0..<threads {
-            let thread = Thread { [self] in workerLoop() }
+            let thread = Thread { [self] in workerLoop(makeWorker()) }
             // The main thread's stack size: a token is parsed and evaluated exactly as on the main thread.
             thread.stackSize = 8 << 20
             thread.start()
@@ -91,7 +92,7 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
         return result
     }
 
-    private func workerLoop() {
+    private func workerLoop(_ work: (Job) -> Result) {
         condition.lock()
         while true {
             if taken < submitted {

@@ -164,15 +164,18 @@ extension Driver {
         } else {
             // Batches of tokens verified on `jobs` threads, written in input order: the bytes are those of one
             // thread (ReplayParallelTests holds them equal), at most 4 batches per thread in flight.
-            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * options.jobs) { batch in
-                var out = ByteWriter(capacity: batch.count * 1536)
-                var rejected = false
-                for (token, label) in batch {
-                    let outcome = session.replay(token: token, label: label)
-                    if outcome.rejection != nil { rejected = true }
-                    outcome.write(to: &out, json: json)
+            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * options.jobs) {
+                let session = session.forWorker()
+                return { batch in
+                    var out = ByteWriter(capacity: batch.count * 1536)
+                    var rejected = false
+                    for (token, label) in batch {
+                        let outcome = session.replay(token: token, label: label)
+                        if outcome.rejection != nil { rejected = true }
+                        outcome.write(to: &out, json: json)
+                    }
+                    return ReplayBatch(bytes: out.bytes, rejected: rejected)
                 }
-                return ReplayBatch(bytes: out.bytes, rejected: rejected)
             }
             workers.run(
                 threads: options.jobs,
