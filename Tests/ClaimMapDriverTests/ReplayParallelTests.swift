@@ -8,8 +8,9 @@ import Testing
 /// `replay --jobs N`: the lines are those of one thread, byte for byte and in input order, for any N.
 @Suite("replay on several threads")
 struct ReplayParallelTests {
-    /// A day of traffic in miniature: 1,500 lines of the retail spec's tokens, a third of them rejected for a dozen
-    /// different reasons, blank lines between (they are skipped but counted in the `stdin:N` labels).
+    /// A day of traffic in miniature: 1,500 lines of the retail spec's tokens, over a third of them rejected for five
+    /// reasons (another signing key, expired, not a JWS, a tier outside the enum, a tier of the wrong type), and blank
+    /// lines between (skipped, but counted in the `stdin:N` labels).
     static func corpus() throws -> (jwks: String, lines: [String]) {
         let directory = try CLITests.temporaryDirectory()
         let key = try RSAPrivateJWK.generate(kid: "par-1")
