@@ -520,28 +520,23 @@ public enum ClaimContract {
 
     /// The member at `path` of a JSON object, or nil when any segment is missing.
     public static func member(at path: [String], in payload: JSONValue) -> JSONValue? {
-        guard var current = member(path.first, in: payload) else { return path.isEmpty ? payload : nil }
-        for segment in path.dropFirst() {
-            guard let next = member(segment, in: current) else { return nil }
-            current = next
-        }
-        return current
+        guard let first = path.first else { return payload }
+        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
     }
 
-    /// The value at `path` in a payload kept as bytes: only the first member on the path is decoded.
+    /// The member at `path` of a payload kept as bytes: the path's first member is decoded, no other.
     public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
-        guard let first = path.first, let top = payload[member: first] else { return nil }
-        var current = top
-        for segment in path.dropFirst() {
-            guard let next = member(segment, in: current) else { return nil }
+        guard let first = path.first else { return payload.tree }
+        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
+    }
+
+    private static func descend(_ path: ArraySlice<String>, from value: JSONValue) -> JSONValue? {
+        var current = value
+        for segment in path {
+            guard let next = current[member: segment] else { return nil }
             current = next
         }
         return current
-    }
-
-    private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
-        guard let name else { return nil }
-        return object[member: name]
     }
 
     /// Why `value` breaks the contract `type`, or nil when it keeps it. Callers that check many values against
@@ -2924,14 +2919,19 @@ public struct StrictJSONReader: Sendable {
                     guard seen.insert(name).inserted else { throw .duplicateMember(name) }
                     names = seen
                 }
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipWhitespace()
+                try readColon()
                 let value = try parseValue(depth: depth)
                 members.append((name, value))
                 if try closes("}", "object") { return .object(members) }
             }
+        }
+
+        /// The `:` after a member name, and the whitespace around it.
+        mutating func readColon() throws(Failure) {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
         }
 
         /// After a member or an item: reads the `,` before the next one (false) or the `close` that ends the
@@ -3146,12 +3146,10 @@ public struct StrictJSONReader: Sendable {
                     throw fail("expected a member name")
                 }
                 let nameStart = index + 1
-                let unescaped = try skipString()
-                let nameEnd = index - 1
-                let ascii = !bytes[nameStart..<nameEnd].contains { $0 >= 0x80 }
-                let member = JSONObjectBytes.Member(
-                    nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii, valueStart: 0,
-                    valueEnd: 0)
+                let escaped = !(try skipString())
+                var member = JSONObjectBytes.Member(
+                    nameStart: nameStart, nameEnd: index - 1, escaped: escaped,
+                    plainName: !escaped && !bytes[nameStart..<(index - 1)].contains { $0 >= 0x80 })
                 if members.count < 16 {
                     for seen in members where JSONObjectBytes.sameName(seen, member, in: bytes) {
                         throw .duplicateMember(JSONObjectBytes.name(member, in: bytes))
@@ -3162,16 +3160,10 @@ public struct StrictJSONReader: Sendable {
                     guard seen.insert(name).inserted else { throw .duplicateMember(name) }
                     names = seen
                 }
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipWhitespace()
-                let valueStart = index
+                try readColon()
+                member.valueStart = index
                 try skipValue(depth: 1)
-                members.append(
-                    JSONObjectBytes.Member(
-                        nameStart: nameStart, nameEnd: nameEnd, escaped: !unescaped, ascii: ascii,
-                        valueStart: valueStart, valueEnd: index))
+                members.append(member)
                 if try closes("}", "object") { return members }
             }
         }
@@ -3205,15 +3197,14 @@ extension JSONValue {
 public struct JSONObjectBytes: Sendable {
     struct Member: Sendable {
         /// The name's bytes between its quotes.
-        var nameStart: Int
-        var nameEnd: Int
+        let nameStart: Int
+        let nameEnd: Int
         /// Whether the name holds an escape (else its bytes are its UTF-8).
-        var escaped: Bool
-        var ascii: Bool
+        let escaped: Bool
         /// No escape and only ASCII: the bytes are the name, and compare as String == would.
-        var plainName: Bool { !escaped && ascii }
-        var valueStart: Int
-        var valueEnd: Int
+        let plainName: Bool
+        /// Where the value starts (set once the name has been checked).
+        var valueStart = 0
     }
 
     let bytes: [UInt8]
@@ -3224,26 +3215,22 @@ public struct JSONObjectBytes: Sendable {
     public var names: [String] { members.map { Self.name($0, in: bytes) } }
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
-    public subscript(member name: String) -> JSONValue? {
-        guard let member = find(name) else { return nil }
-        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
-        parser.index = member.valueStart
-        // The value was validated when the object was read, by the same parser at the same depth.
-        return try? parser.parseValue(depth: 1)
-    }
+    public subscript(member name: String) -> JSONValue? { find(name).flatMap(value) }
 
     /// Whether the object has the member `name` (byte for byte), without decoding it.
     public func contains(_ name: String) -> Bool { find(name) != nil }
 
     /// The whole object as a tree, members in order.
     public var tree: JSONValue {
-        .object(members.map { member in (Self.name(member, in: bytes), self[rawMember: member]) })
+        .object(members.compactMap { member in value(member).map { (Self.name(member, in: bytes), $0) } })
     }
 
-    private subscript(rawMember member: Member) -> JSONValue {
+    /// A member's value, decoded. It was validated when the object was read, by the same parser at the same depth,
+    /// so decoding it again cannot fail.
+    private func value(_ member: Member) -> JSONValue? {
         var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
         parser.index = member.valueStart
-        return (try? parser.parseValue(depth: 1)) ?? .null
+        return try? parser.parseValue(depth: 1)
     }
 
     private func find(_ name: String) -> Member? {
@@ -3265,9 +3252,9 @@ public struct JSONObjectBytes: Sendable {
         }
     }
 
-    /// A member's name, decoded.
+    /// A member's name, decoded (validated when the object was read, like its value).
     static func name(_ member: Member, in bytes: [UInt8]) -> String {
-        if member.plainName { return String(decoding: bytes[member.nameStart..<member.nameEnd], as: UTF8.self) }
+        if !member.escaped { return String(decoding: bytes[member.nameStart..<member.nameEnd], as: UTF8.self) }
         var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: 1)
         parser.index = member.nameStart - 1
         return (try? parser.parseString()) ?? ""

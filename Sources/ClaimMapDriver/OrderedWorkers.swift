@@ -13,7 +13,7 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
     private let window: Int
     /// Makes each thread's worker, on that thread: per-thread state (replay's own session copy) is built here.
     private let makeWorker: @Sendable () -> (Job) -> Result
-    // Guarded by `condition`.
+    // Guarded by `condition`; `submitted` is written only by the calling thread, which may read it without the lock.
     private var jobs: [Job?]
     private var results: [Result?]
     private var submitted = 0
@@ -44,14 +44,12 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
         }
         var delivered = 0
         var inputDone = false
-        var submittedHere = 0
         while true {
-            if !inputDone && submittedHere - delivered < window {
+            if !inputDone && submitted - delivered < window {
                 if let job = next() {
                     condition.lock()
-                    jobs[submittedHere % window] = job
+                    jobs[submitted % window] = job
                     submitted += 1
-                    submittedHere = submitted
                     condition.broadcast()
                     condition.unlock()
                 } else {
@@ -64,7 +62,7 @@ package final class OrderedWorkers<Job: Sendable, Result: Sendable>: @unchecked 
                 }
                 continue
             }
-            if delivered == submittedHere { break }
+            if delivered == submitted { break }
             if let result = take(delivered, wait: true) {
                 deliver(result)
                 delivered += 1

@@ -155,10 +155,8 @@ extension Driver {
         var rejected = false
         if options.jobs <= 1 {
             while case let (token, label)? = source.next() {
-                let outcome = session.replay(token: token, label: label)
-                if outcome.rejection != nil { rejected = true }
                 line.removeAll()
-                outcome.write(to: &line, json: json)
+                if session.replay(token: token, label: label, json: json, to: &line) { rejected = true }
                 line.withBytes(write)
             }
         } else {
@@ -169,10 +167,8 @@ extension Driver {
                 return { batch in
                     var out = ByteWriter(capacity: batch.count * 1536)
                     var rejected = false
-                    for (token, label) in batch {
-                        let outcome = session.replay(token: token, label: label)
-                        if outcome.rejection != nil { rejected = true }
-                        outcome.write(to: &out, json: json)
+                    for (token, label) in batch where session.replay(token: token, label: label, json: json, to: &out) {
+                        rejected = true
                     }
                     return ReplayBatch(bytes: out.bytes, rejected: rejected)
                 }
@@ -271,6 +267,16 @@ extension ReplaySession.Outcome {
     /// The outcome's JSON line or text explanation.
     func write(to out: inout ByteWriter, json: Bool) {
         if json { writeJSONLine(to: &out) } else { out.appendUTF8(text()) }
+    }
+}
+
+extension ReplaySession {
+    /// Replays one token and appends its line to `out`; true when the token is rejected. One path for one thread and
+    /// for the workers of `--jobs`, so their lines cannot differ.
+    func replay(token: Substring, label: String, json: Bool, to out: inout ByteWriter) -> Bool {
+        let outcome = replay(token: token, label: label)
+        outcome.write(to: &out, json: json)
+        return outcome.rejection != nil
     }
 }
 

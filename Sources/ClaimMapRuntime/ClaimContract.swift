@@ -31,28 +31,23 @@ public enum ClaimContract {
 
     /// The member at `path` of a JSON object, or nil when any segment is missing.
     public static func member(at path: [String], in payload: JSONValue) -> JSONValue? {
-        guard var current = member(path.first, in: payload) else { return path.isEmpty ? payload : nil }
-        for segment in path.dropFirst() {
-            guard let next = member(segment, in: current) else { return nil }
-            current = next
-        }
-        return current
+        guard let first = path.first else { return payload }
+        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
     }
 
-    /// The value at `path` in a payload kept as bytes: only the first member on the path is decoded.
+    /// The member at `path` of a payload kept as bytes: the path's first member is decoded, no other.
     public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
-        guard let first = path.first, let top = payload[member: first] else { return nil }
-        var current = top
-        for segment in path.dropFirst() {
-            guard let next = member(segment, in: current) else { return nil }
+        guard let first = path.first else { return payload.tree }
+        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
+    }
+
+    private static func descend(_ path: ArraySlice<String>, from value: JSONValue) -> JSONValue? {
+        var current = value
+        for segment in path {
+            guard let next = current[member: segment] else { return nil }
             current = next
         }
         return current
-    }
-
-    private static func member(_ name: String?, in object: JSONValue) -> JSONValue? {
-        guard let name else { return nil }
-        return object[member: name]
     }
 
     /// Why `value` breaks the contract `type`, or nil when it keeps it. Callers that check many values against
