@@ -1165,6 +1165,22 @@ public struct EvaluationResult: Sendable, Hashable {
         public var queue: String
         public var priority: Int?
         public var skills: [String]
+
+        /// `{"rule":…,"queue":…,"priority":…,"skills":[…]}`.
+        public func writeJSON(to out: inout ByteWriter) {
+            out.append("{\"rule\":")
+            out.appendQuoted(rule)
+            out.append(",\"queue\":")
+            out.appendQuoted(queue)
+            out.append(",\"priority\":")
+            if let priority { out.appendUTF8(String(priority)) } else { out.append("null") }
+            out.append(",\"skills\":[")
+            for (index, skill) in skills.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(skill)
+            }
+            out.append("]}")
+        }
     }
 
     public struct GuardDecision: Sendable, Hashable {
@@ -1279,26 +1295,7 @@ public struct EvaluationResult: Sendable, Hashable {
             }
         }
         out.append("},\"route\":")
-        if let route {
-            out.append("{\"rule\":")
-            out.appendQuoted(route.rule)
-            out.append(",\"queue\":")
-            out.appendQuoted(route.queue)
-            out.append(",\"priority\":")
-            if let priority = route.priority {
-                out.appendUTF8(String(priority))
-            } else {
-                out.append("null")
-            }
-            out.append(",\"skills\":[")
-            for (index, skill) in route.skills.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendQuoted(skill)
-            }
-            out.append("]}")
-        } else {
-            out.append("null")
-        }
+        if let route { route.writeJSON(to: &out) } else { out.append("null") }
         out.append(",\"guards\":{")
         guards.withUnsafeBufferPointer { guards in
             for index in guards.indices {
@@ -1315,6 +1312,122 @@ public struct EvaluationResult: Sendable, Hashable {
             }
         }
         out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// One conversation as the interpreter left it: each variable's value and source as slots, each guard's decision and
+/// the chosen rule as indexes, nothing yet turned into names and strings. `result` names them (an
+/// `EvaluationResult`); `writeJSONMembers` writes replay's line from the slots, with every name, type, source label,
+/// key and route encoded once per program (`Interpreter.LineText`), so a token's line costs its values only.
+public struct Evaluation: Sendable {
+    /// A guard's decision.
+    enum Decision: UInt8, Sendable {
+        case allowed, notAuthenticated, inputNotSet, conditionFalse
+
+        /// `GuardDecision.reason`.
+        var reason: String? {
+            switch self {
+            case .allowed: nil
+            case .notAuthenticated: "not_authenticated"
+            case .inputNotSet: "input_not_set"
+            case .conditionFalse: "condition_false"
+            }
+        }
+    }
+
+    let plan: Plan
+    let slots: [Interpreter.Slot]
+    /// One per guard, in the program's order.
+    let decisions: [Decision]
+    /// The index of the rule that matched; every rule before it was tried and did not.
+    let route: Int?
+    /// As `EvaluationResult.warnings`.
+    public let warnings: [String]
+    /// As `EvaluationResult.refusedAttributes`.
+    public let refusedAttributes: [EvaluationResult.RefusedAttribute]
+
+    init(
+        plan: Plan, slots: [Interpreter.Slot], decisions: [Decision], route: Int?, warnings: [String],
+        refusedAttributes: [EvaluationResult.RefusedAttribute]
+    ) {
+        self.plan = plan
+        self.slots = slots
+        self.decisions = decisions
+        self.route = route
+        self.warnings = warnings
+        self.refusedAttributes = refusedAttributes
+    }
+
+    /// The conversation with its variables, keys, rules and guards named.
+    public var result: EvaluationResult {
+        var variables: [EvaluationResult.Variable] = []
+        variables.reserveCapacity(plan.names.count)
+        for slot in plan.names.indices {
+            variables.append(
+                EvaluationResult.Variable(
+                    name: plan.names[slot], type: plan.types[slot], value: slots[slot].value,
+                    trusted: plan.trusted[slot], source: plan.labels[slots[slot].source]))
+        }
+        let tried = route.map { $0 + 1 } ?? plan.rules.count
+        return EvaluationResult(
+            variables: variables,
+            participantData: plan.participantData.map { datum in
+                (datum.key, datum.slot.flatMap { slots[$0].value }.map(Interpreter.architectString))
+            },
+            route: route.map { plan.rules[$0].route },
+            rulesTried: (0..<tried).map { (plan.rules[$0].route.rule, $0 == route) },
+            guards: zip(plan.guards, decisions).map {
+                EvaluationResult.GuardDecision(name: $0.name, allowed: $1 == .allowed, reason: $1.reason)
+            },
+            warnings: warnings, refusedAttributes: refusedAttributes)
+    }
+
+    /// Writes the same bytes as `result.writeJSONMembers(to:)` (a differential test holds them equal), from the slots.
+    public func writeJSONMembers(to out: inout ByteWriter) {
+        let text = plan.lineText
+        text.bytes.withUnsafeBufferPointer { bytes in
+            func put(_ range: Range<Int>) { out.append(UnsafeBufferPointer(rebasing: bytes[range])) }
+            out.append("\"variables\":{")
+            slots.withUnsafeBufferPointer { slots in
+                for index in slots.indices {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    put(text.variableHeads[index])
+                    switch slots[index].value {
+                    case .some(let value): value.writeJSON(to: &out)
+                    case .none: out.append("null")
+                    }
+                    put(text.variableTails[2 * slots[index].source + (plan.trusted[index] ? 1 : 0)])
+                }
+            }
+            out.append("},\"participantData\":{")
+            for index in text.dataKeys.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                put(text.dataKeys[index])
+                if let slot = text.dataSlots[index], let value = slots[slot].value {
+                    if case .string(let string) = value {
+                        out.appendQuoted(string)
+                    } else {
+                        out.appendQuoted(Interpreter.architectString(value))
+                    }
+                } else {
+                    out.append("null")
+                }
+            }
+            out.append("},\"route\":")
+            if let route { put(text.routes[route]) } else { out.append("null") }
+            out.append(",\"guards\":{")
+            for index in decisions.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                put(text.guardHeads[index])
+                switch decisions[index] {
+                case .allowed: out.append("true,\"reason\":null}")
+                case .notAuthenticated: out.append("false,\"reason\":\"not_authenticated\"}")
+                case .inputNotSet: out.append("false,\"reason\":\"input_not_set\"}")
+                case .conditionFalse: out.append("false,\"reason\":\"condition_false\"}")
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 }
 
@@ -1723,7 +1836,13 @@ public struct Interpreter: Sendable {
         let code: CodeTable
     }
 
-    public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
+    /// Evaluates one conversation into named variables, participant data strings, the route and each guard's
+    /// decision.
+    public func evaluate(_ input: EvaluationInput) -> EvaluationResult { evaluation(input).result }
+
+    /// Evaluates one conversation, keeping its outcome as slots (see `Evaluation`): replay writes its line from
+    /// these without building an `EvaluationResult`.
+    public func evaluation(_ input: EvaluationInput) -> Evaluation {
         let plan = self.plan
         let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
         let payload = input.claims
@@ -1794,61 +1913,42 @@ public struct Interpreter: Sendable {
             if computation.widensToDecimal, case .integer(let i)? = value { value = .decimal(Decimal(i)) }
             state.assign(computation.slot, value, source: Plan.exprLabel)
         }
-        let decisions = plan.guards.map { decide($0, &state) }
+        var decisions: [Evaluation.Decision] = []
+        decisions.reserveCapacity(plan.guards.count)
+        for guardPlan in plan.guards { decisions.append(decide(guardPlan, &state)) }
         func runAction(_ index: Int) {
             let guardPlan = plan.guards[index]
-            guard decisions[index].allowed, case .response(let object)? = input.actions[guardPlan.name] else { return }
+            guard decisions[index] == .allowed, case .response(let object)? = input.actions[guardPlan.name] else {
+                return
+            }
             for output in guardPlan.outputs {
                 guard let slot = output.slot, let raw = object[member: output.field] else { continue }
                 state.assign(slot, Value(json: raw, type: output.type), source: guardPlan.label)
             }
         }
         for index in plan.startGuards { runAction(index) }
-        var route: EvaluationResult.Route?
-        var rulesTried: [(rule: String, matched: Bool)] = []
-        rulesTried.reserveCapacity(plan.rules.count)
-        for rule in plan.rules {
-            let matches = rule.when.map { state.run($0) == .boolean(true) } ?? true
-            rulesTried.append((rule.route.rule, matches))
-            if matches {
-                route = rule.route
-                for index in rule.guardsBefore { runAction(index) }
-                break
-            }
+        var route: Int?
+        for (index, rule) in plan.rules.enumerated() where rule.when.map({ state.run($0) == .boolean(true) }) ?? true {
+            route = index
+            for guardIndex in rule.guardsBefore { runAction(guardIndex) }
+            break
         }
-        var variables: [EvaluationResult.Variable] = []
-        variables.reserveCapacity(plan.names.count)
-        for slot in plan.names.indices {
-            variables.append(
-                EvaluationResult.Variable(
-                    name: plan.names[slot], type: plan.types[slot], value: state.slots[slot].value,
-                    trusted: plan.trusted[slot], source: plan.labels[state.slots[slot].source]))
-        }
-        return EvaluationResult(
-            variables: variables,
-            participantData: plan.participantData.map { datum in
-                (datum.key, datum.slot.flatMap { state.slots[$0].value }.map(Self.architectString))
-            },
-            route: route, rulesTried: rulesTried, guards: decisions, warnings: warnings, refusedAttributes: refused)
+        return Evaluation(
+            plan: plan, slots: state.slots, decisions: decisions, route: route, warnings: warnings,
+            refusedAttributes: refused)
     }
 
-    private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> EvaluationResult.GuardDecision {
-        guard state.authenticated else {
-            return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "not_authenticated")
-        }
+    private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> Evaluation.Decision {
+        guard state.authenticated else { return .notAuthenticated }
         for input in guardPlan.inputs {
             let value = input.slot.flatMap { state.slots[$0].value }
             // The flow tests a collection with `Count(x) > 0`: empty is not set.
             var present = value != nil
             if case .collection(let items)? = value { present = !items.isEmpty }
-            guard present else {
-                return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "input_not_set")
-            }
+            guard present else { return .inputNotSet }
         }
-        if let when = guardPlan.when, state.run(when) != .boolean(true) {
-            return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "condition_false")
-        }
-        return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: true, reason: nil)
+        if let when = guardPlan.when, state.run(when) != .boolean(true) { return .conditionFalse }
+        return .allowed
     }
 
     /// The string Set Participant Data stores for a value (`ToString`).
@@ -1870,7 +1970,7 @@ extension Interpreter.State {
 /// An `EvaluatorProgram` resolved for evaluation. Variables are addressed by slot (their index in the
 /// program); a name the program does not declare resolves to no slot and reads as NOT_SET, as it did when
 /// names were looked up per conversation. Where a name is declared twice, the first declaration wins.
-private final class Plan: Sendable {
+final class Plan: Sendable {
     static let defaultLabel = 0
     static let exprLabel = 1
 
@@ -2012,6 +2112,8 @@ private final class Plan: Sendable {
     let claimCount: Int
     /// Every expression of the program: computed variables, guard conditions and rule conditions.
     let code: CodeTable
+    /// What replay's line takes from the program, encoded once.
+    let lineText: Interpreter.LineText
 
     init(_ program: EvaluatorProgram) {
         let variables = program.variables
@@ -2105,6 +2207,82 @@ private final class Plan: Sendable {
         participantData = program.participantData.map { ($0.key, slots[$0.variable]) }
         self.labels = labels
         self.code = code
+        lineText = Interpreter.LineText(
+            names: names, types: types, labels: labels, participantData: participantData,
+            routes: rules.map(\.route), guards: guards.map(\.name))
+    }
+}
+
+extension Interpreter {
+    /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
+    /// `bytes` by the writers `EvaluationResult.writeJSONMembers` uses: per token, only values are encoded.
+    struct LineText: Sendable {
+        let bytes: [UInt8]
+        /// Per variable: `"name":{"type":"T","value":`.
+        let variableHeads: [Range<Int>]
+        /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
+        /// `,"trusted":B,"source":"label"}`.
+        let variableTails: [Range<Int>]
+        /// Per participant data key: `"key":`, and the slot of its variable.
+        let dataKeys: [Range<Int>]
+        let dataSlots: [Int?]
+        /// Per rule: its route object.
+        let routes: [Range<Int>]
+        /// Per guard: `"name":{"allowed":`.
+        let guardHeads: [Range<Int>]
+
+        init(
+            names: [String], types: [ValueType], labels: [String], participantData: [(key: String, slot: Int?)],
+            routes: [EvaluationResult.Route], guards: [String]
+        ) {
+            var out = ByteWriter(capacity: 4096)
+            var variableHeads: [Range<Int>] = []
+            for (name, type) in zip(names, types) {
+                let start = out.count
+                out.appendQuoted(name)
+                out.append(":{\"type\":")
+                type.writeQuotedName(to: &out)
+                out.append(",\"value\":")
+                variableHeads.append(start..<out.count)
+            }
+            var variableTails: [Range<Int>] = []
+            for label in labels {
+                for trusted in [false, true] {
+                    let start = out.count
+                    out.append(trusted ? ",\"trusted\":true,\"source\":" : ",\"trusted\":false,\"source\":")
+                    out.appendQuoted(label)
+                    out.append(UInt8(ascii: "}"))
+                    variableTails.append(start..<out.count)
+                }
+            }
+            var dataKeys: [Range<Int>] = []
+            for datum in participantData {
+                let start = out.count
+                out.appendQuoted(datum.key)
+                out.append(UInt8(ascii: ":"))
+                dataKeys.append(start..<out.count)
+            }
+            var routeRanges: [Range<Int>] = []
+            for route in routes {
+                let start = out.count
+                route.writeJSON(to: &out)
+                routeRanges.append(start..<out.count)
+            }
+            var guardHeads: [Range<Int>] = []
+            for name in guards {
+                let start = out.count
+                out.appendQuoted(name)
+                out.append(":{\"allowed\":")
+                guardHeads.append(start..<out.count)
+            }
+            bytes = out.bytes
+            self.variableHeads = variableHeads
+            self.variableTails = variableTails
+            self.dataKeys = dataKeys
+            dataSlots = participantData.map(\.slot)
+            self.routes = routeRanges
+            self.guardHeads = guardHeads
+        }
     }
 }
 

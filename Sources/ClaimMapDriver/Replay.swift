@@ -311,7 +311,10 @@ package struct ReplaySession: Sendable {
         package var alg: String?
         package var kid: String?
         package var rejection: Rejection?
-        package var result: EvaluationResult?
+        /// The accepted token's (or the guest's) conversation, as slots: the JSON line is written from these.
+        package var evaluation: Evaluation?
+        /// The conversation named, for the text form and `claimmap test`.
+        package var result: EvaluationResult? { evaluation?.result }
         /// The checks an accepted token passed, in the verifier's order: only those that ran (`nonce` only when
         /// compared with `--nonce`, `maxAge` only when the spec sets one, `nbf` and `typ` only when present).
         package var checks: [String] = []
@@ -396,7 +399,7 @@ package struct ReplaySession: Sendable {
             // The evaluator gets the declared claims as found and checked here, and no tree of the payload.
             var conversation = input
             conversation.checkedClaims = try checkContract(verified.payload)
-            outcome.result = interpreter.evaluate(conversation)
+            outcome.evaluation = interpreter.evaluation(conversation)
             if explains {
                 outcome.checks = checksPassed(verified.payload, typ: verified.jws.typ)
                 outcome.notes = notes(verified.payload)
@@ -413,7 +416,8 @@ package struct ReplaySession: Sendable {
         var conversation = input
         conversation.claims = nil
         conversation.checkedClaims = nil
-        return Outcome(label: "guest", alg: nil, kid: nil, rejection: nil, result: interpreter.evaluate(conversation))
+        return Outcome(
+            label: "guest", alg: nil, kid: nil, rejection: nil, evaluation: interpreter.evaluation(conversation))
     }
 
     /// The declared claims, in spec order (docs/decisions.md: token claims are a contract): required ones present,

@@ -23,8 +23,8 @@ extension ReplaySession.Outcome {
         out.append(",\"kid\":")
         optional(kid)
         out.append("},")
-        if let result, rejection == nil {
-            result.writeJSONMembers(to: &out)
+        if let evaluation, rejection == nil {
+            evaluation.writeJSONMembers(to: &out)
         } else {
             out.append("\"variables\":null,\"participantData\":null,\"route\":null,\"guards\":null")
         }

@@ -52,6 +52,22 @@ public struct EvaluationResult: Sendable, Hashable {
         public var queue: String
         public var priority: Int?
         public var skills: [String]
+
+        /// `{"rule":…,"queue":…,"priority":…,"skills":[…]}`.
+        public func writeJSON(to out: inout ByteWriter) {
+            out.append("{\"rule\":")
+            out.appendQuoted(rule)
+            out.append(",\"queue\":")
+            out.appendQuoted(queue)
+            out.append(",\"priority\":")
+            if let priority { out.appendUTF8(String(priority)) } else { out.append("null") }
+            out.append(",\"skills\":[")
+            for (index, skill) in skills.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(skill)
+            }
+            out.append("]}")
+        }
     }
 
     public struct GuardDecision: Sendable, Hashable {
@@ -166,26 +182,7 @@ public struct EvaluationResult: Sendable, Hashable {
             }
         }
         out.append("},\"route\":")
-        if let route {
-            out.append("{\"rule\":")
-            out.appendQuoted(route.rule)
-            out.append(",\"queue\":")
-            out.appendQuoted(route.queue)
-            out.append(",\"priority\":")
-            if let priority = route.priority {
-                out.appendUTF8(String(priority))
-            } else {
-                out.append("null")
-            }
-            out.append(",\"skills\":[")
-            for (index, skill) in route.skills.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendQuoted(skill)
-            }
-            out.append("]}")
-        } else {
-            out.append("null")
-        }
+        if let route { route.writeJSON(to: &out) } else { out.append("null") }
         out.append(",\"guards\":{")
         guards.withUnsafeBufferPointer { guards in
             for index in guards.indices {
@@ -202,5 +199,121 @@ public struct EvaluationResult: Sendable, Hashable {
             }
         }
         out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// One conversation as the interpreter left it: each variable's value and source as slots, each guard's decision and
+/// the chosen rule as indexes, nothing yet turned into names and strings. `result` names them (an
+/// `EvaluationResult`); `writeJSONMembers` writes replay's line from the slots, with every name, type, source label,
+/// key and route encoded once per program (`Interpreter.LineText`), so a token's line costs its values only.
+public struct Evaluation: Sendable {
+    /// A guard's decision.
+    enum Decision: UInt8, Sendable {
+        case allowed, notAuthenticated, inputNotSet, conditionFalse
+
+        /// `GuardDecision.reason`.
+        var reason: String? {
+            switch self {
+            case .allowed: nil
+            case .notAuthenticated: "not_authenticated"
+            case .inputNotSet: "input_not_set"
+            case .conditionFalse: "condition_false"
+            }
+        }
+    }
+
+    let plan: Plan
+    let slots: [Interpreter.Slot]
+    /// One per guard, in the program's order.
+    let decisions: [Decision]
+    /// The index of the rule that matched; every rule before it was tried and did not.
+    let route: Int?
+    /// As `EvaluationResult.warnings`.
+    public let warnings: [String]
+    /// As `EvaluationResult.refusedAttributes`.
+    public let refusedAttributes: [EvaluationResult.RefusedAttribute]
+
+    init(
+        plan: Plan, slots: [Interpreter.Slot], decisions: [Decision], route: Int?, warnings: [String],
+        refusedAttributes: [EvaluationResult.RefusedAttribute]
+    ) {
+        self.plan = plan
+        self.slots = slots
+        self.decisions = decisions
+        self.route = route
+        self.warnings = warnings
+        self.refusedAttributes = refusedAttributes
+    }
+
+    /// The conversation with its variables, keys, rules and guards named.
+    public var result: EvaluationResult {
+        var variables: [EvaluationResult.Variable] = []
+        variables.reserveCapacity(plan.names.count)
+        for slot in plan.names.indices {
+            variables.append(
+                EvaluationResult.Variable(
+                    name: plan.names[slot], type: plan.types[slot], value: slots[slot].value,
+                    trusted: plan.trusted[slot], source: plan.labels[slots[slot].source]))
+        }
+        let tried = route.map { $0 + 1 } ?? plan.rules.count
+        return EvaluationResult(
+            variables: variables,
+            participantData: plan.participantData.map { datum in
+                (datum.key, datum.slot.flatMap { slots[$0].value }.map(Interpreter.architectString))
+            },
+            route: route.map { plan.rules[$0].route },
+            rulesTried: (0..<tried).map { (plan.rules[$0].route.rule, $0 == route) },
+            guards: zip(plan.guards, decisions).map {
+                EvaluationResult.GuardDecision(name: $0.name, allowed: $1 == .allowed, reason: $1.reason)
+            },
+            warnings: warnings, refusedAttributes: refusedAttributes)
+    }
+
+    /// Writes the same bytes as `result.writeJSONMembers(to:)` (a differential test holds them equal), from the slots.
+    public func writeJSONMembers(to out: inout ByteWriter) {
+        let text = plan.lineText
+        text.bytes.withUnsafeBufferPointer { bytes in
+            func put(_ range: Range<Int>) { out.append(UnsafeBufferPointer(rebasing: bytes[range])) }
+            out.append("\"variables\":{")
+            slots.withUnsafeBufferPointer { slots in
+                for index in slots.indices {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    put(text.variableHeads[index])
+                    switch slots[index].value {
+                    case .some(let value): value.writeJSON(to: &out)
+                    case .none: out.append("null")
+                    }
+                    put(text.variableTails[2 * slots[index].source + (plan.trusted[index] ? 1 : 0)])
+                }
+            }
+            out.append("},\"participantData\":{")
+            for index in text.dataKeys.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                put(text.dataKeys[index])
+                if let slot = text.dataSlots[index], let value = slots[slot].value {
+                    if case .string(let string) = value {
+                        out.appendQuoted(string)
+                    } else {
+                        out.appendQuoted(Interpreter.architectString(value))
+                    }
+                } else {
+                    out.append("null")
+                }
+            }
+            out.append("},\"route\":")
+            if let route { put(text.routes[route]) } else { out.append("null") }
+            out.append(",\"guards\":{")
+            for index in decisions.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                put(text.guardHeads[index])
+                switch decisions[index] {
+                case .allowed: out.append("true,\"reason\":null}")
+                case .notAuthenticated: out.append("false,\"reason\":\"not_authenticated\"}")
+                case .inputNotSet: out.append("false,\"reason\":\"input_not_set\"}")
+                case .conditionFalse: out.append("false,\"reason\":\"condition_false\"}")
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 }

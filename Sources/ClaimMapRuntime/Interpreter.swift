@@ -36,7 +36,13 @@ public struct Interpreter: Sendable {
         let code: CodeTable
     }
 
-    public func evaluate(_ input: EvaluationInput) -> EvaluationResult {
+    /// Evaluates one conversation into named variables, participant data strings, the route and each guard's
+    /// decision.
+    public func evaluate(_ input: EvaluationInput) -> EvaluationResult { evaluation(input).result }
+
+    /// Evaluates one conversation, keeping its outcome as slots (see `Evaluation`): replay writes its line from
+    /// these without building an `EvaluationResult`.
+    public func evaluation(_ input: EvaluationInput) -> Evaluation {
         let plan = self.plan
         let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
         let payload = input.claims
@@ -107,61 +113,42 @@ public struct Interpreter: Sendable {
             if computation.widensToDecimal, case .integer(let i)? = value { value = .decimal(Decimal(i)) }
             state.assign(computation.slot, value, source: Plan.exprLabel)
         }
-        let decisions = plan.guards.map { decide($0, &state) }
+        var decisions: [Evaluation.Decision] = []
+        decisions.reserveCapacity(plan.guards.count)
+        for guardPlan in plan.guards { decisions.append(decide(guardPlan, &state)) }
         func runAction(_ index: Int) {
             let guardPlan = plan.guards[index]
-            guard decisions[index].allowed, case .response(let object)? = input.actions[guardPlan.name] else { return }
+            guard decisions[index] == .allowed, case .response(let object)? = input.actions[guardPlan.name] else {
+                return
+            }
             for output in guardPlan.outputs {
                 guard let slot = output.slot, let raw = object[member: output.field] else { continue }
                 state.assign(slot, Value(json: raw, type: output.type), source: guardPlan.label)
             }
         }
         for index in plan.startGuards { runAction(index) }
-        var route: EvaluationResult.Route?
-        var rulesTried: [(rule: String, matched: Bool)] = []
-        rulesTried.reserveCapacity(plan.rules.count)
-        for rule in plan.rules {
-            let matches = rule.when.map { state.run($0) == .boolean(true) } ?? true
-            rulesTried.append((rule.route.rule, matches))
-            if matches {
-                route = rule.route
-                for index in rule.guardsBefore { runAction(index) }
-                break
-            }
+        var route: Int?
+        for (index, rule) in plan.rules.enumerated() where rule.when.map({ state.run($0) == .boolean(true) }) ?? true {
+            route = index
+            for guardIndex in rule.guardsBefore { runAction(guardIndex) }
+            break
         }
-        var variables: [EvaluationResult.Variable] = []
-        variables.reserveCapacity(plan.names.count)
-        for slot in plan.names.indices {
-            variables.append(
-                EvaluationResult.Variable(
-                    name: plan.names[slot], type: plan.types[slot], value: state.slots[slot].value,
-                    trusted: plan.trusted[slot], source: plan.labels[state.slots[slot].source]))
-        }
-        return EvaluationResult(
-            variables: variables,
-            participantData: plan.participantData.map { datum in
-                (datum.key, datum.slot.flatMap { state.slots[$0].value }.map(Self.architectString))
-            },
-            route: route, rulesTried: rulesTried, guards: decisions, warnings: warnings, refusedAttributes: refused)
+        return Evaluation(
+            plan: plan, slots: state.slots, decisions: decisions, route: route, warnings: warnings,
+            refusedAttributes: refused)
     }
 
-    private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> EvaluationResult.GuardDecision {
-        guard state.authenticated else {
-            return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "not_authenticated")
-        }
+    private func decide(_ guardPlan: Plan.Guard, _ state: inout State) -> Evaluation.Decision {
+        guard state.authenticated else { return .notAuthenticated }
         for input in guardPlan.inputs {
             let value = input.slot.flatMap { state.slots[$0].value }
             // The flow tests a collection with `Count(x) > 0`: empty is not set.
             var present = value != nil
             if case .collection(let items)? = value { present = !items.isEmpty }
-            guard present else {
-                return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "input_not_set")
-            }
+            guard present else { return .inputNotSet }
         }
-        if let when = guardPlan.when, state.run(when) != .boolean(true) {
-            return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: false, reason: "condition_false")
-        }
-        return EvaluationResult.GuardDecision(name: guardPlan.name, allowed: true, reason: nil)
+        if let when = guardPlan.when, state.run(when) != .boolean(true) { return .conditionFalse }
+        return .allowed
     }
 
     /// The string Set Participant Data stores for a value (`ToString`).
@@ -183,7 +170,7 @@ extension Interpreter.State {
 /// An `EvaluatorProgram` resolved for evaluation. Variables are addressed by slot (their index in the
 /// program); a name the program does not declare resolves to no slot and reads as NOT_SET, as it did when
 /// names were looked up per conversation. Where a name is declared twice, the first declaration wins.
-private final class Plan: Sendable {
+final class Plan: Sendable {
     static let defaultLabel = 0
     static let exprLabel = 1
 
@@ -325,6 +312,8 @@ private final class Plan: Sendable {
     let claimCount: Int
     /// Every expression of the program: computed variables, guard conditions and rule conditions.
     let code: CodeTable
+    /// What replay's line takes from the program, encoded once.
+    let lineText: Interpreter.LineText
 
     init(_ program: EvaluatorProgram) {
         let variables = program.variables
@@ -418,6 +407,82 @@ private final class Plan: Sendable {
         participantData = program.participantData.map { ($0.key, slots[$0.variable]) }
         self.labels = labels
         self.code = code
+        lineText = Interpreter.LineText(
+            names: names, types: types, labels: labels, participantData: participantData,
+            routes: rules.map(\.route), guards: guards.map(\.name))
+    }
+}
+
+extension Interpreter {
+    /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
+    /// `bytes` by the writers `EvaluationResult.writeJSONMembers` uses: per token, only values are encoded.
+    struct LineText: Sendable {
+        let bytes: [UInt8]
+        /// Per variable: `"name":{"type":"T","value":`.
+        let variableHeads: [Range<Int>]
+        /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
+        /// `,"trusted":B,"source":"label"}`.
+        let variableTails: [Range<Int>]
+        /// Per participant data key: `"key":`, and the slot of its variable.
+        let dataKeys: [Range<Int>]
+        let dataSlots: [Int?]
+        /// Per rule: its route object.
+        let routes: [Range<Int>]
+        /// Per guard: `"name":{"allowed":`.
+        let guardHeads: [Range<Int>]
+
+        init(
+            names: [String], types: [ValueType], labels: [String], participantData: [(key: String, slot: Int?)],
+            routes: [EvaluationResult.Route], guards: [String]
+        ) {
+            var out = ByteWriter(capacity: 4096)
+            var variableHeads: [Range<Int>] = []
+            for (name, type) in zip(names, types) {
+                let start = out.count
+                out.appendQuoted(name)
+                out.append(":{\"type\":")
+                type.writeQuotedName(to: &out)
+                out.append(",\"value\":")
+                variableHeads.append(start..<out.count)
+            }
+            var variableTails: [Range<Int>] = []
+            for label in labels {
+                for trusted in [false, true] {
+                    let start = out.count
+                    out.append(trusted ? ",\"trusted\":true,\"source\":" : ",\"trusted\":false,\"source\":")
+                    out.appendQuoted(label)
+                    out.append(UInt8(ascii: "}"))
+                    variableTails.append(start..<out.count)
+                }
+            }
+            var dataKeys: [Range<Int>] = []
+            for datum in participantData {
+                let start = out.count
+                out.appendQuoted(datum.key)
+                out.append(UInt8(ascii: ":"))
+                dataKeys.append(start..<out.count)
+            }
+            var routeRanges: [Range<Int>] = []
+            for route in routes {
+                let start = out.count
+                route.writeJSON(to: &out)
+                routeRanges.append(start..<out.count)
+            }
+            var guardHeads: [Range<Int>] = []
+            for name in guards {
+                let start = out.count
+                out.appendQuoted(name)
+                out.append(":{\"allowed\":")
+                guardHeads.append(start..<out.count)
+            }
+            bytes = out.bytes
+            self.variableHeads = variableHeads
+            self.variableTails = variableTails
+            self.dataKeys = dataKeys
+            dataSlots = participantData.map(\.slot)
+            self.routes = routeRanges
+            self.guardHeads = guardHeads
+        }
     }
 }
 

@@ -14,16 +14,19 @@ import Testing
 struct NothingLostTests {
     static let now: Int64 = 1_795_608_000
 
-    static func session() throws -> (ReplaySession, RSAPrivateJWK) {
+    /// `unrouted`: the program without its routing rules (an `evaluator.json` may hold none), so no route is chosen.
+    static func session(unrouted: Bool = false, key: RSAPrivateJWK? = nil) throws -> (ReplaySession, RSAPrivateJWK) {
         let url = Corpora.repository.appendingPathComponent(
             "Tests/ClaimMapEmittersTests/Fixtures/features/features.mapping.yaml")
         let result = Driver(fileSystem: InMemoryFileSystem()).check(
             path: "features.mapping.yaml", bytes: [UInt8](try Data(contentsOf: url)))
         let checked = try #require(result.checked)
-        let key = try RSAPrivateJWK.generate(kid: "lost-1")
+        let key = try key ?? RSAPrivateJWK.generate(kid: "lost-1")
         let keys = try JWKS(bytes: Array(JSONValue.object([("keys", .array([key.publicJSON()]))]).compact().utf8))
+        var program = ProgramLowering.program(checked)
+        if unrouted { program.routing = [] }
         let session = ReplaySession(
-            program: ProgramLowering.program(checked), keys: keys, now: now, nonce: "n",
+            program: program, keys: keys, now: now, nonce: "n",
             input: EvaluationInput(claims: nil))
         return (session, key)
     }
@@ -153,8 +156,9 @@ struct NothingLostTests {
             session.replayGuest(),
         ]
         #expect(outcomes.map { $0.rejection == nil } == [true, false, false, false, true])
-        var unrouted = outcomes[0]
-        unrouted.result?.route = nil
+        let unrouted = try Self.session(unrouted: true, key: key).0.replay(
+            token: Substring(accepted), label: "unrouted")
+        #expect(unrouted.rejection == nil && unrouted.result?.route == nil)
         outcomes.append(unrouted)
         for outcome in outcomes {
             var streamed = ByteWriter(capacity: 64)

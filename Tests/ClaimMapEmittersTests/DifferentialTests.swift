@@ -187,6 +187,50 @@ struct DifferentialTests {
         }
     }
 
+    @Test(
+        "replay's line written from the slots is byte for byte the line written from the named result, on every spec's generated conversations, routed or not"
+    )
+    func slotLine() throws {
+        var compared = 0
+        var unrouted = 0
+        for name in Self.specNames {
+            let isExample = EmitterFixtures.examples.contains(name)
+            let spec = isExample ? try EmitterFixtures.example(name) : try EmitterFixtures.spec(name)
+            var program = ProgramLowering.program(spec)
+            var generator = CaseGenerator(seed: 0x5107 &+ UInt64(name.utf8.count))
+            // The program as compiled, and without its last (unconditional) rule: an `evaluator.json` may leave a
+            // conversation unrouted, and the line then says `"route":null`.
+            for withoutLastRule in [false, true] {
+                if withoutLastRule { program.routing.removeLast() }
+                let interpreter = Interpreter(program: program)
+                for index in 0..<Self.casesPerSpec {
+                    var input = generator.input(for: program)
+                    // Half as replay hands them over: the declared claims found and checked beforehand.
+                    if index % 2 == 1, let claims = input.claims {
+                        input.checkedClaims = program.claims.map { ClaimContract.member(at: $0.path, in: claims) }
+                    }
+                    let evaluation = interpreter.evaluation(input)
+                    let result = evaluation.result
+                    #expect(result == interpreter.evaluate(input))
+                    var fromSlots = ByteWriter(capacity: 64)
+                    evaluation.writeJSONMembers(to: &fromSlots)
+                    var fromResult = ByteWriter(capacity: 64)
+                    result.writeJSONMembers(to: &fromResult)
+                    let same = fromSlots.bytes == fromResult.bytes
+                    #expect(
+                        same,
+                        "\(name): \(CaseGenerator.line(input))\nslots:  \(String(decoding: fromSlots.bytes, as: UTF8.self))\nresult: \(String(decoding: fromResult.bytes, as: UTF8.self))"
+                    )
+                    if !same { return }
+                    compared += 1
+                    if result.route == nil { unrouted += 1 }
+                }
+            }
+        }
+        #expect(compared == Self.specNames.count * Self.casesPerSpec * 2)
+        #expect(unrouted > 100, "conversations that no rule routes: \(unrouted)")
+    }
+
     /// What ships is what was compiled: the runtime file is the module's sources, byte for byte, in name order.
     @Test("ClaimMapRuntime.swift is the ClaimMapRuntime module's source files, verbatim")
     func runtimeIsTheModule() throws {
