@@ -1927,11 +1927,10 @@ public struct Interpreter: Sendable {
             }
         }
         for index in plan.startGuards { runAction(index) }
-        var route: Int?
-        for (index, rule) in plan.rules.enumerated() where rule.when.map({ state.run($0) == .boolean(true) }) ?? true {
-            route = index
-            for guardIndex in rule.guardsBefore { runAction(guardIndex) }
-            break
+        // The first rule whose condition holds (the rules before it were tried); its guarded actions run before it.
+        let route = plan.rules.firstIndex { rule in rule.when.map { state.run($0) == .boolean(true) } ?? true }
+        if let route {
+            for index in plan.rules[route].guardsBefore { runAction(index) }
         }
         return Evaluation(
             plan: plan, slots: state.slots, decisions: decisions, route: route, warnings: warnings,

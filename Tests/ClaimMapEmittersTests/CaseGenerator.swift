@@ -65,8 +65,6 @@ struct CaseGenerator {
         case .object:
             return chance(80)
                 ? .object([("plan", .string(pick(["basic", "pro"])))]) : .object([("plan", .number("3"))])
-        default:
-            return .null
         }
     }
 

@@ -675,7 +675,7 @@ struct AttackCorpusTests {
             .audienceMismatch)
         add(
             "J-25", "an overlong UTF-8 encoding in the header",
-            try {
+            {
                 let input =
                     Base64URL.encode([0x7B, 0x22, 0x61, 0x6C, 0x67, 0x22, 0x3A, 0x22, 0xC1, 0x92, 0x22, 0x7D]) + "."
                     + b64(payload)
