@@ -153,16 +153,18 @@ extension Driver {
         }
         var source = ReplayTokenSource(paths: options.tokens, fileSystem: fileSystem, readLine: readLine)
         var rejected = false
-        if options.jobs <= 1 {
+        // Token files alone need no more threads than there are files (a single token runs on this thread).
+        let threads = options.tokens.contains("-") ? options.jobs : min(options.jobs, options.tokens.count)
+        if threads <= 1 {
             while case let (token, label)? = source.next() {
                 line.removeAll()
                 if session.replay(token: token, label: label, json: json, to: &line) { rejected = true }
                 line.withBytes(write)
             }
         } else {
-            // Batches of tokens verified on `jobs` threads, written in input order: the bytes are those of one
+            // Batches of tokens verified on `threads` threads, written in input order: the bytes are those of one
             // thread (ReplayParallelTests holds them equal), at most 4 batches per thread in flight.
-            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * options.jobs) {
+            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * threads) {
                 let session = session.forWorker()
                 return { batch in
                     var out = ByteWriter(capacity: batch.count * 1536)
@@ -174,7 +176,7 @@ extension Driver {
                 }
             }
             workers.run(
-                threads: options.jobs,
+                threads: threads,
                 next: {
                     var batch: [(Substring, String)] = []
                     var size = 0

@@ -250,13 +250,14 @@ extension Driver {
             } catch {
                 failures = ["\(error)"]
             }
+            let result = outcome?.result
             if failures.isEmpty {
                 report.passed += 1
                 report.text += "  ✔ \(testCase.name.value)\n"
             } else {
                 report.failed += 1
                 report.text += "  ✘ \(testCase.name.value) (\(path):\(testCase.range.start.line))\n"
-                if let result = outcome?.result, testCase.expect.rejected == nil {
+                if let result, testCase.expect.rejected == nil {
                     failures += TestValues.trace(
                         result, program: program, guards: testCase.expect.guards.map(\.key.text))
                 }
@@ -268,7 +269,7 @@ extension Driver {
                     ("failures", .array(failures.map(JSONValue.string))),
                 ]))
             coverage.record(
-                caseName: testCase.name.value, guest: testCase.guest, input: input, result: outcome?.result)
+                caseName: testCase.name.value, guest: testCase.guest, input: input, result: result)
         }
         report.coverage = coverage
         return .success(report)

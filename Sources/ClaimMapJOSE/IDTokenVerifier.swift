@@ -31,8 +31,6 @@ public struct ClaimPolicy: Sendable {
 public struct VerifiedIDToken: Sendable {
     public var jws: VerifiedJWS
     public var payload: JSONObjectBytes
-    /// The whole payload as a tree (built on each call).
-    public var claims: JSONValue { payload.tree }
 }
 
 /// The full ID-token check: the signature layer, then the payload and the standard claims, in the normative

@@ -20,8 +20,8 @@ public struct EvaluationInput: Sendable {
     /// Set by a caller that has already looked up every declared claim in `claims` and checked it against its
     /// contract, as replay does before evaluating: the value of each of the program's `claims`, in order (nil
     /// when absent). The evaluator then neither looks token claims up again nor re-checks them, and needs no
-    /// `claims` (replay passes none: the payload stays bytes); data-action responses are always checked. Ignored
-    /// unless it has one entry per declared claim.
+    /// `claims` (replay passes none: the payload stays bytes); data-action responses are always checked. It must
+    /// hold one entry per declared claim (a precondition: another length is the caller's bug).
     public var checkedClaims: [JSONValue?]?
 
     public init(
@@ -290,12 +290,8 @@ public struct Evaluation: Sendable {
             for index in text.dataKeys.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.dataKeys[index])
-                if let slot = text.dataSlots[index], let value = slots[slot].value {
-                    if case .string(let string) = value {
-                        out.appendQuoted(string)
-                    } else {
-                        out.appendQuoted(Interpreter.architectString(value))
-                    }
+                if let slot = plan.participantData[index].slot, let value = slots[slot].value {
+                    out.appendQuoted(Interpreter.architectString(value))
                 } else {
                     out.append("null")
                 }
@@ -306,11 +302,12 @@ public struct Evaluation: Sendable {
             for index in decisions.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.guardHeads[index])
-                switch decisions[index] {
-                case .allowed: out.append("true,\"reason\":null}")
-                case .notAuthenticated: out.append("false,\"reason\":\"not_authenticated\"}")
-                case .inputNotSet: out.append("false,\"reason\":\"input_not_set\"}")
-                case .conditionFalse: out.append("false,\"reason\":\"condition_false\"}")
+                if let reason = decisions[index].reason {
+                    out.append("false,\"reason\":")
+                    out.appendQuoted(reason)
+                    out.append(UInt8(ascii: "}"))
+                } else {
+                    out.append("true,\"reason\":null}")
                 }
             }
             out.append(UInt8(ascii: "}"))

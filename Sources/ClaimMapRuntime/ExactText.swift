@@ -13,10 +13,12 @@ extension StringProtocol {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
-        // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison was 2–3 % of replay).
+        // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison was 1.7 % of replay's
+        // profile).
         let contiguous = lhs.withContiguousStorageIfAvailable { left in
             rhs.withContiguousStorageIfAvailable { right in
-                guard let a = left.baseAddress, let b = right.baseAddress else { return left.count == right.count }
+                // No base address: both are empty (their counts are equal).
+                guard let a = left.baseAddress, let b = right.baseAddress else { return true }
                 return memcmp(a, b, left.count) == 0
             }
         }

@@ -44,7 +44,11 @@ public struct Interpreter: Sendable {
     /// these without building an `EvaluationResult`.
     public func evaluation(_ input: EvaluationInput) -> Evaluation {
         let plan = self.plan
-        let checked = input.checkedClaims.flatMap { $0.count == plan.claimCount ? $0 : nil }
+        let checked = input.checkedClaims
+        // One value per declared claim, in order: anything else is a caller's bug, not a guest conversation.
+        precondition(
+            checked.map { $0.count == plan.claimCount } ?? true,
+            "checkedClaims must hold one value per declared claim (\(plan.claimCount))")
         let payload = input.claims
         // A token's conversation: its payload, or the declared claims a caller found and checked in it.
         let authenticated = payload != nil || checked != nil
@@ -414,7 +418,9 @@ final class Plan: Sendable {
 
 extension Interpreter {
     /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
-    /// `bytes` by the writers `EvaluationResult.writeJSONMembers` uses: per token, only values are encoded.
+    /// `bytes`: per token, only values are encoded. Routes are written by `Route.writeJSON`, as in
+    /// `EvaluationResult.writeJSONMembers`; the rest repeats that writer's punctuation, and `DifferentialTests.slotLine`
+    /// holds the two lines byte-equal.
     struct LineText: Sendable {
         let bytes: [UInt8]
         /// Per variable: `"name":{"type":"T","value":`.
@@ -422,9 +428,8 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`, and the slot of its variable.
+        /// Per participant data key: `"key":`.
         let dataKeys: [Range<Int>]
-        let dataSlots: [Int?]
         /// Per rule: its route object.
         let routes: [Range<Int>]
         /// Per guard: `"name":{"allowed":`.
@@ -478,7 +483,6 @@ extension Interpreter {
             self.variableHeads = variableHeads
             self.variableTails = variableTails
             self.dataKeys = dataKeys
-            dataSlots = participantData.map(\.slot)
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }

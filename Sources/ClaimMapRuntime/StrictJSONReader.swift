@@ -36,38 +36,38 @@ public struct StrictJSONReader: Sendable {
     }
 
     public func parse<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> JSONValue where Bytes.Element == UInt8 {
-        let buffer = Array(bytes)
-        if let offset = Self.firstInvalidUTF8(buffer) { throw .notUTF8(offset: offset) }
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { throw .syntax(offset: 0, message: "byte order mark") }
-        var parser = Parser(bytes: buffer, maxDepth: maxDepth)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == buffer.count else {
-            throw .syntax(offset: parser.index, message: "unexpected data after the value")
-        }
-        return value
+        try read(Array(bytes)) { parser throws(Failure) in try parser.parseValue(depth: 0) }
     }
 
     /// Reads `bytes` as strictly as `parse` (the same input accepted, the same failure for the rest) when they hold
     /// an object, keeping the bytes and its members' ranges instead of a tree; nil when they hold valid JSON that
     /// is not an object.
     public func object(_ bytes: [UInt8]) throws(Failure) -> JSONObjectBytes? {
+        let members = try read(bytes) { parser throws(Failure) -> [JSONObjectBytes.Member]? in
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+                // Valid JSON that is not an object, or the failure `parse` reports.
+                _ = try parser.parseValue(depth: 0)
+                return nil
+            }
+            return try parser.indexObject()
+        }
+        return members.map { JSONObjectBytes(bytes: bytes, members: $0, maxDepth: maxDepth) }
+    }
+
+    /// The document around one value, for `parse` and `object`: UTF-8 without a byte order mark, whitespace, the value
+    /// `body` reads, whitespace, and nothing after it.
+    private func read<Value>(_ bytes: [UInt8], _ body: (inout Parser) throws(Failure) -> Value) throws(Failure) -> Value
+    {
         if let offset = Self.firstInvalidUTF8(bytes) { throw .notUTF8(offset: offset) }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw .syntax(offset: 0, message: "byte order mark") }
         var parser = Parser(bytes: bytes, maxDepth: maxDepth)
         parser.skipWhitespace()
-        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
-            // Not an object: the full reader gives the failure, or the value that is not an object.
-            _ = try parse(bytes)
-            return nil
-        }
-        let members = try parser.indexObject()
+        let value = try body(&parser)
         parser.skipWhitespace()
         guard parser.index == bytes.count else {
             throw .syntax(offset: parser.index, message: "unexpected data after the value")
         }
-        return JSONObjectBytes(bytes: bytes, members: members, maxDepth: maxDepth)
+        return value
     }
 
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {

@@ -192,8 +192,8 @@ struct DifferentialTests {
         "replay's line written from the slots is byte for byte the line written from the named result, on every spec's generated conversations, routed or not"
     )
     func slotLine() throws {
-        var compared = 0
         var unrouted = 0
+        var handedOver = 0
         for name in Self.specNames {
             let isExample = EmitterFixtures.examples.contains(name)
             let spec = isExample ? try EmitterFixtures.example(name) : try EmitterFixtures.spec(name)
@@ -206,9 +206,12 @@ struct DifferentialTests {
                 let interpreter = Interpreter(program: program)
                 for index in 0..<Self.casesPerSpec {
                     var input = generator.input(for: program)
-                    // Half as replay hands them over: the declared claims found and checked beforehand.
+                    // Half as replay hands them over: the declared claims found and checked beforehand, and no
+                    // payload tree.
                     if index % 2 == 1, let claims = input.claims {
                         input.checkedClaims = program.claims.map { ClaimContract.member(at: $0.path, in: claims) }
+                        input.claims = nil
+                        handedOver += 1
                     }
                     let evaluation = interpreter.evaluation(input)
                     let result = evaluation.result
@@ -222,12 +225,11 @@ struct DifferentialTests {
                         "\(name): \(CaseGenerator.line(input))\nslots:  \(String(decoding: fromSlots.bytes, as: UTF8.self))\nresult: \(String(decoding: fromResult.bytes, as: UTF8.self))"
                     )
                     if !same { return }
-                    compared += 1
                     if result.route == nil { unrouted += 1 }
                 }
             }
         }
-        #expect(compared == Self.specNames.count * Self.casesPerSpec * 2)
+        #expect(handedOver > Self.specNames.count * Self.casesPerSpec / 2, "checked claims handed over: \(handedOver)")
         #expect(unrouted > 100, "conversations that no rule routes: \(unrouted)")
     }
 

@@ -2,8 +2,8 @@ import ClaimMapEvaluator
 import ClaimMapRuntime
 import Foundation
 
-// Evaluate only: claims already decoded → variables, participant data, route, guards. Prints ns per token
-// (median of 7 runs) for each Generated/<spec>/evaluator.json given on the command line.
+// Evaluate only: claims already found and checked → variables, participant data, route, guards. Prints three rows of
+// ns per conversation (medians of 7 runs, see below) for each Generated/<spec>/evaluator.json on the command line.
 for path in CommandLine.arguments.dropFirst() {
     let data = FileManager.default.contents(atPath: path) ?? Data()
     guard let json = try? StrictJSONReader(maxDepth: 64).parse([UInt8](data)), let program = try? EvaluatorProgram(json: json) else {
@@ -45,9 +45,12 @@ for path in CommandLine.arguments.dropFirst() {
     input.checkedClaims = program.claims.map { ClaimContract.member(at: $0.path, in: .object(payload)) }
     // Three measures, each the median of 7 runs of 200,000 conversations:
     // - `evaluate`: claims → every variable's value and source, the guards' decisions and the route, as slots
-    //   (`Interpreter.evaluation`, what replay does per token; the target ≤ 0.1 × one verify is for this);
-    // - `+line`: that, and replay's JSON members written from the slots into a reused buffer;
-    // - `+named`: that, and the `EvaluationResult` the library API returns (names, participant data strings).
+    //   (`Interpreter.evaluation`, as replay evaluates a token; the target ≤ 0.1 × one verify is for this). The
+    //   conversation is a little heavier than replay's: the page sets every attribute (replay without --attribute
+    //   sets none), so each attribute's checks run too;
+    // - `+line`: `evaluate`, and replay's JSON members written from the slots into a reused buffer;
+    // - `+named`: `evaluate`, and the `EvaluationResult` the library API returns (names, participant data strings),
+    //   without the line.
     func median(_ body: () -> Int) -> Double {
         var runs: [Double] = []
         let iterations = 200_000
