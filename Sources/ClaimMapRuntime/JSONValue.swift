@@ -1,7 +1,7 @@
 /// A JSON document model with ordered object members, and a deterministic printer. Every JSON file the
 /// project writes (diagnostics, schemas, emitted artefacts) goes through this one printer, so output is
 /// byte-stable: members in insertion order, two-space indentation, `\n` line breaks, minimal escaping.
-public indirect enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     /// A number kept as its exact JSON text (integers beyond 2^53 and decimals are never rounded).

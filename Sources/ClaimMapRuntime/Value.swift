@@ -50,7 +50,7 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A value held by an Architect variable. NOT_SET is represented by `nil` (`Value?`).
-public indirect enum Value: Hashable, Sendable {
+public enum Value: Hashable, Sendable {
     case string(String)
     /// Architect Integer: 64-bit, exact from the JSON text.
     case integer(Int64)
