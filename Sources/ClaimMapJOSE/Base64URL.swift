@@ -20,82 +20,78 @@ public enum Base64URL {
     public static func decode(_ text: Substring.UTF8View) throws(Failure) -> [UInt8] {
         // Native strings are contiguous UTF-8: decode straight from their storage (indexing the view one byte at a
         // time costs more than the decoding itself).
-        let result: Result<[UInt8], Failure>? = text.withContiguousStorageIfAvailable { decode(bytes: $0) }
-        switch result ?? Array(text).withUnsafeBufferPointer({ decode(bytes: $0) }) {
-        case .success(let bytes): return bytes
-        case .failure(let failure): throw failure
-        }
+        if let result = text.withContiguousStorageIfAvailable({ decoded($0) }) { return try result.get() }
+        return try Array(text).withUnsafeBufferPointer { decoded($0) }.get()
     }
 
     public static func decode(_ text: ArraySlice<UInt8>) throws(Failure) -> [UInt8] {
-        try text.withUnsafeBufferPointer { decode(bytes: $0) }.get()
+        try text.withUnsafeBufferPointer { decoded($0) }.get()
     }
 
-    private static func decode(bytes text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Failure> {
+    public static func decode(_ text: UnsafeBufferPointer<UInt8>) throws(Failure) -> [UInt8] {
+        try decoded(text).get()
+    }
+
+    /// The decoding, or why there is none. Written without generic closures of its own: a `Result` built inside
+    /// `Array(unsafeUninitializedCapacity:)` cost a runtime metadata lookup per call, as much as decoding a header.
+    private static func decoded(_ text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Failure> {
         let count = text.count
         if count % 4 == 1 { return .failure(.invalid(offset: count - 1)) }
-        let quads = count / 4
-        let tail = count % 4
-        let outCount = quads * 3 + (tail == 0 ? 0 : tail - 1)
+        let outCount = count / 4 * 3 + (count % 4 == 0 ? 0 : count % 4 - 1)
         var failure: Failure?
-        let out = table.withUnsafeBufferPointer { table in
-            [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
-                /// The offset of the first character outside the alphabet in `offset..<offset + width`.
-                func firstInvalid(_ offset: Int, _ width: Int) -> Int {
-                    (offset..<offset + width).first { table[Int(text[$0])] < 0 } ?? offset
-                }
-                // Four characters → three bytes; a negative table entry in any of them marks the quad invalid.
-                var written = 0
-                for quad in 0..<quads {
-                    let offset = quad * 4
-                    let a = table[Int(text[offset])]
-                    let b = table[Int(text[offset + 1])]
-                    let c = table[Int(text[offset + 2])]
-                    let d = table[Int(text[offset + 3])]
-                    guard a | b | c | d >= 0 else {
-                        failure = .invalid(offset: firstInvalid(offset, 4))
-                        initialized = written
-                        return
-                    }
-                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    out[written] = UInt8(truncatingIfNeeded: chunk >> 16)
-                    out[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
-                    out[written + 2] = UInt8(truncatingIfNeeded: chunk)
-                    written += 3
-                }
-                // Two or three characters left: one or two bytes, and the unused low bits must be zero.
-                if tail > 0 {
-                    let offset = quads * 4
-                    var chunk: UInt32 = 0
-                    for index in 0..<tail {
-                        let value = table[Int(text[offset + index])]
-                        guard value >= 0 else {
-                            failure = .invalid(offset: offset + index)
-                            initialized = written
-                            return
-                        }
-                        chunk = chunk << 6 | UInt32(value)
-                    }
-                    let unusedBits = UInt32(tail * 6 - (tail - 1) * 8)
-                    guard chunk & ((1 << unusedBits) - 1) == 0 else {
-                        failure = .noncanonical
-                        initialized = written
-                        return
-                    }
-                    chunk >>= unusedBits
-                    if tail == 3 {
-                        out[written] = UInt8(truncatingIfNeeded: chunk >> 8)
-                        out[written + 1] = UInt8(truncatingIfNeeded: chunk)
-                    } else {
-                        out[written] = UInt8(truncatingIfNeeded: chunk)
-                    }
-                    written += tail - 1
-                }
-                initialized = written
+        let out = [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+            table.withUnsafeBufferPointer { table in
+                (initialized, failure) = decode(text, into: out, table: table)
             }
         }
         if let failure { return .failure(failure) }
         return .success(out)
+    }
+
+    /// Decodes `text` into `out` (exactly long enough): how many bytes were written, and the failure that stopped it.
+    private static func decode(
+        _ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, table: UnsafeBufferPointer<Int8>
+    ) -> (Int, Failure?) {
+        let quads = text.count / 4
+        let tail = text.count % 4
+        /// The offset of the first character outside the alphabet in `offset..<offset + width`.
+        func firstInvalid(_ offset: Int, _ width: Int) -> Int {
+            (offset..<offset + width).first { table[Int(text[$0])] < 0 } ?? offset
+        }
+        // Four characters → three bytes; a negative table entry in any of them marks the quad invalid.
+        var written = 0
+        for quad in 0..<quads {
+            let offset = quad * 4
+            let a = table[Int(text[offset])]
+            let b = table[Int(text[offset + 1])]
+            let c = table[Int(text[offset + 2])]
+            let d = table[Int(text[offset + 3])]
+            guard a | b | c | d >= 0 else { return (written, .invalid(offset: firstInvalid(offset, 4))) }
+            let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+            out[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+            out[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+            out[written + 2] = UInt8(truncatingIfNeeded: chunk)
+            written += 3
+        }
+        // Two or three characters left: one or two bytes, and the unused low bits must be zero.
+        guard tail > 0 else { return (written, nil) }
+        let offset = quads * 4
+        var chunk: UInt32 = 0
+        for index in 0..<tail {
+            let value = table[Int(text[offset + index])]
+            guard value >= 0 else { return (written, .invalid(offset: offset + index)) }
+            chunk = chunk << 6 | UInt32(value)
+        }
+        let unusedBits = UInt32(tail * 6 - (tail - 1) * 8)
+        guard chunk & ((1 << unusedBits) - 1) == 0 else { return (written, .noncanonical) }
+        chunk >>= unusedBits
+        if tail == 3 {
+            out[written] = UInt8(truncatingIfNeeded: chunk >> 8)
+            out[written + 1] = UInt8(truncatingIfNeeded: chunk)
+        } else {
+            out[written] = UInt8(truncatingIfNeeded: chunk)
+        }
+        return (written + tail - 1, nil)
     }
 
     public static func decode(_ text: String) throws(Failure) -> [UInt8] {

@@ -93,6 +93,9 @@ public enum IDTokenVerifier {
     }
 
     static func checkIssuer(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
+        // The usual issuer, a string without escapes, is compared where it lies; any other form, and a mismatch
+        // (to explain it), is decoded below.
+        if claims.withPlainString("iss", { $0.isUTF8(of: policy.issuer) }) == true { return }
         guard let iss = claims[member: "iss"] else { throw Rejection(.claimMissing, "iss") }
         guard case .string(let issuer) = iss else { throw Rejection(.claimTypeInvalid, "iss is not a string") }
         guard issuer.isByteEqual(to: policy.issuer) else {
@@ -101,6 +104,12 @@ public enum IDTokenVerifier {
     }
 
     static func checkAudience(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
+        // The usual case in place: one audience, a string without escapes, that is the client, and no azp.
+        if claims.withPlainString("aud", { text in policy.audiences.contains { text.isUTF8(of: $0) } }) == true,
+            !claims.contains("azp")
+        {
+            return
+        }
         guard let aud = claims[member: "aud"] else { throw Rejection(.claimMissing, "aud") }
         var count = 0
         var matched = false
@@ -136,6 +145,9 @@ public enum IDTokenVerifier {
     }
 
     static func checkNonce(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
+        if let expected = policy.expectedNonce, claims.withPlainString("nonce", { $0.isUTF8(of: expected) }) == true {
+            return
+        }
         let nonce = claims[member: "nonce"]
         if nonce == nil {
             if policy.nonceRequired || policy.expectedNonce != nil { throw Rejection(.claimMissing, "nonce") }
@@ -149,6 +161,8 @@ public enum IDTokenVerifier {
 
     /// A NumericDate (RFC 7519 §2): a JSON number, fractions floored, within 0 ... 9999-12-31.
     static func numericDate(_ claims: JSONObjectBytes, _ name: String, required: Bool) throws(Rejection) -> Int64? {
+        // The usual plain integer, read in place (nothing decoded).
+        if let seconds = claims.integer(name), seconds >= 0, seconds <= maxNumericDate { return seconds }
         guard let value = claims[member: name] else {
             if required { throw Rejection(.claimMissing, name) }
             return nil

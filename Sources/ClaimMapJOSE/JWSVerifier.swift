@@ -27,17 +27,30 @@ public enum JWSVerifier {
         guard utf8.count <= maxTokenBytes else {
             throw Rejection(.tokenTooLarge, "the token is \(utf8.count) bytes; at most \(maxTokenBytes) are accepted")
         }
-        // One copy of the token's bytes; segments are ranges of it (the generic `split` over a UTF-8 view cost
-        // more than decoding them).
-        let bytes = utf8.withContiguousStorageIfAvailable(Array.init) ?? Array(utf8)
+        // A native string's UTF-8 is read where it lies; segments are ranges of it.
+        let verified = utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
+        }
+        return try (verified ?? Array(utf8).withUnsafeBufferPointer { bytes in
+            Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
+        }).get()
+    }
+
+    private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKS, algorithms: Set<String>) throws(Rejection)
+        -> VerifiedJWS
+    {
         // The first two dots, and how many there are (counting stops at five segments).
         var firstDot = -1
         var secondDot = -1
         var dotCount = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+        var from = 0
+        while dotCount <= 4, from < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + from, Int32(UInt8(ascii: ".")), bytes.count - from)
+        {
+            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             if dotCount == 0 { firstDot = index } else if dotCount == 1 { secondDot = index }
             dotCount += 1
-            if dotCount > 4 { break }
+            from = index + 1
         }
         let segmentCount = dotCount + 1
         let emptySegment =
@@ -52,29 +65,27 @@ public enum JWSVerifier {
                         : "a compact JWS has exactly three non-empty segments; this one has \(segmentCount > 5 ? "more than 5" : "\(segmentCount)")"
             )
         }
-        func decode(_ segment: ArraySlice<UInt8>, _ name: StaticString) throws(Rejection) -> [UInt8] {
+        func decode(_ segment: Range<Int>, _ name: StaticString) throws(Rejection) -> [UInt8] {
             do throws(Base64URL.Failure) {
-                return try Base64URL.decode(segment)
+                return try Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[segment]))
             } catch .noncanonical {
                 throw Rejection(.noncanonicalBase64URL, "the \(name) segment has non-zero unused bits")
             } catch {
                 throw Rejection(.badBase64URL, "the \(name) segment is not base64url (no padding, no `+` or `/`)")
             }
         }
-        let headerBytes = try decode(bytes[..<firstDot], "header")
-        let payloadBytes = try decode(bytes[(firstDot + 1)..<secondDot], "payload")
-        let signatureBytes = try decode(bytes[(secondDot + 1)...], "signature")
-        let header = try parseObject(headerBytes, what: "header", notObject: .headerNotJSONObject)
-        guard case .object(let members) = header else {
-            throw Rejection(.headerNotJSONObject, "the header is not a JSON object")
-        }
-        if members.contains(where: { $0.0.isByteEqual(to: "crit") }) {
+        let headerBytes = try decode(0..<firstDot, "header")
+        let payloadBytes = try decode((firstDot + 1)..<secondDot, "payload")
+        let signatureBytes = try decode((secondDot + 1)..<bytes.count, "signature")
+        // The header is read as member ranges, like the payload: only alg, kid and typ are decoded.
+        let header = try object(headerBytes, what: "header", notObject: .headerNotJSONObject)
+        if header.contains("crit") {
             throw Rejection(
                 .critUnsupported,
                 "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
         }
-        if let extra = members.first(where: { !allowedHeaderParameters.containsByteEqual($0.0) }) {
-            throw Rejection(.headerParamNotAllowed, "header parameter `\(extra.0)` is not allowed (only alg, kid, typ)")
+        if let extra = header.firstName(where: { !allowedHeaderParameters.containsByteEqual($0) }) {
+            throw Rejection(.headerParamNotAllowed, "header parameter `\(extra)` is not allowed (only alg, kid, typ)")
         }
         guard let algValue = header[member: "alg"] else { throw Rejection(.algMissing, "the header has no `alg`") }
         guard case .string(let alg) = algValue, algorithms.containsByteEqual(alg) else {
@@ -103,7 +114,8 @@ public enum JWSVerifier {
             throw Rejection(
                 .keyPolicyViolation, "key \(kid.map { "\"\($0)\"" } ?? "") is for \(restricted), the token says \(alg)")
         }
-        guard verifySignature(signatureBytes, input: bytes[..<secondDot], alg: alg, key: key.publicKey) else {
+        let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<secondDot]))
+        guard verifySignature(signatureBytes, input: signingInput, alg: alg, key: key.publicKey) else {
             throw Rejection(
                 .signatureInvalid,
                 "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
@@ -112,7 +124,7 @@ public enum JWSVerifier {
     }
 
     static func verifySignature(
-        _ signature: [UInt8], input: ArraySlice<UInt8>, alg: String, key: _RSA.Signing.PublicKey
+        _ signature: [UInt8], input: UnsafeRawBufferPointer, alg: String, key: _RSA.Signing.PublicKey
     ) -> Bool {
         // The signature must be exactly the modulus length (RFC 8017 §8.2.2 step 1).
         guard signature.count == (key.keySizeInBits + 7) / 8 else { return false }
@@ -131,29 +143,23 @@ public enum JWSVerifier {
         }
     }
 
-    /// Parses a header or payload: strict JSON, depth ≤ 16, and it must be an object.
-    static func parseObject(_ bytes: [UInt8], what: String, notObject: Rejection.Reason) throws(Rejection) -> JSONValue
-    {
-        let value: JSONValue
-        do throws(StrictJSONReader.Failure) {
-            value = try StrictJSONReader(maxDepth: 16).parse(bytes)
-        } catch {
-            throw rejection(error, what: what, notObject: notObject)
-        }
-        guard case .object = value else { throw Rejection(notObject, "the \(what) is JSON but not an object") }
-        return value
-    }
-
     /// The payload, read as strictly as `parseObject` reads it (the same tokens accepted, the same reason for the
     /// rest) but kept as bytes and member ranges: the verifier and replay decode only the members they read.
     static func payloadObject(_ bytes: [UInt8]) throws(Rejection) -> JSONObjectBytes {
+        try object(bytes, what: "payload", notObject: .payloadNotJSONObject)
+    }
+
+    /// A header or payload: strict JSON, depth ≤ 16, and it must be an object.
+    static func object(_ bytes: [UInt8], what: String, notObject: Rejection.Reason) throws(Rejection)
+        -> JSONObjectBytes
+    {
         let object: JSONObjectBytes?
         do throws(StrictJSONReader.Failure) {
             object = try StrictJSONReader(maxDepth: 16).object(bytes)
         } catch {
-            throw rejection(error, what: "payload", notObject: .payloadNotJSONObject)
+            throw rejection(error, what: what, notObject: notObject)
         }
-        guard let object else { throw Rejection(.payloadNotJSONObject, "the payload is JSON but not an object") }
+        guard let object else { throw Rejection(notObject, "the \(what) is JSON but not an object") }
         return object
     }
 

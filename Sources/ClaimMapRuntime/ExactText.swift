@@ -73,3 +73,16 @@ extension StringProtocol {
         part.utf8.isEmpty || utf8.firstRange(of: part.utf8) != nil
     }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes are `text`'s UTF-8, byte for byte (`isByteEqual(to:)` for text kept as bytes).
+    @inlinable
+    public func isUTF8(of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { other in
+            guard other.count == count else { return false }
+            guard let a = baseAddress, let b = other.baseAddress else { return true }
+            return memcmp(a, b, count) == 0
+        }
+    }
+}

@@ -41,9 +41,19 @@ final class StandardInputLines {
         self.limit = limit
     }
 
+    /// The first line feed in `buffer[from..<to]` (memchr: the generic search cost a third of reading a line).
+    private func newline(_ from: Int, _ to: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, from < to, to <= bytes.count,
+                let found = memchr(base + from, 0x0A, to - from)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     func next() -> String? {
         // The usual line lies whole in the buffer: decode it from there, without collecting it first.
-        if start < end, let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")),
+        if start < end, let newline = newline(start, end),
             newline - start <= limit
         {
             defer { start = newline + 1 }
@@ -64,7 +74,7 @@ final class StandardInputLines {
                 end = count
             }
             consumed = true
-            let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n"))
+            let newline = newline(start, end)
             let stop = newline ?? end
             if line.count <= limit {
                 line.append(contentsOf: buffer[start..<min(stop, start + limit + 1 - line.count)])

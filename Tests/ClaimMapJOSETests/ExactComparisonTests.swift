@@ -104,6 +104,49 @@ struct ExactComparisonTests {
         #expect(Self.reason(try Self.token(key, kid: "K\u{85}"), keys) == .kidInvalid)
     }
 
+    @Test("claims read in place (escape-free strings, plain integers) and their escaped or decimal spellings agree")
+    func inPlaceAndDecoded() throws {
+        let (key, keys) = try Self.material()
+        let iat = Self.now - 30
+        let exp = Self.now + 600
+        func verdict(
+            iss: String = #""https://Kelvin.example""#, aud: String = #""Kclient""#, iat: String = "\(iat)",
+            exp: String = "\(exp)", nonce: String = "\"caf\u{E9}-1\"", extra: String = ""
+        ) throws -> Rejection.Reason? {
+            let payload =
+                #"{"iss":\#(iss),"aud":\#(aud),"sub":"u-1","iat":\#(iat),"exp":\#(exp),"nonce":\#(nonce)\#(extra)}"#
+            let token = try AttackCorpusTests.signRaw(key, header: #"{"alg":"RS256","kid":"K1"}"#, payload: payload)
+            return Self.reason(token, keys)
+        }
+        #expect(try verdict() == nil)
+        // Escaped spellings of the same text are the same claim.
+        #expect(try verdict(iss: #""https:\/\/Kelvin.example""#) == nil)
+        #expect(try verdict(iss: #""\u0068ttps://Kelvin.example""#) == nil)
+        #expect(try verdict(aud: #""K\u0063lient""#) == nil)
+        #expect(try verdict(aud: #"["Kclient"]"#) == nil)
+        #expect(try verdict(nonce: #""caf\u00e9-1""#) == nil)
+        #expect(try verdict(extra: #","azp":"Kclient""#) == nil)
+        // Fractions and exponents are floored as before; long integers are read exactly.
+        #expect(try verdict(exp: "\(exp).9") == nil)
+        #expect(try verdict(exp: "\(exp / 10)e1") == nil)
+        #expect(try verdict(iat: "-0") == nil)
+        #expect(try verdict(exp: "0000\(exp)") == .payloadNotJSONObject)
+        // Every mismatch keeps its reason, in place or decoded.
+        #expect(try verdict(iss: #""https:\/\/kelvin.example""#) == .issuerMismatch)
+        #expect(try verdict(iss: #""https://Kelvin.example/""#) == .issuerMismatch)
+        #expect(try verdict(iss: "7") == .claimTypeInvalid)
+        #expect(try verdict(aud: #""Kclient2""#) == .audienceMismatch)
+        #expect(try verdict(extra: #","azp":"other""#) == .azpMismatch)
+        #expect(try verdict(nonce: #""cafe\u0301-1""#) == .nonceMismatch)
+        #expect(try verdict(nonce: "1") == .claimTypeInvalid)
+        #expect(try verdict(exp: "\(Self.now - 100)") == .expired)
+        #expect(try verdict(exp: "-1") == .claimTypeInvalid)
+        #expect(try verdict(exp: "253402300800") == .claimTypeInvalid)
+        #expect(try verdict(exp: "9223372036854775808") == .claimTypeInvalid)
+        #expect(try verdict(exp: "99999999999999999999") == .claimTypeInvalid)
+        #expect(try verdict(exp: "\"\(exp)\"") == .claimTypeInvalid)
+    }
+
     @Test("the byte-exact helpers")
     func helpers() {
         #expect(!"\(Self.kelvin)".isByteEqual(to: "K"))
