@@ -113,7 +113,7 @@ public enum ArchitectOperations {
     static func equal(_ lhs: Value, _ rhs: Value) -> Bool? {
         // Integers compare as integers (the same answer as through Decimal, without building two Decimals).
         if case .integer(let a) = lhs, case .integer(let b) = rhs { return a == b }
-        if let a = decimal(lhs), let b = decimal(rhs) { return a == b }
+        if let a = decimal(lhs), let b = decimal(rhs) { return a.order(b) == 0 }
         switch (lhs, rhs) {
         case let (.string(a), .string(b)): return a.isByteEqual(to: b)
         case let (.boolean(a), .boolean(b)): return a == b
@@ -124,7 +124,7 @@ public enum ArchitectOperations {
 
     static func compare(_ lhs: Value, _ rhs: Value) -> Int? {
         if case .integer(let a) = lhs, case .integer(let b) = rhs { return a < b ? -1 : a == b ? 0 : 1 }
-        if let a = decimal(lhs), let b = decimal(rhs) { return a < b ? -1 : a == b ? 0 : 1 }
+        if let a = decimal(lhs), let b = decimal(rhs) { return a.order(b) }
         switch (lhs, rhs) {
         case let (.dateTime(a), .dateTime(b)), let (.duration(a), .duration(b)): return a < b ? -1 : a == b ? 0 : 1
         default: return nil
@@ -378,30 +378,35 @@ extension ClaimContract {
     /// amount a token carries in practice) are built from their digits directly; anything else — exponents,
     /// longer mantissas — goes through Foundation's parser, which cost a tenth of an evaluation.
     public static func decimal(_ text: String) -> Decimal? {
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var negative = false
-        var seenPoint = false
-        var plain = true
-        for (offset, byte) in text.utf8.enumerated() {
-            if offset == 0 && byte == UInt8(ascii: "-") {
-                negative = true
-            } else if byte == UInt8(ascii: ".") && !seenPoint {
-                seenPoint = true
-            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
-                digits += 1
-                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
-                if seenPoint { fractionDigits += 1 }
-            } else {
-                plain = false
-                break
+        var text = text
+        let plain = text.withUTF8 { bytes -> (negative: Bool, mantissa: UInt64, fractionDigits: Int)? in
+            var mantissa: UInt64 = 0
+            var digits = 0
+            var fractionDigits = 0
+            var negative = false
+            var seenPoint = false
+            for offset in bytes.indices {
+                let byte = bytes[offset]
+                if offset == 0 && byte == UInt8(ascii: "-") {
+                    negative = true
+                } else if byte == UInt8(ascii: ".") && !seenPoint {
+                    seenPoint = true
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
+                    digits += 1
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    if seenPoint { fractionDigits += 1 }
+                } else {
+                    return nil
+                }
             }
+            return digits > 0 ? (negative, mantissa, fractionDigits) : nil
         }
-        guard plain, digits > 0 else { return Decimal(string: text, locale: POSIXLocale.shared) }
+        guard let plain else { return Decimal(string: text, locale: POSIXLocale.shared) }
         // Foundation's negative zero is NaN; `-0.0` is zero.
-        if mantissa == 0 { return Decimal.zero }
-        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(mantissa))
+        if plain.mantissa == 0 { return Decimal.zero }
+        return Decimal(
+            sign: plain.negative ? .minus : .plus, exponent: -plain.fractionDigits, significand: Decimal(plain.mantissa)
+        )
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.
@@ -428,12 +433,12 @@ extension ClaimContract {
 
         static func < (lhs: Self, rhs: Self) -> Bool {
             if let left = lhs.integer, let right = rhs.integer { return left < right }
-            return lhs.decimal < rhs.decimal
+            return lhs.decimal.order(rhs.decimal) < 0
         }
 
         static func == (lhs: Self, rhs: Self) -> Bool {
             if let left = lhs.integer, let right = rhs.integer { return left == right }
-            return lhs.decimal == rhs.decimal
+            return lhs.decimal.order(rhs.decimal) == 0
         }
     }
 
@@ -580,7 +585,8 @@ public enum ClaimContract {
             switch kind {
             case .string:
                 guard case .string(let text) = value else { return .type(expected: "a string") }
-                if let maxLength {
+                // A text of no more bytes than the limit has no more characters either: count only a longer one.
+                if let maxLength, text.utf8.count > maxLength {
                     let length = text.unicodeScalars.count
                     if length > maxLength { return .tooLong("\(length) characters, at most \(maxLength) allowed") }
                 }
@@ -1795,6 +1801,19 @@ extension StringProtocol {
     }
 }
 
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes are `text`'s UTF-8, byte for byte (`isByteEqual(to:)` for text kept as bytes).
+    @inlinable
+    public func isUTF8(of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { other in
+            guard other.count == count else { return false }
+            guard let a = baseAddress, let b = other.baseAddress else { return true }
+            return memcmp(a, b, count) == 0
+        }
+    }
+}
+
 // MARK: - Interpreter.swift
 
 import Foundation
@@ -1860,10 +1879,13 @@ public struct Interpreter: Sendable {
             return ClaimContract.member(at: path, in: payload)
         }
         if authenticated {
-            for builtin in plan.builtins {
+            // Fields read through the index: binding each struct would retain its path.
+            for index in plan.builtins.indices {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
-                    state.assign(builtin.slot, .string(text), source: builtin.label)
+                if case .string(let text)? = claim(plan.builtins[index].claim, plan.builtins[index].path),
+                    !text.isEmpty
+                {
+                    state.assign(plan.builtins[index].slot, .string(text), source: plan.builtins[index].label)
                 }
             }
             for enrichment in plan.enrichments {
@@ -2039,7 +2061,7 @@ final class Plan: Sendable {
             if let values = spec.enumValues, !values.containsByteEqual(text) {
                 return "not one of its enum values (\(values.map(JSONValue.quoted).joined(separator: ", ")))"
             }
-            if let maxLength = spec.maxLength {
+            if let maxLength = spec.maxLength, text.utf8.count > maxLength {
                 let count = text.unicodeScalars.count
                 if count > maxLength { return "longer than its maxLength \(maxLength) (\(count) characters)" }
             }
@@ -2219,8 +2241,9 @@ extension Interpreter {
     /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
     /// `bytes`: per token, only values are encoded. Routes are written by `Route.writeJSON`, as in
     /// `EvaluationResult.writeJSONMembers`; the rest repeats that writer's punctuation, and `DifferentialTests.slotLine`
-    /// holds the two lines byte-equal.
-    struct LineText: Sendable {
+    /// holds the two lines byte-equal. A class: the line reads it once per token, and a struct of six arrays cost six
+    /// retains and releases there.
+    final class LineText: Sendable {
         let bytes: [UInt8]
         /// Per variable: `"name":{"type":"T","value":`.
         let variableHeads: [Range<Int>]
@@ -2394,7 +2417,7 @@ extension Interpreter.State {
 /// A JSON document model with ordered object members, and a deterministic printer. Every JSON file the
 /// project writes (diagnostics, schemas, emitted artefacts) goes through this one printer, so output is
 /// byte-stable: members in insertion order, two-space indentation, `\n` line breaks, minimal escaping.
-public indirect enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     /// A number kept as its exact JSON text (integers beyond 2^53 and decimals are never rounded).
@@ -2857,12 +2880,12 @@ public struct SimplePattern: Sendable {
     }
 
     public func matches(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            var text = text
-            return text.withUTF8 { bytes in matches(bytes.lazy.map(UInt32.init)) }
+        // ASCII text is matched on its bytes (one pass over contiguous UTF-8 decides which); other text on scalars.
+        var text = text
+        let ascii = text.withUTF8 { bytes -> Bool? in
+            bytes.allSatisfy { $0 < 0x80 } ? matches(bytes.lazy.map(UInt32.init)) : nil
         }
-        return matches(text.unicodeScalars.map(\.value))
+        return ascii ?? matches(text.unicodeScalars.map(\.value))
     }
 
     private func matches<Units: RandomAccessCollection>(_ units: Units) -> Bool
@@ -2988,8 +3011,20 @@ public struct StrictJSONReader: Sendable {
     }
 
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer(firstInvalidUTF8)
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = 0
         while index < bytes.count {
+            // Eight ASCII bytes at a time (a token's payload is mostly ASCII).
+            if index + 8 <= bytes.count,
+                UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             let length: Int
             var minimum: UInt32 = 0
@@ -3162,12 +3197,37 @@ public struct StrictJSONReader: Sendable {
             return value
         }
 
+        /// Advances over whole groups of eight string bytes holding no quote, backslash or control character (the
+        /// byte loops after it read the rest, and decide every byte it stops at).
+        mutating func skipPlainRun() {
+            let count = bytes.count
+            guard index + 8 <= count else { return }
+            index = bytes.withUnsafeBufferPointer { all in
+                var index = self.index
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                while index + 8 <= count, let base = all.baseAddress {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    // Exact tests for "some byte is zero" (after xor with `"` or `\`) and "some byte is below 0x20".
+                    let quote = word ^ (ones &* 0x22)
+                    let backslash = word ^ (ones &* 0x5C)
+                    let special =
+                        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                        | ((word &- ones &* 0x20) & ~word)
+                    if special & highs != 0 { break }
+                    index += 8
+                }
+                return index
+            }
+        }
+
         mutating func parseString() throws(Failure) -> String {
             index += 1
             // Unescaped runs are copied as bytes (already validated UTF-8); `decoded` exists only once an escape
             // appears, so the common escape-free string is one slice-to-String conversion.
             var decoded: [UInt8]? = nil
             var runStart = index
+            skipPlainRun()
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
@@ -3255,12 +3315,12 @@ public struct StrictJSONReader: Sendable {
         }
 
         /// Validates a value exactly as `parseValue` does (the same failures at the same offsets) without building
-        /// it: strings and numbers are scanned in place. Objects are parsed and dropped, since their duplicate check
-        /// needs the decoded names; tokens rarely nest one.
+        /// it: strings and numbers are scanned in place, objects indexed as `indexObject` indexes the top level (their
+        /// duplicate check compares names as `parseObject` does) and the index dropped.
         mutating func skipValue(depth: Int) throws(Failure) {
             guard index < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[index] {
-            case UInt8(ascii: "{"): _ = try parseObject(depth: depth + 1)
+            case UInt8(ascii: "{"): _ = try indexObject(depth: depth + 1)
             case UInt8(ascii: "["):
                 guard depth + 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
                 index += 1
@@ -3288,6 +3348,7 @@ public struct StrictJSONReader: Sendable {
         mutating func skipString() throws(Failure) -> Bool {
             let start = index
             index += 1
+            skipPlainRun()
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
@@ -3309,8 +3370,8 @@ public struct StrictJSONReader: Sendable {
         /// of building its name and value. Duplicates are refused as `parseObject` refuses them (String ==, so
         /// canonically equivalent names clash); two escape-free ASCII names are equal exactly when their bytes are,
         /// so only other names are decoded to compare.
-        mutating func indexObject() throws(Failure) -> [JSONObjectBytes.Member] {
-            guard 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+        mutating func indexObject(depth: Int = 1) throws(Failure) -> [JSONObjectBytes.Member] {
+            guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
             index += 1
             var members: [JSONObjectBytes.Member] = []
             var names: Set<String>? = nil
@@ -3342,7 +3403,8 @@ public struct StrictJSONReader: Sendable {
                 }
                 try readColon()
                 member.valueStart = index
-                try skipValue(depth: 1)
+                try skipValue(depth: depth)
+                member.valueEnd = index
                 members.append(member)
                 if try closes("}", "object") { return members }
             }
@@ -3383,8 +3445,9 @@ public struct JSONObjectBytes: Sendable {
         let escaped: Bool
         /// No escape and only ASCII: the bytes are the name, and compare as String == would.
         let plainName: Bool
-        /// Where the value starts (set once the name has been checked).
+        /// Where the value starts and ends (set once the name has been checked).
         var valueStart = 0
+        var valueEnd = 0
     }
 
     let bytes: [UInt8]
@@ -3395,10 +3458,60 @@ public struct JSONObjectBytes: Sendable {
     public var names: [String] { members.map { Self.name($0, in: bytes) } }
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
-    public subscript(member name: String) -> JSONValue? { find(name).flatMap(value) }
+    public subscript(member name: String) -> JSONValue? {
+        // (Not `find(name).flatMap(value)`: the partially applied method copied self, two arrays, on every lookup.)
+        guard let member = find(name) else { return nil }
+        return value(member)
+    }
 
     /// Whether the object has the member `name` (byte for byte), without decoding it.
     public func contains(_ name: String) -> Bool { find(name) != nil }
+
+    /// The first member name (decoded, in order) for which `predicate` holds.
+    public func firstName(where predicate: (String) -> Bool) -> String? {
+        for member in members {
+            let name = Self.name(member, in: bytes)
+            if predicate(name) { return name }
+        }
+        return nil
+    }
+
+    /// `body` applied to the bytes between the quotes of member `name` when its value is a string written without
+    /// escapes (those bytes are then the string's UTF-8); nil when the member is absent or written otherwise, and the
+    /// caller decodes it. For checks that compare a claim with known text and need no `String` of it.
+    public func withPlainString(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
+        guard let member = find(name) else { return nil }
+        let start = member.valueStart + 1
+        let end = member.valueEnd - 1
+        guard start <= end, bytes[member.valueStart] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\"") else {
+            return nil
+        }
+        return bytes.withUnsafeBufferPointer { all -> Bool? in
+            let text = UnsafeBufferPointer(rebasing: all[start..<end])
+            // A backslash anywhere means an escape (a validated string's only backslashes start escapes).
+            if text.contains(UInt8(ascii: "\\")) { return nil }
+            return body(text)
+        }
+    }
+
+    /// The member `name` when it is written as a JSON integer (`-`, digits, no fraction or exponent) within
+    /// `Int64`; nil when absent, written otherwise or out of range (the caller decodes it then).
+    public func integer(_ name: String) -> Int64? {
+        guard let member = find(name) else { return nil }
+        var index = member.valueStart
+        let end = member.valueEnd
+        let negative = index < end && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < end, end - index <= 18 else { return nil }  // 18 digits cannot overflow
+        var value: Int64 = 0
+        while index < end {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
 
     /// The whole object as a tree, members in order.
     public var tree: JSONValue {
@@ -3417,17 +3530,24 @@ public struct JSONObjectBytes: Sendable {
         var utf8 = name
         return utf8.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { all -> Member? in
-                for member in members {
-                    if member.escaped {
-                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
-                        continue
+                members.withUnsafeBufferPointer { members -> Member? in
+                    for member in members {
+                        if member.escaped {
+                            if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                            continue
+                        }
+                        let count = member.nameEnd - member.nameStart
+                        guard count == wanted.count else { continue }
+                        guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else {
+                            return member
+                        }
+                        // The first byte before a call to memcmp.
+                        if base[member.nameStart] == other[0], memcmp(base + member.nameStart, other, count) == 0 {
+                            return member
+                        }
                     }
-                    let count = member.nameEnd - member.nameStart
-                    guard count == wanted.count else { continue }
-                    guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else { return member }
-                    if memcmp(base + member.nameStart, other, count) == 0 { return member }
+                    return nil
                 }
-                return nil
             }
         }
     }
@@ -3443,7 +3563,12 @@ public struct JSONObjectBytes: Sendable {
     /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
     static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
         if first.plainName && second.plainName {
-            return bytes[first.nameStart..<first.nameEnd].elementsEqual(bytes[second.nameStart..<second.nameEnd])
+            let count = first.nameEnd - first.nameStart
+            guard count == second.nameEnd - second.nameStart else { return false }
+            return bytes.withUnsafeBufferPointer { all in
+                guard count > 0, let base = all.baseAddress else { return true }
+                return memcmp(base + first.nameStart, base + second.nameStart, count) == 0
+            }
         }
         return name(first, in: bytes) == name(second, in: bytes)
     }
@@ -3503,7 +3628,7 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A value held by an Architect variable. NOT_SET is represented by `nil` (`Value?`).
-public indirect enum Value: Hashable, Sendable {
+public enum Value: Hashable, Sendable {
     case string(String)
     /// Architect Integer: 64-bit, exact from the JSON text.
     case integer(Int64)
@@ -3568,28 +3693,49 @@ public indirect enum Value: Hashable, Sendable {
     /// rounding changes nothing — printed from the digits. Foundation's `description` cost ~0.7 µs per value; a
     /// differential test holds the two equal. nil for anything else.
     static func plainDecimalText(_ value: Decimal) -> String? {
-        guard value.isFinite, value.exponent >= -38, value.exponent <= 20 else { return nil }
-        // The significand as an integer; its double tells whether it fits (comparing Decimals costs more).
-        let significand = NSDecimalNumber(decimal: value.significand)
-        guard significand.doubleValue < 1e17 else { return nil }
-        let mantissa = significand.uint64Value
+        guard let (negative, mantissa, exponent) = value.parts, exponent >= -38, exponent <= 20,
+            mantissa < 100_000_000_000_000_000
+        else { return nil }
         if mantissa == 0 { return "0" }
-        let exponent = value.exponent
         // A mantissa with trailing zeros and a negative exponent is not normalised: leave it to Foundation.
         guard exponent >= 0 || mantissa % 10 != 0 else { return nil }
-        var digits = Array(String(mantissa).utf8)
-        if exponent >= 0 {
-            digits += repeatElement(UInt8(ascii: "0"), count: exponent)
-        } else {
-            let fraction = -exponent
-            if digits.count <= fraction {
-                digits = Array("0.".utf8) + repeatElement(UInt8(ascii: "0"), count: fraction - digits.count) + digits
-            } else {
-                digits.insert(UInt8(ascii: "."), at: digits.count - fraction)
-            }
+        var digitCount = 1
+        var power: UInt64 = 10
+        while digitCount < 17 && mantissa >= power {
+            digitCount += 1
+            power &*= 10
         }
-        if value.sign == .minus { digits.insert(UInt8(ascii: "-"), at: 0) }
-        return String(decoding: digits, as: UTF8.self)
+        let fraction = max(0, -exponent)
+        // The digits, then the zeros an exponent adds, or a point (and leading zeros) a negative one needs.
+        let whole = exponent >= 0 ? digitCount + exponent : max(1, digitCount - fraction)
+        let length = (negative ? 1 : 0) + whole + (fraction > 0 ? 1 + fraction : 0)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var position = length
+            var rest = mantissa
+            if exponent > 0 {
+                for _ in 0..<exponent {
+                    position -= 1
+                    out[position] = UInt8(ascii: "0")
+                }
+            }
+            // Digits from the right; once the fraction is written, the point, then the rest (a lone 0 if none).
+            var written = 0
+            while written < max(digitCount, fraction + 1) {
+                if fraction > 0 && written == fraction {
+                    position -= 1
+                    out[position] = UInt8(ascii: ".")
+                }
+                position -= 1
+                out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                written += 1
+            }
+            if negative {
+                position -= 1
+                out[position] = UInt8(ascii: "-")
+            }
+            return length
+        }
     }
 
     /// A Decimal a generated evaluator writes as text (a Double literal would round): claimmap's own
@@ -3714,5 +3860,96 @@ extension Value {
             self = .collection(values)
         default: return nil
         }
+    }
+}
+
+extension Decimal {
+    /// Sign, significand and exponent when the significand fits 64 bits (every claim and literal a spec usually
+    /// holds); nil for NaN, wider significands, and where no known layout was confirmed. Foundation keeps these
+    /// fields internal on Linux, and reading the significand through `NSDecimalNumber` (or comparing two Decimals)
+    /// allocates; so they are read from memory: an exponent byte, a byte of length and sign bits, two reserved
+    /// bytes, then eight 16-bit mantissa words. Apple's NSDecimal keeps the length in the flag byte's low four bits
+    /// and the sign in bit 4; swift-foundation (Linux) the length in the high four and the sign in bit 3. Which one
+    /// this process has is decided once, by reading values built through the public API; with neither, this is nil
+    /// and every caller takes Foundation's path.
+    var parts: (negative: Bool, significand: UInt64, exponent: Int)? {
+        guard let layout = Self.flagLayout else { return nil }
+        return parts(layout)
+    }
+
+    /// Where the flag byte keeps the length and the sign.
+    private struct FlagLayout {
+        let lengthShift: UInt8
+        let negativeBit: UInt8
+    }
+
+    private func parts(_ layout: FlagLayout) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        withUnsafeBytes(of: self) { raw -> (negative: Bool, significand: UInt64, exponent: Int)? in
+            let flags = raw[1]
+            let length = (flags >> layout.lengthShift) & 0x0F
+            let negative = flags & layout.negativeBit != 0
+            // Length 0 is zero, or NaN when negative.
+            guard length <= 4, !(length == 0 && negative) else { return nil }
+            var significand: UInt64 = 0
+            for word in 0..<Int(length) {
+                let value = UInt64(raw[4 + 2 * word]) | UInt64(raw[5 + 2 * word]) << 8
+                significand |= value << (16 * UInt64(word))
+            }
+            return (negative, significand, Int(Int8(bitPattern: raw[0])))
+        }
+    }
+
+    /// The layout under which every probe, rebuilt from the parts read, equals itself; nil when neither does.
+    private static let flagLayout: FlagLayout? = {
+        guard MemoryLayout<Decimal>.size == 20 else { return nil }
+        let probes = ["0", "1", "-1", "0.5", "-12.345", "70000", "1099511627779", "-18446744073709551615", "1e-30"]
+            .compactMap { Decimal(string: $0, locale: POSIXLocale.shared) }
+        let candidates = [FlagLayout(lengthShift: 0, negativeBit: 0x10), FlagLayout(lengthShift: 4, negativeBit: 0x08)]
+        return candidates.first { layout in
+            probes.count == 9
+                && probes.allSatisfy { value in
+                    guard let parts = value.parts(layout) else { return false }
+                    let rebuilt = Decimal(
+                        sign: parts.negative ? .minus : .plus, exponent: parts.exponent,
+                        significand: Decimal(parts.significand))
+                    return rebuilt == value && (parts.significand == 0) == value.isZero
+                }
+        }
+    }()
+
+    /// -1, 0 or 1 as `self` is below, equal to or above `other`, compared exactly. Significands of 64 bits are
+    /// compared as integers once scaled to one exponent; anything else (or a scale that overflows) by Foundation,
+    /// whose comparison allocates.
+    func order(_ other: Decimal) -> Int {
+        if let a = parts, let b = other.parts, let order = Self.order(a, b) { return order }
+        return self < other ? -1 : self == other ? 0 : 1
+    }
+
+    private static func order(
+        _ a: (negative: Bool, significand: UInt64, exponent: Int),
+        _ b: (negative: Bool, significand: UInt64, exponent: Int)
+    ) -> Int? {
+        let signA = a.significand == 0 ? 0 : a.negative ? -1 : 1
+        let signB = b.significand == 0 ? 0 : b.negative ? -1 : 1
+        if signA != signB { return signA < signB ? -1 : 1 }
+        if signA == 0 { return 0 }
+        // Same sign: compare magnitudes at the smaller exponent.
+        var left = a.significand
+        var right = b.significand
+        var gap = a.exponent - b.exponent
+        while gap > 0 {
+            let (scaled, overflow) = left.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            left = scaled
+            gap -= 1
+        }
+        while gap < 0 {
+            let (scaled, overflow) = right.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            right = scaled
+            gap += 1
+        }
+        let magnitude = left < right ? -1 : left == right ? 0 : 1
+        return signA > 0 ? magnitude : -magnitude
     }
 }

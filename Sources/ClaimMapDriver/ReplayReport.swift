@@ -251,7 +251,7 @@ struct ReplayTokenSource {
                 lineNumber = number
                 let token = Driver.trimmingLineWhitespace(Substring(line))
                 if token.isEmpty { continue }
-                return (token, "stdin:\(number)")
+                return (token, "stdin:" + String(number))
             }
             position += 1
             guard let bytes = try? fileSystem.readFile(path) else {

@@ -50,7 +50,8 @@ public enum Base64URL {
 
     /// Decodes `text` into `out` (exactly long enough): how many bytes were written, and the failure that stopped it.
     private static func decode(
-        _ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, table: UnsafeBufferPointer<Int8>
+        _ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
+        table: UnsafeBufferPointer<Int8>
     ) -> (Int, Failure?) {
         let quads = text.count / 4
         let tail = text.count % 4

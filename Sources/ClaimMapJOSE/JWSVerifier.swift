@@ -31,9 +31,11 @@ public enum JWSVerifier {
         let verified = utf8.withContiguousStorageIfAvailable { bytes in
             Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
         }
-        return try (verified ?? Array(utf8).withUnsafeBufferPointer { bytes in
-            Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
-        }).get()
+        return try
+            (verified
+            ?? Array(utf8).withUnsafeBufferPointer { bytes in
+                Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
+            }).get()
     }
 
     private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKS, algorithms: Set<String>) throws(Rejection)

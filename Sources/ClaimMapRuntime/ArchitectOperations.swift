@@ -107,7 +107,7 @@ public enum ArchitectOperations {
     static func equal(_ lhs: Value, _ rhs: Value) -> Bool? {
         // Integers compare as integers (the same answer as through Decimal, without building two Decimals).
         if case .integer(let a) = lhs, case .integer(let b) = rhs { return a == b }
-        if let a = decimal(lhs), let b = decimal(rhs) { return a == b }
+        if let a = decimal(lhs), let b = decimal(rhs) { return a.order(b) == 0 }
         switch (lhs, rhs) {
         case let (.string(a), .string(b)): return a.isByteEqual(to: b)
         case let (.boolean(a), .boolean(b)): return a == b
@@ -118,7 +118,7 @@ public enum ArchitectOperations {
 
     static func compare(_ lhs: Value, _ rhs: Value) -> Int? {
         if case .integer(let a) = lhs, case .integer(let b) = rhs { return a < b ? -1 : a == b ? 0 : 1 }
-        if let a = decimal(lhs), let b = decimal(rhs) { return a < b ? -1 : a == b ? 0 : 1 }
+        if let a = decimal(lhs), let b = decimal(rhs) { return a.order(b) }
         switch (lhs, rhs) {
         case let (.dateTime(a), .dateTime(b)), let (.duration(a), .duration(b)): return a < b ? -1 : a == b ? 0 : 1
         default: return nil

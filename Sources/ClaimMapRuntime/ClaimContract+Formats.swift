@@ -7,30 +7,35 @@ extension ClaimContract {
     /// amount a token carries in practice) are built from their digits directly; anything else — exponents,
     /// longer mantissas — goes through Foundation's parser, which cost a tenth of an evaluation.
     public static func decimal(_ text: String) -> Decimal? {
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var negative = false
-        var seenPoint = false
-        var plain = true
-        for (offset, byte) in text.utf8.enumerated() {
-            if offset == 0 && byte == UInt8(ascii: "-") {
-                negative = true
-            } else if byte == UInt8(ascii: ".") && !seenPoint {
-                seenPoint = true
-            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
-                digits += 1
-                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
-                if seenPoint { fractionDigits += 1 }
-            } else {
-                plain = false
-                break
+        var text = text
+        let plain = text.withUTF8 { bytes -> (negative: Bool, mantissa: UInt64, fractionDigits: Int)? in
+            var mantissa: UInt64 = 0
+            var digits = 0
+            var fractionDigits = 0
+            var negative = false
+            var seenPoint = false
+            for offset in bytes.indices {
+                let byte = bytes[offset]
+                if offset == 0 && byte == UInt8(ascii: "-") {
+                    negative = true
+                } else if byte == UInt8(ascii: ".") && !seenPoint {
+                    seenPoint = true
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
+                    digits += 1
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    if seenPoint { fractionDigits += 1 }
+                } else {
+                    return nil
+                }
             }
+            return digits > 0 ? (negative, mantissa, fractionDigits) : nil
         }
-        guard plain, digits > 0 else { return Decimal(string: text, locale: POSIXLocale.shared) }
+        guard let plain else { return Decimal(string: text, locale: POSIXLocale.shared) }
         // Foundation's negative zero is NaN; `-0.0` is zero.
-        if mantissa == 0 { return Decimal.zero }
-        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(mantissa))
+        if plain.mantissa == 0 { return Decimal.zero }
+        return Decimal(
+            sign: plain.negative ? .minus : .plus, exponent: -plain.fractionDigits, significand: Decimal(plain.mantissa)
+        )
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.
@@ -57,12 +62,12 @@ extension ClaimContract {
 
         static func < (lhs: Self, rhs: Self) -> Bool {
             if let left = lhs.integer, let right = rhs.integer { return left < right }
-            return lhs.decimal < rhs.decimal
+            return lhs.decimal.order(rhs.decimal) < 0
         }
 
         static func == (lhs: Self, rhs: Self) -> Bool {
             if let left = lhs.integer, let right = rhs.integer { return left == right }
-            return lhs.decimal == rhs.decimal
+            return lhs.decimal.order(rhs.decimal) == 0
         }
     }
 

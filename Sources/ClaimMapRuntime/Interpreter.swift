@@ -61,10 +61,13 @@ public struct Interpreter: Sendable {
             return ClaimContract.member(at: path, in: payload)
         }
         if authenticated {
-            for builtin in plan.builtins {
+            // Fields read through the index: binding each struct would retain its path.
+            for index in plan.builtins.indices {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
-                    state.assign(builtin.slot, .string(text), source: builtin.label)
+                if case .string(let text)? = claim(plan.builtins[index].claim, plan.builtins[index].path),
+                    !text.isEmpty
+                {
+                    state.assign(plan.builtins[index].slot, .string(text), source: plan.builtins[index].label)
                 }
             }
             for enrichment in plan.enrichments {
@@ -240,7 +243,7 @@ final class Plan: Sendable {
             if let values = spec.enumValues, !values.containsByteEqual(text) {
                 return "not one of its enum values (\(values.map(JSONValue.quoted).joined(separator: ", ")))"
             }
-            if let maxLength = spec.maxLength {
+            if let maxLength = spec.maxLength, text.utf8.count > maxLength {
                 let count = text.unicodeScalars.count
                 if count > maxLength { return "longer than its maxLength \(maxLength) (\(count) characters)" }
             }
@@ -420,8 +423,9 @@ extension Interpreter {
     /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
     /// `bytes`: per token, only values are encoded. Routes are written by `Route.writeJSON`, as in
     /// `EvaluationResult.writeJSONMembers`; the rest repeats that writer's punctuation, and `DifferentialTests.slotLine`
-    /// holds the two lines byte-equal.
-    struct LineText: Sendable {
+    /// holds the two lines byte-equal. A class: the line reads it once per token, and a struct of six arrays cost six
+    /// retains and releases there.
+    final class LineText: Sendable {
         let bytes: [UInt8]
         /// Per variable: `"name":{"type":"T","value":`.
         let variableHeads: [Range<Int>]

@@ -240,12 +240,12 @@ public struct SimplePattern: Sendable {
     }
 
     public func matches(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            var text = text
-            return text.withUTF8 { bytes in matches(bytes.lazy.map(UInt32.init)) }
+        // ASCII text is matched on its bytes (one pass over contiguous UTF-8 decides which); other text on scalars.
+        var text = text
+        let ascii = text.withUTF8 { bytes -> Bool? in
+            bytes.allSatisfy { $0 < 0x80 } ? matches(bytes.lazy.map(UInt32.init)) : nil
         }
-        return matches(text.unicodeScalars.map(\.value))
+        return ascii ?? matches(text.unicodeScalars.map(\.value))
     }
 
     private func matches<Units: RandomAccessCollection>(_ units: Units) -> Bool

@@ -71,8 +71,20 @@ public struct StrictJSONReader: Sendable {
     }
 
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer(firstInvalidUTF8)
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = 0
         while index < bytes.count {
+            // Eight ASCII bytes at a time (a token's payload is mostly ASCII).
+            if index + 8 <= bytes.count,
+                UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             let length: Int
             var minimum: UInt32 = 0
@@ -245,12 +257,37 @@ public struct StrictJSONReader: Sendable {
             return value
         }
 
+        /// Advances over whole groups of eight string bytes holding no quote, backslash or control character (the
+        /// byte loops after it read the rest, and decide every byte it stops at).
+        mutating func skipPlainRun() {
+            let count = bytes.count
+            guard index + 8 <= count else { return }
+            index = bytes.withUnsafeBufferPointer { all in
+                var index = self.index
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                while index + 8 <= count, let base = all.baseAddress {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    // Exact tests for "some byte is zero" (after xor with `"` or `\`) and "some byte is below 0x20".
+                    let quote = word ^ (ones &* 0x22)
+                    let backslash = word ^ (ones &* 0x5C)
+                    let special =
+                        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                        | ((word &- ones &* 0x20) & ~word)
+                    if special & highs != 0 { break }
+                    index += 8
+                }
+                return index
+            }
+        }
+
         mutating func parseString() throws(Failure) -> String {
             index += 1
             // Unescaped runs are copied as bytes (already validated UTF-8); `decoded` exists only once an escape
             // appears, so the common escape-free string is one slice-to-String conversion.
             var decoded: [UInt8]? = nil
             var runStart = index
+            skipPlainRun()
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
@@ -338,12 +375,12 @@ public struct StrictJSONReader: Sendable {
         }
 
         /// Validates a value exactly as `parseValue` does (the same failures at the same offsets) without building
-        /// it: strings and numbers are scanned in place. Objects are parsed and dropped, since their duplicate check
-        /// needs the decoded names; tokens rarely nest one.
+        /// it: strings and numbers are scanned in place, objects indexed as `indexObject` indexes the top level (their
+        /// duplicate check compares names as `parseObject` does) and the index dropped.
         mutating func skipValue(depth: Int) throws(Failure) {
             guard index < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[index] {
-            case UInt8(ascii: "{"): _ = try parseObject(depth: depth + 1)
+            case UInt8(ascii: "{"): _ = try indexObject(depth: depth + 1)
             case UInt8(ascii: "["):
                 guard depth + 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
                 index += 1
@@ -371,6 +408,7 @@ public struct StrictJSONReader: Sendable {
         mutating func skipString() throws(Failure) -> Bool {
             let start = index
             index += 1
+            skipPlainRun()
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
@@ -392,8 +430,8 @@ public struct StrictJSONReader: Sendable {
         /// of building its name and value. Duplicates are refused as `parseObject` refuses them (String ==, so
         /// canonically equivalent names clash); two escape-free ASCII names are equal exactly when their bytes are,
         /// so only other names are decoded to compare.
-        mutating func indexObject() throws(Failure) -> [JSONObjectBytes.Member] {
-            guard 1 <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+        mutating func indexObject(depth: Int = 1) throws(Failure) -> [JSONObjectBytes.Member] {
+            guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
             index += 1
             var members: [JSONObjectBytes.Member] = []
             var names: Set<String>? = nil
@@ -425,7 +463,8 @@ public struct StrictJSONReader: Sendable {
                 }
                 try readColon()
                 member.valueStart = index
-                try skipValue(depth: 1)
+                try skipValue(depth: depth)
+                member.valueEnd = index
                 members.append(member)
                 if try closes("}", "object") { return members }
             }
@@ -466,8 +505,9 @@ public struct JSONObjectBytes: Sendable {
         let escaped: Bool
         /// No escape and only ASCII: the bytes are the name, and compare as String == would.
         let plainName: Bool
-        /// Where the value starts (set once the name has been checked).
+        /// Where the value starts and ends (set once the name has been checked).
         var valueStart = 0
+        var valueEnd = 0
     }
 
     let bytes: [UInt8]
@@ -478,10 +518,60 @@ public struct JSONObjectBytes: Sendable {
     public var names: [String] { members.map { Self.name($0, in: bytes) } }
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
-    public subscript(member name: String) -> JSONValue? { find(name).flatMap(value) }
+    public subscript(member name: String) -> JSONValue? {
+        // (Not `find(name).flatMap(value)`: the partially applied method copied self, two arrays, on every lookup.)
+        guard let member = find(name) else { return nil }
+        return value(member)
+    }
 
     /// Whether the object has the member `name` (byte for byte), without decoding it.
     public func contains(_ name: String) -> Bool { find(name) != nil }
+
+    /// The first member name (decoded, in order) for which `predicate` holds.
+    public func firstName(where predicate: (String) -> Bool) -> String? {
+        for member in members {
+            let name = Self.name(member, in: bytes)
+            if predicate(name) { return name }
+        }
+        return nil
+    }
+
+    /// `body` applied to the bytes between the quotes of member `name` when its value is a string written without
+    /// escapes (those bytes are then the string's UTF-8); nil when the member is absent or written otherwise, and the
+    /// caller decodes it. For checks that compare a claim with known text and need no `String` of it.
+    public func withPlainString(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
+        guard let member = find(name) else { return nil }
+        let start = member.valueStart + 1
+        let end = member.valueEnd - 1
+        guard start <= end, bytes[member.valueStart] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\"") else {
+            return nil
+        }
+        return bytes.withUnsafeBufferPointer { all -> Bool? in
+            let text = UnsafeBufferPointer(rebasing: all[start..<end])
+            // A backslash anywhere means an escape (a validated string's only backslashes start escapes).
+            if text.contains(UInt8(ascii: "\\")) { return nil }
+            return body(text)
+        }
+    }
+
+    /// The member `name` when it is written as a JSON integer (`-`, digits, no fraction or exponent) within
+    /// `Int64`; nil when absent, written otherwise or out of range (the caller decodes it then).
+    public func integer(_ name: String) -> Int64? {
+        guard let member = find(name) else { return nil }
+        var index = member.valueStart
+        let end = member.valueEnd
+        let negative = index < end && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < end, end - index <= 18 else { return nil }  // 18 digits cannot overflow
+        var value: Int64 = 0
+        while index < end {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
 
     /// The whole object as a tree, members in order.
     public var tree: JSONValue {
@@ -500,17 +590,24 @@ public struct JSONObjectBytes: Sendable {
         var utf8 = name
         return utf8.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { all -> Member? in
-                for member in members {
-                    if member.escaped {
-                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
-                        continue
+                members.withUnsafeBufferPointer { members -> Member? in
+                    for member in members {
+                        if member.escaped {
+                            if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                            continue
+                        }
+                        let count = member.nameEnd - member.nameStart
+                        guard count == wanted.count else { continue }
+                        guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else {
+                            return member
+                        }
+                        // The first byte before a call to memcmp.
+                        if base[member.nameStart] == other[0], memcmp(base + member.nameStart, other, count) == 0 {
+                            return member
+                        }
                     }
-                    let count = member.nameEnd - member.nameStart
-                    guard count == wanted.count else { continue }
-                    guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else { return member }
-                    if memcmp(base + member.nameStart, other, count) == 0 { return member }
+                    return nil
                 }
-                return nil
             }
         }
     }
@@ -526,7 +623,12 @@ public struct JSONObjectBytes: Sendable {
     /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
     static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
         if first.plainName && second.plainName {
-            return bytes[first.nameStart..<first.nameEnd].elementsEqual(bytes[second.nameStart..<second.nameEnd])
+            let count = first.nameEnd - first.nameStart
+            guard count == second.nameEnd - second.nameStart else { return false }
+            return bytes.withUnsafeBufferPointer { all in
+                guard count > 0, let base = all.baseAddress else { return true }
+                return memcmp(base + first.nameStart, base + second.nameStart, count) == 0
+            }
         }
         return name(first, in: bytes) == name(second, in: bytes)
     }

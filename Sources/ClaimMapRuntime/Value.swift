@@ -115,28 +115,49 @@ public enum Value: Hashable, Sendable {
     /// rounding changes nothing — printed from the digits. Foundation's `description` cost ~0.7 µs per value; a
     /// differential test holds the two equal. nil for anything else.
     static func plainDecimalText(_ value: Decimal) -> String? {
-        guard value.isFinite, value.exponent >= -38, value.exponent <= 20 else { return nil }
-        // The significand as an integer; its double tells whether it fits (comparing Decimals costs more).
-        let significand = NSDecimalNumber(decimal: value.significand)
-        guard significand.doubleValue < 1e17 else { return nil }
-        let mantissa = significand.uint64Value
+        guard let (negative, mantissa, exponent) = value.parts, exponent >= -38, exponent <= 20,
+            mantissa < 100_000_000_000_000_000
+        else { return nil }
         if mantissa == 0 { return "0" }
-        let exponent = value.exponent
         // A mantissa with trailing zeros and a negative exponent is not normalised: leave it to Foundation.
         guard exponent >= 0 || mantissa % 10 != 0 else { return nil }
-        var digits = Array(String(mantissa).utf8)
-        if exponent >= 0 {
-            digits += repeatElement(UInt8(ascii: "0"), count: exponent)
-        } else {
-            let fraction = -exponent
-            if digits.count <= fraction {
-                digits = Array("0.".utf8) + repeatElement(UInt8(ascii: "0"), count: fraction - digits.count) + digits
-            } else {
-                digits.insert(UInt8(ascii: "."), at: digits.count - fraction)
-            }
+        var digitCount = 1
+        var power: UInt64 = 10
+        while digitCount < 17 && mantissa >= power {
+            digitCount += 1
+            power &*= 10
         }
-        if value.sign == .minus { digits.insert(UInt8(ascii: "-"), at: 0) }
-        return String(decoding: digits, as: UTF8.self)
+        let fraction = max(0, -exponent)
+        // The digits, then the zeros an exponent adds, or a point (and leading zeros) a negative one needs.
+        let whole = exponent >= 0 ? digitCount + exponent : max(1, digitCount - fraction)
+        let length = (negative ? 1 : 0) + whole + (fraction > 0 ? 1 + fraction : 0)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var position = length
+            var rest = mantissa
+            if exponent > 0 {
+                for _ in 0..<exponent {
+                    position -= 1
+                    out[position] = UInt8(ascii: "0")
+                }
+            }
+            // Digits from the right; once the fraction is written, the point, then the rest (a lone 0 if none).
+            var written = 0
+            while written < max(digitCount, fraction + 1) {
+                if fraction > 0 && written == fraction {
+                    position -= 1
+                    out[position] = UInt8(ascii: ".")
+                }
+                position -= 1
+                out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                written += 1
+            }
+            if negative {
+                position -= 1
+                out[position] = UInt8(ascii: "-")
+            }
+            return length
+        }
     }
 
     /// A Decimal a generated evaluator writes as text (a Double literal would round): claimmap's own
@@ -261,5 +282,96 @@ extension Value {
             self = .collection(values)
         default: return nil
         }
+    }
+}
+
+extension Decimal {
+    /// Sign, significand and exponent when the significand fits 64 bits (every claim and literal a spec usually
+    /// holds); nil for NaN, wider significands, and where no known layout was confirmed. Foundation keeps these
+    /// fields internal on Linux, and reading the significand through `NSDecimalNumber` (or comparing two Decimals)
+    /// allocates; so they are read from memory: an exponent byte, a byte of length and sign bits, two reserved
+    /// bytes, then eight 16-bit mantissa words. Apple's NSDecimal keeps the length in the flag byte's low four bits
+    /// and the sign in bit 4; swift-foundation (Linux) the length in the high four and the sign in bit 3. Which one
+    /// this process has is decided once, by reading values built through the public API; with neither, this is nil
+    /// and every caller takes Foundation's path.
+    var parts: (negative: Bool, significand: UInt64, exponent: Int)? {
+        guard let layout = Self.flagLayout else { return nil }
+        return parts(layout)
+    }
+
+    /// Where the flag byte keeps the length and the sign.
+    private struct FlagLayout {
+        let lengthShift: UInt8
+        let negativeBit: UInt8
+    }
+
+    private func parts(_ layout: FlagLayout) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        withUnsafeBytes(of: self) { raw -> (negative: Bool, significand: UInt64, exponent: Int)? in
+            let flags = raw[1]
+            let length = (flags >> layout.lengthShift) & 0x0F
+            let negative = flags & layout.negativeBit != 0
+            // Length 0 is zero, or NaN when negative.
+            guard length <= 4, !(length == 0 && negative) else { return nil }
+            var significand: UInt64 = 0
+            for word in 0..<Int(length) {
+                let value = UInt64(raw[4 + 2 * word]) | UInt64(raw[5 + 2 * word]) << 8
+                significand |= value << (16 * UInt64(word))
+            }
+            return (negative, significand, Int(Int8(bitPattern: raw[0])))
+        }
+    }
+
+    /// The layout under which every probe, rebuilt from the parts read, equals itself; nil when neither does.
+    private static let flagLayout: FlagLayout? = {
+        guard MemoryLayout<Decimal>.size == 20 else { return nil }
+        let probes = ["0", "1", "-1", "0.5", "-12.345", "70000", "1099511627779", "-18446744073709551615", "1e-30"]
+            .compactMap { Decimal(string: $0, locale: POSIXLocale.shared) }
+        let candidates = [FlagLayout(lengthShift: 0, negativeBit: 0x10), FlagLayout(lengthShift: 4, negativeBit: 0x08)]
+        return candidates.first { layout in
+            probes.count == 9
+                && probes.allSatisfy { value in
+                    guard let parts = value.parts(layout) else { return false }
+                    let rebuilt = Decimal(
+                        sign: parts.negative ? .minus : .plus, exponent: parts.exponent,
+                        significand: Decimal(parts.significand))
+                    return rebuilt == value && (parts.significand == 0) == value.isZero
+                }
+        }
+    }()
+
+    /// -1, 0 or 1 as `self` is below, equal to or above `other`, compared exactly. Significands of 64 bits are
+    /// compared as integers once scaled to one exponent; anything else (or a scale that overflows) by Foundation,
+    /// whose comparison allocates.
+    func order(_ other: Decimal) -> Int {
+        if let a = parts, let b = other.parts, let order = Self.order(a, b) { return order }
+        return self < other ? -1 : self == other ? 0 : 1
+    }
+
+    private static func order(
+        _ a: (negative: Bool, significand: UInt64, exponent: Int),
+        _ b: (negative: Bool, significand: UInt64, exponent: Int)
+    ) -> Int? {
+        let signA = a.significand == 0 ? 0 : a.negative ? -1 : 1
+        let signB = b.significand == 0 ? 0 : b.negative ? -1 : 1
+        if signA != signB { return signA < signB ? -1 : 1 }
+        if signA == 0 { return 0 }
+        // Same sign: compare magnitudes at the smaller exponent.
+        var left = a.significand
+        var right = b.significand
+        var gap = a.exponent - b.exponent
+        while gap > 0 {
+            let (scaled, overflow) = left.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            left = scaled
+            gap -= 1
+        }
+        while gap < 0 {
+            let (scaled, overflow) = right.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            right = scaled
+            gap += 1
+        }
+        let magnitude = left < right ? -1 : left == right ? 0 : 1
+        return signA > 0 ? magnitude : -magnitude
     }
 }

@@ -158,4 +158,24 @@ struct ContractFastPathTests {
             #expect(Value.decimalText(fast) == Value.decimalText(foundation), "\(text)")
         }
     }
+
+    @Test("Decimals compared from their parts order as Foundation orders them, across signs, scales and widths")
+    func decimalOrderAgrees() throws {
+        var rng = SplitMix(state: 2026)
+        var values: [Decimal] = [0, 1, -1, 10, Decimal(string: "0.5")!, Decimal(string: "-0.5")!, Decimal(10_000)]
+        values += [Decimal(UInt64.max), -Decimal(UInt64.max), Decimal(UInt64.max) * 10, Decimal(1) / Decimal(3)]
+        for _ in 0..<4_000 {
+            let mantissa = Decimal(rng.next() % (rng.below(2) == 0 ? 1_000 : UInt64.max))
+            values.append(
+                Decimal(sign: rng.below(2) == 0 ? .minus : .plus, exponent: rng.below(60) - 30, significand: mantissa))
+        }
+        #expect(values.compactMap(\.parts).count > 3_000, "the platform's layout is recognised")
+        for _ in 0..<40_000 {
+            let a = rng.pick(values)
+            // Often a neighbour at another scale: 5 against 50e-1, 0.5 against 0.50.
+            let b = rng.below(3) == 0 ? a * Decimal(rng.below(3) + 1) / Decimal(rng.below(3) + 1) : rng.pick(values)
+            let expected = a < b ? -1 : a == b ? 0 : 1
+            #expect(a.order(b) == expected, "\(a) vs \(b)")
+        }
+    }
 }

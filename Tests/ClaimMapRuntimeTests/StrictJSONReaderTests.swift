@@ -195,4 +195,46 @@ struct JSONObjectBytesTests {
         // Both sides of the comparison are exercised: valid payloads and every kind of broken one.
         #expect(accepted > 3_000 && accepted < 27_000, "\(accepted) of 30,000 accepted")
     }
+
+    @Test("in-place reads: an escape-free string's bytes, a plain integer's value, nil for every other spelling")
+    func inPlaceReads() throws {
+        let text =
+            #"{"a":"plain","b":"esc\"aped","c":"","d":12,"e":-0,"f":1.5,"g":1e3,"h":123456789012345678,"#
+            + #""i":1234567890123456789,"j":[1],"k":null,"l":"\u0041"}"#
+        let object = try #require(try StrictJSONReader().object(Array(text.utf8)))
+        func string(_ name: String) -> String? {
+            var found: String?
+            _ = object.withPlainString(name) { bytes in
+                found = String(decoding: bytes, as: UTF8.self)
+                return true
+            }
+            return found
+        }
+        #expect(string("a") == "plain")
+        #expect(string("c") == "")
+        #expect(string("b") == nil && string("l") == nil && string("d") == nil && string("z") == nil)
+        #expect(object.integer("d") == 12 && object.integer("e") == 0 && object.integer("h") == 123_456_789_012_345_678)
+        // 19 digits and more, fractions, exponents and non-numbers are left to the decoder.
+        for name in ["f", "g", "i", "j", "k", "a", "z"] { #expect(object.integer(name) == nil, "\(name)") }
+        #expect(object.firstName { $0.count > 0 && $0 != "a" } == "b")
+    }
+
+    @Test("nested objects are checked without a tree: duplicates, depth and escapes as the tree reader finds them")
+    func nestedIndex() throws {
+        let reader = StrictJSONReader(maxDepth: 3)
+        let cases = [
+            #"{"a":{"x":1,"x":2}}"#, #"{"a":{"x":1,"\u0078":2}}"#, #"{"a":{"b":{"c":{}}}}"#, #"{"a":{"b":{"c":1}}}"#,
+            #"{"a":{"K":1,"\u212A":2}}"#, #"{"a":{"x":"\u12"}}"#, #"{"a":{"x":1,}}"#, #"{"a":{"x" 1}}"#,
+        ]
+        for text in cases {
+            let bytes = Array(text.utf8)
+            let tree = Result { () throws(StrictJSONReader.Failure) in try reader.parse(bytes) }
+            let index = Result { () throws(StrictJSONReader.Failure) in try reader.object(bytes) }
+            switch (tree, index) {
+            case (.success, .success): break
+            case (.failure(let a), .failure(let b)): #expect(a == b, "\(text)")
+            default: Issue.record("\(text): tree \(tree), index \(index)")
+            }
+        }
+    }
 }
