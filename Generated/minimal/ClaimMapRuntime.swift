@@ -278,7 +278,12 @@ public struct ByteWriter: ~Copyable {
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        if bytes.count <= 16 {
+            // A line is mostly short pieces (punctuation, names, small values): copied here, not through memmove.
+            for offset in 0..<bytes.count { base[count + offset] = source[offset] }
+        } else {
+            (base + count).update(from: source, count: bytes.count)
+        }
         count += bytes.count
     }
 
@@ -1409,7 +1414,7 @@ public struct Evaluation: Sendable {
             for index in text.dataKeys.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.dataKeys[index])
-                if let slot = plan.participantData[index].slot, let value = slots[slot].value {
+                if let slot = text.dataSlots[index], let value = slots[slot].value {
                     out.appendQuoted(Interpreter.architectString(value))
                 } else {
                     out.append("null")
@@ -1761,6 +1766,13 @@ extension StringProtocol {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        // Contiguous UTF-8 (every native string) compared in place; the generic zip cost more than the check.
+        let contiguous = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in
+                left.indices.allSatisfy { asciiLowercased(left[$0]) == asciiLowercased(right[$0]) }
+            }
+        }
+        if let contiguous, let equal = contiguous { return equal }
         return zip(lhs, rhs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
     }
 }
@@ -2250,8 +2262,9 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`.
+        /// Per participant data key: `"key":`, and the slot of its variable.
         let dataKeys: [Range<Int>]
+        let dataSlots: [Int?]
         /// Per rule: its route object.
         let routes: [Range<Int>]
         /// Per guard: `"name":{"allowed":`.
@@ -2305,6 +2318,7 @@ extension Interpreter {
             self.variableHeads = variableHeads
             self.variableTails = variableTails
             self.dataKeys = dataKeys
+            dataSlots = participantData.map(\.slot)
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }

@@ -97,7 +97,9 @@ public enum JWSVerifier {
         }
         var kid: String?
         if let kidValue = header[member: "kid"] {
-            guard case .string(let text) = kidValue, !text.isEmpty, text.unicodeScalars.count <= 256,
+            guard case .string(let text) = kidValue, !text.isEmpty,
+                // (At most 256 bytes is at most 256 characters: only a longer kid is counted.)
+                text.utf8.count <= 256 || text.unicodeScalars.count <= 256,
                 // C0, DEL and C1 controls: none belongs in a key id, and each could drive a terminal.
                 !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
             else {

@@ -34,6 +34,13 @@ extension StringProtocol {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        // Contiguous UTF-8 (every native string) compared in place; the generic zip cost more than the check.
+        let contiguous = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in
+                left.indices.allSatisfy { asciiLowercased(left[$0]) == asciiLowercased(right[$0]) }
+            }
+        }
+        if let contiguous, let equal = contiguous { return equal }
         return zip(lhs, rhs).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
     }
 }

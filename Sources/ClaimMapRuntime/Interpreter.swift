@@ -432,8 +432,9 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`.
+        /// Per participant data key: `"key":`, and the slot of its variable.
         let dataKeys: [Range<Int>]
+        let dataSlots: [Int?]
         /// Per rule: its route object.
         let routes: [Range<Int>]
         /// Per guard: `"name":{"allowed":`.
@@ -487,6 +488,7 @@ extension Interpreter {
             self.variableHeads = variableHeads
             self.variableTails = variableTails
             self.dataKeys = dataKeys
+            dataSlots = participantData.map(\.slot)
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }
