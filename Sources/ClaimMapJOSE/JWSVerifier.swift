@@ -147,8 +147,9 @@ public enum JWSVerifier {
         }
     }
 
-    /// The payload, read as strictly as `parseObject` reads it (the same tokens accepted, the same reason for the
-    /// rest) but kept as bytes and member ranges: the verifier and replay decode only the members they read.
+    /// The payload, read as strictly as the tree reader (`StrictJSONReader.parse`) reads it (the same tokens
+    /// accepted, the same reason for the rest) but kept as bytes and member ranges: the verifier and replay decode
+    /// only the members they read.
     static func payloadObject(_ bytes: [UInt8]) throws(Rejection) -> JSONObjectBytes {
         try object(bytes, what: "payload", notObject: .payloadNotJSONObject)
     }

@@ -147,6 +147,30 @@ struct ExactComparisonTests {
         #expect(try verdict(exp: "\"\(exp)\"") == .claimTypeInvalid)
     }
 
+    @Test("the header, indexed: escaped names are the names they spell, nested members are checked, order kept")
+    func headerIndex() throws {
+        let (key, keys) = try Self.material()
+        let payload =
+            #"{"iss":"https://Kelvin.example","aud":"Kclient","sub":"u-1","iat":\#(Self.now - 30),"#
+            + #""exp":\#(Self.now + 600),"nonce":"caf\u00e9-1"}"#
+        func verdict(_ header: String) throws -> Rejection.Reason? {
+            Self.reason(try AttackCorpusTests.signRaw(key, header: header, payload: payload), keys)
+        }
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1"}"#) == nil)
+        #expect(try verdict(#"{"alg":"RS256","\u006bid":"K1"}"#) == nil)
+        #expect(try verdict(#"{"\u0061lg":"RS256","kid":"K\u0031","typ":"J\u0057T"}"#) == nil)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1","\u0063rit":["exp"]}"#) == .critUnsupported)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1","x5u":{"a":1,"a":2}}"#) == .duplicateMember)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1","kid":"K1"}"#) == .duplicateMember)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1","jku":"https://x"}"#) == .headerParamNotAllowed)
+        #expect(try verdict(#"{"kid":"K1"}"#) == .algMissing)
+        #expect(try verdict(#"{"alg":"R\u0053256","kid":"K1"}"#) == nil)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K\u212A"}"#) == .keyNotFound)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1","typ":"jwt "}"#) == .typMismatch)
+        #expect(try verdict(#"["RS256"]"#) == .headerNotJSONObject)
+        #expect(try verdict(#"{"alg":"RS256","kid":"K1"} x"#) == .headerNotJSONObject)
+    }
+
     @Test("the byte-exact helpers")
     func helpers() {
         #expect(!"\(Self.kelvin)".isByteEqual(to: "K"))

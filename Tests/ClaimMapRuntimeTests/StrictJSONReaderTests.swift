@@ -222,19 +222,67 @@ struct JSONObjectBytesTests {
     @Test("nested objects are checked without a tree: duplicates, depth and escapes as the tree reader finds them")
     func nestedIndex() throws {
         let reader = StrictJSONReader(maxDepth: 3)
-        let cases = [
-            #"{"a":{"x":1,"x":2}}"#, #"{"a":{"x":1,"\u0078":2}}"#, #"{"a":{"b":{"c":{}}}}"#, #"{"a":{"b":{"c":1}}}"#,
-            #"{"a":{"K":1,"\u212A":2}}"#, #"{"a":{"x":"\u12"}}"#, #"{"a":{"x":1,}}"#, #"{"a":{"x" 1}}"#,
+        // Each case with the failure both readers must report (nil: accepted).
+        let cases: [(String, StrictJSONReader.Failure?)] = [
+            (#"{"a":{"x":1,"x":2}}"#, .duplicateMember("x")), (#"{"a":{"x":1,"\u0078":2}}"#, .duplicateMember("x")),
+            (#"{"a":{"b":{"c":{}}}}"#, .tooDeep(limit: 3)), (#"{"a":{"b":{"c":1}}}"#, nil),
+            (#"{"a":{"K":1,"\u212A":2}}"#, .duplicateMember("\u{212A}")),
+            (#"{"a":{"x":"\u12"}}"#, .syntax(offset: 15, message: "invalid \\u escape")),
+            (#"{"a":{"x":1,}}"#, .syntax(offset: 12, message: "expected a member name")),
+            (#"{"a":{"x" 1}}"#, .syntax(offset: 10, message: "expected ':'")),
         ]
-        for text in cases {
+        for (text, expected) in cases {
             let bytes = Array(text.utf8)
             let tree = Result { () throws(StrictJSONReader.Failure) in try reader.parse(bytes) }
             let index = Result { () throws(StrictJSONReader.Failure) in try reader.object(bytes) }
             switch (tree, index) {
-            case (.success, .success): break
-            case (.failure(let a), .failure(let b)): #expect(a == b, "\(text)")
+            case (.success, .success): #expect(expected == nil, "\(text) was accepted")
+            case (.failure(let a), .failure(let b)):
+                #expect(a == b, "\(text)")
+                #expect(a == expected, "\(text): \(a)")
             default: Issue.record("\(text): tree \(tree), index \(index)")
             }
         }
     }
+
+    @Test("the eight-byte scans stop at every quote, backslash, control byte and invalid UTF-8 byte, at its offset")
+    func wordScans() throws {
+        // A 16-byte string (two whole words) with one byte replaced at each position: the failure names that
+        // byte's offset, or the string ends there, as a byte-at-a-time reader decides.
+        let prefix = Array(#"{"a":""#.utf8)
+        for position in 0..<16 {
+            for byte: UInt8 in [0x00, 0x01, 0x1F, 0x22, 0x5C, 0xFF, 0x80] {
+                var string = Array("0123456789abcdef".utf8)
+                string[position] = byte
+                let bytes = prefix + string + Array(#""}"#.utf8)
+                let offset = prefix.count + position
+                let failure: StrictJSONReader.Failure?
+                do throws(StrictJSONReader.Failure) {
+                    _ = try StrictJSONReader().object(bytes)
+                    failure = nil
+                } catch {
+                    failure = error
+                }
+                switch byte {
+                case 0x22:
+                    // The string ends early; the next byte is not a `,` or `}`.
+                    #expect(failure == .syntax(offset: offset + 1, message: "expected ',' or '}'"), "\(position)")
+                case 0x5C:
+                    // `\` followed by a letter or digit: an invalid escape, or `\b`/`\f` accepted as one.
+                    let next = position + 1 < 16 ? string[position + 1] : UInt8(ascii: "\"")
+                    if [UInt8(ascii: "b"), UInt8(ascii: "f")].contains(next) {
+                        #expect(failure == nil, "\(position)")
+                    } else if next == UInt8(ascii: "\"") {
+                        #expect(failure == .syntax(offset: bytes.count, message: "unterminated string"), "\(position)")
+                    } else {
+                        #expect(failure == .syntax(offset: offset + 2, message: "invalid escape"), "\(position)")
+                    }
+                case 0xFF, 0x80: #expect(failure == .notUTF8(offset: offset), "\(position)")
+                default:
+                    #expect(failure == .syntax(offset: offset, message: "control character in string"), "\(position)")
+                }
+            }
+        }
+    }
+
 }
