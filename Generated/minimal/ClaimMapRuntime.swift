@@ -384,8 +384,8 @@ extension ClaimContract {
     /// longer mantissas — goes through Foundation's parser, which cost a tenth of an evaluation.
     public static func decimal(_ text: String) -> Decimal? {
         var text = text
-        let plain = text.withUTF8 { bytes -> (negative: Bool, mantissa: UInt64, fractionDigits: Int)? in
-            var mantissa: UInt64 = 0
+        let plain = text.withUTF8 { bytes -> Decimal.Parts? in
+            var significand: UInt64 = 0
             var digits = 0
             var fractionDigits = 0
             var negative = false
@@ -398,20 +398,16 @@ extension ClaimContract {
                     seenPoint = true
                 } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
                     digits += 1
-                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
                     if seenPoint { fractionDigits += 1 }
                 } else {
                     return nil
                 }
             }
-            return digits > 0 ? (negative, mantissa, fractionDigits) : nil
+            return digits > 0 ? (negative, significand, -fractionDigits) : nil
         }
-        guard let plain else { return Decimal(string: text, locale: POSIXLocale.shared) }
-        // Foundation's negative zero is NaN; `-0.0` is zero.
-        if plain.mantissa == 0 { return Decimal.zero }
-        return Decimal(
-            sign: plain.negative ? .minus : .plus, exponent: -plain.fractionDigits, significand: Decimal(plain.mantissa)
-        )
+        // (`-0.0` is zero: `Decimal(parts)` never builds Foundation's negative zero, which is NaN.)
+        return plain.map(Decimal.init) ?? Decimal(string: text, locale: POSIXLocale.shared)
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.
@@ -590,10 +586,8 @@ public enum ClaimContract {
             switch kind {
             case .string:
                 guard case .string(let text) = value else { return .type(expected: "a string") }
-                // A text of no more bytes than the limit has no more characters either: count only a longer one.
-                if let maxLength, text.utf8.count > maxLength {
-                    let length = text.unicodeScalars.count
-                    if length > maxLength { return .tooLong("\(length) characters, at most \(maxLength) allowed") }
+                if let maxLength, let length = text.scalarCount(above: maxLength) {
+                    return .tooLong("\(length) characters, at most \(maxLength) allowed")
                 }
                 if let enumValues, !enumValues.containsByteEqual(text) {
                     return .value("not one of the declared values")
@@ -1414,7 +1408,7 @@ public struct Evaluation: Sendable {
             for index in text.dataKeys.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.dataKeys[index])
-                if let slot = text.dataSlots[index], let value = slots[slot].value {
+                if let slot = plan.participantData[index].slot, let value = slots[slot].value {
                     out.appendQuoted(Interpreter.architectString(value))
                 } else {
                     out.append("null")
@@ -1748,11 +1742,7 @@ extension StringProtocol {
         // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison was 1.7 % of replay's
         // profile).
         let contiguous = lhs.withContiguousStorageIfAvailable { left in
-            rhs.withContiguousStorageIfAvailable { right in
-                // No base address: both are empty (their counts are equal).
-                guard let a = left.baseAddress, let b = right.baseAddress else { return true }
-                return memcmp(a, b, left.count) == 0
-            }
+            rhs.withContiguousStorageIfAvailable { right in left.sameBytes(as: right) }
         }
         if let contiguous, let equal = contiguous { return equal }
         return lhs.elementsEqual(rhs)
@@ -1813,16 +1803,43 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// The number of Unicode scalars when it is above `limit`, else nil. Only text of more UTF-8 bytes than `limit`
+    /// is counted: a scalar takes at least one byte, so shorter text cannot exceed it (for `maxLength` checks on
+    /// every token).
+    @inlinable
+    public func scalarCount(above limit: Int) -> Int? {
+        guard utf8.count > limit else { return nil }
+        let count = unicodeScalars.count
+        return count > limit ? count : nil
+    }
+}
+
 extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are the same bytes as `other` (one memcmp).
+    @inlinable
+    public func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        // No base address: both are empty (their counts are equal).
+        guard let a = baseAddress, let b = other.baseAddress else { return true }
+        return memcmp(a, b, count) == 0
+    }
+
     /// Whether these bytes are `text`'s UTF-8, byte for byte (`isByteEqual(to:)` for text kept as bytes).
     @inlinable
     public func isUTF8(of text: String) -> Bool {
         var text = text
-        return text.withUTF8 { other in
-            guard other.count == count else { return false }
-            guard let a = baseAddress, let b = other.baseAddress else { return true }
-            return memcmp(a, b, count) == 0
-        }
+        return text.withUTF8 { sameBytes(as: $0) }
+    }
+
+    /// The index of the first `byte` at or after `start` (memchr: the generic search cost more than the work around
+    /// it, for the dots of a token and the line feeds of standard input).
+    @inlinable
+    public func firstIndex(of byte: UInt8, from start: Int) -> Int? {
+        guard start < count, start >= 0, let base = baseAddress,
+            let found = memchr(base + start, Int32(byte), count - start)
+        else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 }
 
@@ -1891,13 +1908,10 @@ public struct Interpreter: Sendable {
             return ClaimContract.member(at: path, in: payload)
         }
         if authenticated {
-            // Fields read through the index: binding each struct would retain its path.
-            for index in plan.builtins.indices {
+            for builtin in plan.builtins {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(plan.builtins[index].claim, plan.builtins[index].path),
-                    !text.isEmpty
-                {
-                    state.assign(plan.builtins[index].slot, .string(text), source: plan.builtins[index].label)
+                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
+                    state.assign(builtin.slot, .string(text), source: builtin.label)
                 }
             }
             for enrichment in plan.enrichments {
@@ -2073,9 +2087,8 @@ final class Plan: Sendable {
             if let values = spec.enumValues, !values.containsByteEqual(text) {
                 return "not one of its enum values (\(values.map(JSONValue.quoted).joined(separator: ", ")))"
             }
-            if let maxLength = spec.maxLength, text.utf8.count > maxLength {
-                let count = text.unicodeScalars.count
-                if count > maxLength { return "longer than its maxLength \(maxLength) (\(count) characters)" }
+            if let maxLength = spec.maxLength, let count = text.scalarCount(above: maxLength) {
+                return "longer than its maxLength \(maxLength) (\(count) characters)"
             }
             if let pattern, !pattern.matches(text) {
                 return "does not match its pattern \(JSONValue.quoted(spec.pattern ?? ""))"
@@ -2253,8 +2266,7 @@ extension Interpreter {
     /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
     /// `bytes`: per token, only values are encoded. Routes are written by `Route.writeJSON`, as in
     /// `EvaluationResult.writeJSONMembers`; the rest repeats that writer's punctuation, and `DifferentialTests.slotLine`
-    /// holds the two lines byte-equal. A class: the line reads it once per token, and a struct of six arrays cost six
-    /// retains and releases there.
+    /// holds the two lines byte-equal. A class, so that a token's line takes one reference to it, not one per array.
     final class LineText: Sendable {
         let bytes: [UInt8]
         /// Per variable: `"name":{"type":"T","value":`.
@@ -2262,9 +2274,8 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`, and the slot of its variable.
+        /// Per participant data key: `"key":`.
         let dataKeys: [Range<Int>]
-        let dataSlots: [Int?]
         /// Per rule: its route object.
         let routes: [Range<Int>]
         /// Per guard: `"name":{"allowed":`.
@@ -2318,7 +2329,6 @@ extension Interpreter {
             self.variableHeads = variableHeads
             self.variableTails = variableTails
             self.dataKeys = dataKeys
-            dataSlots = participantData.map(\.slot)
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }
@@ -3451,7 +3461,8 @@ extension JSONValue {
 /// members: a member's value is decoded when asked for, and never otherwise. A token payload read this way costs no
 /// tree of values (replay reads the members the ID-token policy and the spec name, and nothing else).
 public struct JSONObjectBytes: Sendable {
-    struct Member: Sendable {
+    /// One top-level member, found by `member(named:)`: its value is read through the object that holds it.
+    public struct Member: Sendable {
         /// The name's bytes between its quotes.
         let nameStart: Int
         let nameEnd: Int
@@ -3473,13 +3484,12 @@ public struct JSONObjectBytes: Sendable {
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
     public subscript(member name: String) -> JSONValue? {
-        // (Not `find(name).flatMap(value)`: the partially applied method copied self, two arrays, on every lookup.)
-        guard let member = find(name) else { return nil }
+        guard let member = member(named: name) else { return nil }
         return value(member)
     }
 
     /// Whether the object has the member `name` (byte for byte), without decoding it.
-    public func contains(_ name: String) -> Bool { find(name) != nil }
+    public func contains(_ name: String) -> Bool { member(named: name) != nil }
 
     /// The first member name (decoded, in order) for which `predicate` holds.
     public func firstName(where predicate: (String) -> Bool) -> String? {
@@ -3490,11 +3500,10 @@ public struct JSONObjectBytes: Sendable {
         return nil
     }
 
-    /// `body` applied to the bytes between the quotes of member `name` when its value is a string written without
-    /// escapes (those bytes are then the string's UTF-8); nil when the member is absent or written otherwise, and the
-    /// caller decodes it. For checks that compare a claim with known text and need no `String` of it.
-    public func withPlainString(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
-        guard let member = find(name) else { return nil }
+    /// `body` applied to the bytes between the quotes of `member`'s value when it is a string written without
+    /// escapes (those bytes are then the string's UTF-8); nil when it is written otherwise, and the caller decodes
+    /// it. For checks that compare a claim with known text and need no `String` of it.
+    public func withPlainString(_ member: Member, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
         let start = member.valueStart + 1
         let end = member.valueEnd - 1
         guard start <= end, bytes[member.valueStart] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\"") else {
@@ -3508,10 +3517,9 @@ public struct JSONObjectBytes: Sendable {
         }
     }
 
-    /// The member `name` when it is written as a JSON integer (`-`, digits, no fraction or exponent) within
-    /// `Int64`; nil when absent, written otherwise or out of range (the caller decodes it then).
-    public func integer(_ name: String) -> Int64? {
-        guard let member = find(name) else { return nil }
+    /// `member`'s value when it is written as a JSON integer (`-`, digits, no fraction or exponent) within `Int64`;
+    /// nil when it is written otherwise or out of range (the caller decodes it then).
+    public func integer(_ member: Member) -> Int64? {
         var index = member.valueStart
         let end = member.valueEnd
         let negative = index < end && bytes[index] == UInt8(ascii: "-")
@@ -3534,13 +3542,14 @@ public struct JSONObjectBytes: Sendable {
 
     /// A member's value, decoded. It was validated when the object was read, by the same parser at the same depth,
     /// so decoding it again cannot fail.
-    private func value(_ member: Member) -> JSONValue? {
+    public func value(_ member: Member) -> JSONValue? {
         var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
         parser.index = member.valueStart
         return try? parser.parseValue(depth: 1)
     }
 
-    private func find(_ name: String) -> Member? {
+    /// The member `name`, matched byte for byte (an escaped name is decoded first); nil when absent.
+    public func member(named name: String) -> Member? {
         var utf8 = name
         return utf8.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { all -> Member? in
@@ -3550,13 +3559,11 @@ public struct JSONObjectBytes: Sendable {
                             if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
                             continue
                         }
-                        let count = member.nameEnd - member.nameStart
-                        guard count == wanted.count else { continue }
-                        guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else {
-                            return member
-                        }
-                        // The first byte before a call to memcmp.
-                        if base[member.nameStart] == other[0], memcmp(base + member.nameStart, other, count) == 0 {
+                        // The length, then the first byte, before the bytes.
+                        guard member.nameEnd - member.nameStart == wanted.count else { continue }
+                        if wanted.isEmpty || all[member.nameStart] == wanted[0],
+                            UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted)
+                        {
                             return member
                         }
                     }
@@ -3577,11 +3584,10 @@ public struct JSONObjectBytes: Sendable {
     /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
     static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
         if first.plainName && second.plainName {
-            let count = first.nameEnd - first.nameStart
-            guard count == second.nameEnd - second.nameStart else { return false }
+            guard first.nameEnd - first.nameStart == second.nameEnd - second.nameStart else { return false }
             return bytes.withUnsafeBufferPointer { all in
-                guard count > 0, let base = all.baseAddress else { return true }
-                return memcmp(base + first.nameStart, base + second.nameStart, count) == 0
+                UnsafeBufferPointer(rebasing: all[first.nameStart..<first.nameEnd])
+                    .sameBytes(as: UnsafeBufferPointer(rebasing: all[second.nameStart..<second.nameEnd]))
             }
         }
         return name(first, in: bytes) == name(second, in: bytes)
@@ -3886,9 +3892,23 @@ extension Decimal {
     /// and the sign in bit 4; swift-foundation (Linux) the length in the high four and the sign in bit 3. Which one
     /// this process has is decided once, by reading values built through the public API; with neither, this is nil
     /// and every caller takes Foundation's path.
-    var parts: (negative: Bool, significand: UInt64, exponent: Int)? {
+    var parts: Parts? {
         guard let layout = Self.flagLayout else { return nil }
         return parts(layout)
+    }
+
+    /// A Decimal as sign, 64-bit significand and exponent: `significand × 10^exponent`, negated when `negative`.
+    typealias Parts = (negative: Bool, significand: UInt64, exponent: Int)
+
+    /// The Decimal these parts spell (a zero significand is zero, whatever the sign: Foundation's negative zero is
+    /// NaN).
+    init(_ parts: Parts) {
+        self =
+            parts.significand == 0
+            ? .zero
+            : Decimal(
+                sign: parts.negative ? .minus : .plus, exponent: parts.exponent, significand: Decimal(parts.significand)
+            )
     }
 
     /// Where the flag byte keeps the length and the sign.
@@ -3897,8 +3917,8 @@ extension Decimal {
         let negativeBit: UInt8
     }
 
-    private func parts(_ layout: FlagLayout) -> (negative: Bool, significand: UInt64, exponent: Int)? {
-        withUnsafeBytes(of: self) { raw -> (negative: Bool, significand: UInt64, exponent: Int)? in
+    private func parts(_ layout: FlagLayout) -> Parts? {
+        withUnsafeBytes(of: self) { raw -> Parts? in
             let flags = raw[1]
             let length = (flags >> layout.lengthShift) & 0x0F
             let negative = flags & layout.negativeBit != 0
@@ -3923,10 +3943,7 @@ extension Decimal {
             probes.count == 9
                 && probes.allSatisfy { value in
                     guard let parts = value.parts(layout) else { return false }
-                    let rebuilt = Decimal(
-                        sign: parts.negative ? .minus : .plus, exponent: parts.exponent,
-                        significand: Decimal(parts.significand))
-                    return rebuilt == value && (parts.significand == 0) == value.isZero
+                    return Decimal(parts) == value && (parts.significand == 0) == value.isZero
                 }
         }
     }()
@@ -3939,30 +3956,24 @@ extension Decimal {
         return self < other ? -1 : self == other ? 0 : 1
     }
 
-    private static func order(
-        _ a: (negative: Bool, significand: UInt64, exponent: Int),
-        _ b: (negative: Bool, significand: UInt64, exponent: Int)
-    ) -> Int? {
+    private static func order(_ a: Parts, _ b: Parts) -> Int? {
         let signA = a.significand == 0 ? 0 : a.negative ? -1 : 1
         let signB = b.significand == 0 ? 0 : b.negative ? -1 : 1
         if signA != signB { return signA < signB ? -1 : 1 }
         if signA == 0 { return 0 }
-        // Same sign: compare magnitudes at the smaller exponent.
-        var left = a.significand
-        var right = b.significand
-        var gap = a.exponent - b.exponent
-        while gap > 0 {
-            let (scaled, overflow) = left.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            left = scaled
-            gap -= 1
+        // Same sign: compare magnitudes at the smaller exponent (the other significand scaled up to it).
+        func scaled(_ significand: UInt64, by places: Int) -> UInt64? {
+            var value = significand
+            for _ in 0..<max(0, places) {
+                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                value = product
+            }
+            return value
         }
-        while gap < 0 {
-            let (scaled, overflow) = right.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            right = scaled
-            gap += 1
-        }
+        guard let left = scaled(a.significand, by: a.exponent - b.exponent),
+            let right = scaled(b.significand, by: b.exponent - a.exponent)
+        else { return nil }
         let magnitude = left < right ? -1 : left == right ? 0 : 1
         return signA > 0 ? magnitude : -magnitude
     }

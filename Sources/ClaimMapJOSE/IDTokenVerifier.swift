@@ -93,24 +93,29 @@ public enum IDTokenVerifier {
     }
 
     static func checkIssuer(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
+        guard let member = claims.member(named: "iss") else { throw Rejection(.claimMissing, "iss") }
         // The usual issuer, a string without escapes, is compared where it lies; any other form, and a mismatch
         // (to explain it), is decoded below.
-        if claims.withPlainString("iss", { $0.isUTF8(of: policy.issuer) }) == true { return }
-        guard let iss = claims[member: "iss"] else { throw Rejection(.claimMissing, "iss") }
-        guard case .string(let issuer) = iss else { throw Rejection(.claimTypeInvalid, "iss is not a string") }
+        if claims.withPlainString(member, { $0.isUTF8(of: policy.issuer) }) == true { return }
+        guard case .string(let issuer)? = claims.value(member) else {
+            throw Rejection(.claimTypeInvalid, "iss is not a string")
+        }
         guard issuer.isByteEqual(to: policy.issuer) else {
             throw Rejection(.issuerMismatch, "iss \"\(issuer)\" is not \"\(policy.issuer)\" (compared byte for byte)")
         }
     }
 
     static func checkAudience(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
+        guard let member = claims.member(named: "aud") else { throw Rejection(.claimMissing, "aud") }
+        let azp = claims.member(named: "azp")
         // The usual case in place: one audience, a string without escapes, that is the client, and no azp.
-        if claims.withPlainString("aud", { text in policy.audiences.contains { text.isUTF8(of: $0) } }) == true,
-            !claims.contains("azp")
+        if azp == nil,
+            claims.withPlainString(member, { text in policy.audiences.contains { text.isUTF8(of: $0) } })
+                == true
         {
             return
         }
-        guard let aud = claims[member: "aud"] else { throw Rejection(.claimMissing, "aud") }
+        guard let aud = claims.value(member) else { throw Rejection(.claimMissing, "aud") }
         var count = 0
         var matched = false
         switch aud {
@@ -133,9 +138,10 @@ public enum IDTokenVerifier {
                 "aud \(aud.compact()) does not contain \(policy.audiences.map { "\"\($0)\"" }.joined(separator: " or "))"
             )
         }
-        let azp = claims[member: "azp"]
         if count > 1 || azp != nil {
-            guard let azp else { throw Rejection(.azpMismatch, "aud has several values, so azp must name the client") }
+            guard let azp = azp.flatMap(claims.value) else {
+                throw Rejection(.azpMismatch, "aud has several values, so azp must name the client")
+            }
             guard case .string(let party) = azp, policy.audiences.containsByteEqual(party) else {
                 throw Rejection(
                     .azpMismatch,
@@ -145,15 +151,16 @@ public enum IDTokenVerifier {
     }
 
     static func checkNonce(_ claims: JSONObjectBytes, _ policy: ClaimPolicy) throws(Rejection) {
-        if let expected = policy.expectedNonce, claims.withPlainString("nonce", { $0.isUTF8(of: expected) }) == true {
-            return
-        }
-        let nonce = claims[member: "nonce"]
-        if nonce == nil {
+        guard let member = claims.member(named: "nonce") else {
             if policy.nonceRequired || policy.expectedNonce != nil { throw Rejection(.claimMissing, "nonce") }
             return
         }
-        guard case .string(let value)? = nonce else { throw Rejection(.claimTypeInvalid, "nonce is not a string") }
+        if let expected = policy.expectedNonce, claims.withPlainString(member, { $0.isUTF8(of: expected) }) == true {
+            return
+        }
+        guard case .string(let value)? = claims.value(member) else {
+            throw Rejection(.claimTypeInvalid, "nonce is not a string")
+        }
         if let expected = policy.expectedNonce, !value.isByteEqual(to: expected) {
             throw Rejection(.nonceMismatch, "nonce does not equal the one the page sent")
         }
@@ -161,20 +168,17 @@ public enum IDTokenVerifier {
 
     /// A NumericDate (RFC 7519 §2): a JSON number, fractions floored, within 0 ... 9999-12-31.
     static func numericDate(_ claims: JSONObjectBytes, _ name: String, required: Bool) throws(Rejection) -> Int64? {
-        // The usual plain integer, read in place (nothing decoded).
-        if let seconds = claims.integer(name), seconds >= 0, seconds <= maxNumericDate { return seconds }
-        guard let value = claims[member: name] else {
+        guard let member = claims.member(named: name) else {
             if required { throw Rejection(.claimMissing, name) }
             return nil
         }
-        // The usual plain integer needs no Decimal (whose parse cost as much as a SHA-256 of the token).
-        if case .number(let text) = value, let seconds = Int64(text) {
-            guard seconds >= 0, seconds <= maxNumericDate else {
-                throw Rejection(.claimTypeInvalid, "\(name) \(text) is outside 0 ... \(maxNumericDate)")
-            }
-            return seconds
+        // The usual plain integer is read in place: no decoding, and no Decimal (whose parse cost as much as a
+        // SHA-256 of the token). Anything else — a fraction, an exponent, a value outside the range (to say so) — is
+        // decoded and read as a Decimal.
+        if let seconds = claims.integer(member), seconds >= 0, seconds <= maxNumericDate { return seconds }
+        guard case .number(let text)? = claims.value(member) else {
+            throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")
         }
-        guard case .number(let text) = value else { throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number") }
         guard let decimal = Decimal(string: text, locale: posixLocale), !decimal.isNaN else {
             // A valid JSON number Foundation cannot hold (`1e400`) is far outside any NumericDate.
             throw Rejection(.claimTypeInvalid, "\(name) \(text) is out of range (0 ... \(maxNumericDate))")

@@ -27,15 +27,12 @@ public enum JWSVerifier {
         guard utf8.count <= maxTokenBytes else {
             throw Rejection(.tokenTooLarge, "the token is \(utf8.count) bytes; at most \(maxTokenBytes) are accepted")
         }
-        // A native string's UTF-8 is read where it lies; segments are ranges of it.
-        let verified = utf8.withContiguousStorageIfAvailable { bytes in
+        // A native string's UTF-8 is read where it lies (any other is copied first); segments are ranges of it.
+        func verified(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<VerifiedJWS, Rejection> {
             Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
         }
-        return try
-            (verified
-            ?? Array(utf8).withUnsafeBufferPointer { bytes in
-                Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
-            }).get()
+        return try (utf8.withContiguousStorageIfAvailable(verified) ?? Array(utf8).withUnsafeBufferPointer(verified))
+            .get()
     }
 
     private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKS, algorithms: Set<String>) throws(Rejection)
@@ -46,10 +43,7 @@ public enum JWSVerifier {
         var secondDot = -1
         var dotCount = 0
         var from = 0
-        while dotCount <= 4, from < bytes.count, let base = bytes.baseAddress,
-            let found = memchr(base + from, Int32(UInt8(ascii: ".")), bytes.count - from)
-        {
-            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        while dotCount <= 4, let index = bytes.firstIndex(of: UInt8(ascii: "."), from: from) {
             if dotCount == 0 { firstDot = index } else if dotCount == 1 { secondDot = index }
             dotCount += 1
             from = index + 1
@@ -97,9 +91,7 @@ public enum JWSVerifier {
         }
         var kid: String?
         if let kidValue = header[member: "kid"] {
-            guard case .string(let text) = kidValue, !text.isEmpty,
-                // (At most 256 bytes is at most 256 characters: only a longer kid is counted.)
-                text.utf8.count <= 256 || text.unicodeScalars.count <= 256,
+            guard case .string(let text) = kidValue, !text.isEmpty, text.scalarCount(above: 256) == nil,
                 // C0, DEL and C1 controls: none belongs in a key id, and each could drive a terminal.
                 !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
             else {

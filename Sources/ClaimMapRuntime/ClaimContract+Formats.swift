@@ -8,8 +8,8 @@ extension ClaimContract {
     /// longer mantissas — goes through Foundation's parser, which cost a tenth of an evaluation.
     public static func decimal(_ text: String) -> Decimal? {
         var text = text
-        let plain = text.withUTF8 { bytes -> (negative: Bool, mantissa: UInt64, fractionDigits: Int)? in
-            var mantissa: UInt64 = 0
+        let plain = text.withUTF8 { bytes -> Decimal.Parts? in
+            var significand: UInt64 = 0
             var digits = 0
             var fractionDigits = 0
             var negative = false
@@ -22,20 +22,16 @@ extension ClaimContract {
                     seenPoint = true
                 } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") && digits < 18 {
                     digits += 1
-                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
                     if seenPoint { fractionDigits += 1 }
                 } else {
                     return nil
                 }
             }
-            return digits > 0 ? (negative, mantissa, fractionDigits) : nil
+            return digits > 0 ? (negative, significand, -fractionDigits) : nil
         }
-        guard let plain else { return Decimal(string: text, locale: POSIXLocale.shared) }
-        // Foundation's negative zero is NaN; `-0.0` is zero.
-        if plain.mantissa == 0 { return Decimal.zero }
-        return Decimal(
-            sign: plain.negative ? .minus : .plus, exponent: -plain.fractionDigits, significand: Decimal(plain.mantissa)
-        )
+        // (`-0.0` is zero: `Decimal(parts)` never builds Foundation's negative zero, which is NaN.)
+        return plain.map(Decimal.init) ?? Decimal(string: text, locale: POSIXLocale.shared)
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.

@@ -91,10 +91,8 @@ public enum ClaimContract {
             switch kind {
             case .string:
                 guard case .string(let text) = value else { return .type(expected: "a string") }
-                // A text of no more bytes than the limit has no more characters either: count only a longer one.
-                if let maxLength, text.utf8.count > maxLength {
-                    let length = text.unicodeScalars.count
-                    if length > maxLength { return .tooLong("\(length) characters, at most \(maxLength) allowed") }
+                if let maxLength, let length = text.scalarCount(above: maxLength) {
+                    return .tooLong("\(length) characters, at most \(maxLength) allowed")
                 }
                 if let enumValues, !enumValues.containsByteEqual(text) {
                     return .value("not one of the declared values")

@@ -290,7 +290,7 @@ public struct Evaluation: Sendable {
             for index in text.dataKeys.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.dataKeys[index])
-                if let slot = text.dataSlots[index], let value = slots[slot].value {
+                if let slot = plan.participantData[index].slot, let value = slots[slot].value {
                     out.appendQuoted(Interpreter.architectString(value))
                 } else {
                     out.append("null")

@@ -16,11 +16,7 @@ extension StringProtocol {
         // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison was 1.7 % of replay's
         // profile).
         let contiguous = lhs.withContiguousStorageIfAvailable { left in
-            rhs.withContiguousStorageIfAvailable { right in
-                // No base address: both are empty (their counts are equal).
-                guard let a = left.baseAddress, let b = right.baseAddress else { return true }
-                return memcmp(a, b, left.count) == 0
-            }
+            rhs.withContiguousStorageIfAvailable { right in left.sameBytes(as: right) }
         }
         if let contiguous, let equal = contiguous { return equal }
         return lhs.elementsEqual(rhs)
@@ -81,15 +77,42 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// The number of Unicode scalars when it is above `limit`, else nil. Only text of more UTF-8 bytes than `limit`
+    /// is counted: a scalar takes at least one byte, so shorter text cannot exceed it (for `maxLength` checks on
+    /// every token).
+    @inlinable
+    public func scalarCount(above limit: Int) -> Int? {
+        guard utf8.count > limit else { return nil }
+        let count = unicodeScalars.count
+        return count > limit ? count : nil
+    }
+}
+
 extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are the same bytes as `other` (one memcmp).
+    @inlinable
+    public func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        // No base address: both are empty (their counts are equal).
+        guard let a = baseAddress, let b = other.baseAddress else { return true }
+        return memcmp(a, b, count) == 0
+    }
+
     /// Whether these bytes are `text`'s UTF-8, byte for byte (`isByteEqual(to:)` for text kept as bytes).
     @inlinable
     public func isUTF8(of text: String) -> Bool {
         var text = text
-        return text.withUTF8 { other in
-            guard other.count == count else { return false }
-            guard let a = baseAddress, let b = other.baseAddress else { return true }
-            return memcmp(a, b, count) == 0
-        }
+        return text.withUTF8 { sameBytes(as: $0) }
+    }
+
+    /// The index of the first `byte` at or after `start` (memchr: the generic search cost more than the work around
+    /// it, for the dots of a token and the line feeds of standard input).
+    @inlinable
+    public func firstIndex(of byte: UInt8, from start: Int) -> Int? {
+        guard start < count, start >= 0, let base = baseAddress,
+            let found = memchr(base + start, Int32(byte), count - start)
+        else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 }

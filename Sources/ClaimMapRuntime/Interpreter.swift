@@ -61,13 +61,10 @@ public struct Interpreter: Sendable {
             return ClaimContract.member(at: path, in: payload)
         }
         if authenticated {
-            // Fields read through the index: binding each struct would retain its path.
-            for index in plan.builtins.indices {
+            for builtin in plan.builtins {
                 // An absent or empty built-in claim leaves the variable as it was (the flow tests IsNotSetOrEmpty).
-                if case .string(let text)? = claim(plan.builtins[index].claim, plan.builtins[index].path),
-                    !text.isEmpty
-                {
-                    state.assign(plan.builtins[index].slot, .string(text), source: plan.builtins[index].label)
+                if case .string(let text)? = claim(builtin.claim, builtin.path), !text.isEmpty {
+                    state.assign(builtin.slot, .string(text), source: builtin.label)
                 }
             }
             for enrichment in plan.enrichments {
@@ -243,9 +240,8 @@ final class Plan: Sendable {
             if let values = spec.enumValues, !values.containsByteEqual(text) {
                 return "not one of its enum values (\(values.map(JSONValue.quoted).joined(separator: ", ")))"
             }
-            if let maxLength = spec.maxLength, text.utf8.count > maxLength {
-                let count = text.unicodeScalars.count
-                if count > maxLength { return "longer than its maxLength \(maxLength) (\(count) characters)" }
+            if let maxLength = spec.maxLength, let count = text.scalarCount(above: maxLength) {
+                return "longer than its maxLength \(maxLength) (\(count) characters)"
             }
             if let pattern, !pattern.matches(text) {
                 return "does not match its pattern \(JSONValue.quoted(spec.pattern ?? ""))"
@@ -423,8 +419,7 @@ extension Interpreter {
     /// The parts of replay's line (`Evaluation.writeJSONMembers`) that the program fixes, each encoded once into
     /// `bytes`: per token, only values are encoded. Routes are written by `Route.writeJSON`, as in
     /// `EvaluationResult.writeJSONMembers`; the rest repeats that writer's punctuation, and `DifferentialTests.slotLine`
-    /// holds the two lines byte-equal. A class: the line reads it once per token, and a struct of six arrays cost six
-    /// retains and releases there.
+    /// holds the two lines byte-equal. A class, so that a token's line takes one reference to it, not one per array.
     final class LineText: Sendable {
         let bytes: [UInt8]
         /// Per variable: `"name":{"type":"T","value":`.
@@ -432,9 +427,8 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`, and the slot of its variable.
+        /// Per participant data key: `"key":`.
         let dataKeys: [Range<Int>]
-        let dataSlots: [Int?]
         /// Per rule: its route object.
         let routes: [Range<Int>]
         /// Per guard: `"name":{"allowed":`.
@@ -488,7 +482,6 @@ extension Interpreter {
             self.variableHeads = variableHeads
             self.variableTails = variableTails
             self.dataKeys = dataKeys
-            dataSlots = participantData.map(\.slot)
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }

@@ -497,7 +497,8 @@ extension JSONValue {
 /// members: a member's value is decoded when asked for, and never otherwise. A token payload read this way costs no
 /// tree of values (replay reads the members the ID-token policy and the spec name, and nothing else).
 public struct JSONObjectBytes: Sendable {
-    struct Member: Sendable {
+    /// One top-level member, found by `member(named:)`: its value is read through the object that holds it.
+    public struct Member: Sendable {
         /// The name's bytes between its quotes.
         let nameStart: Int
         let nameEnd: Int
@@ -519,13 +520,12 @@ public struct JSONObjectBytes: Sendable {
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
     public subscript(member name: String) -> JSONValue? {
-        // (Not `find(name).flatMap(value)`: the partially applied method copied self, two arrays, on every lookup.)
-        guard let member = find(name) else { return nil }
+        guard let member = member(named: name) else { return nil }
         return value(member)
     }
 
     /// Whether the object has the member `name` (byte for byte), without decoding it.
-    public func contains(_ name: String) -> Bool { find(name) != nil }
+    public func contains(_ name: String) -> Bool { member(named: name) != nil }
 
     /// The first member name (decoded, in order) for which `predicate` holds.
     public func firstName(where predicate: (String) -> Bool) -> String? {
@@ -536,11 +536,10 @@ public struct JSONObjectBytes: Sendable {
         return nil
     }
 
-    /// `body` applied to the bytes between the quotes of member `name` when its value is a string written without
-    /// escapes (those bytes are then the string's UTF-8); nil when the member is absent or written otherwise, and the
-    /// caller decodes it. For checks that compare a claim with known text and need no `String` of it.
-    public func withPlainString(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
-        guard let member = find(name) else { return nil }
+    /// `body` applied to the bytes between the quotes of `member`'s value when it is a string written without
+    /// escapes (those bytes are then the string's UTF-8); nil when it is written otherwise, and the caller decodes
+    /// it. For checks that compare a claim with known text and need no `String` of it.
+    public func withPlainString(_ member: Member, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool? {
         let start = member.valueStart + 1
         let end = member.valueEnd - 1
         guard start <= end, bytes[member.valueStart] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\"") else {
@@ -554,10 +553,9 @@ public struct JSONObjectBytes: Sendable {
         }
     }
 
-    /// The member `name` when it is written as a JSON integer (`-`, digits, no fraction or exponent) within
-    /// `Int64`; nil when absent, written otherwise or out of range (the caller decodes it then).
-    public func integer(_ name: String) -> Int64? {
-        guard let member = find(name) else { return nil }
+    /// `member`'s value when it is written as a JSON integer (`-`, digits, no fraction or exponent) within `Int64`;
+    /// nil when it is written otherwise or out of range (the caller decodes it then).
+    public func integer(_ member: Member) -> Int64? {
         var index = member.valueStart
         let end = member.valueEnd
         let negative = index < end && bytes[index] == UInt8(ascii: "-")
@@ -580,13 +578,14 @@ public struct JSONObjectBytes: Sendable {
 
     /// A member's value, decoded. It was validated when the object was read, by the same parser at the same depth,
     /// so decoding it again cannot fail.
-    private func value(_ member: Member) -> JSONValue? {
+    public func value(_ member: Member) -> JSONValue? {
         var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
         parser.index = member.valueStart
         return try? parser.parseValue(depth: 1)
     }
 
-    private func find(_ name: String) -> Member? {
+    /// The member `name`, matched byte for byte (an escaped name is decoded first); nil when absent.
+    public func member(named name: String) -> Member? {
         var utf8 = name
         return utf8.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { all -> Member? in
@@ -596,13 +595,11 @@ public struct JSONObjectBytes: Sendable {
                             if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
                             continue
                         }
-                        let count = member.nameEnd - member.nameStart
-                        guard count == wanted.count else { continue }
-                        guard count > 0, let base = all.baseAddress, let other = wanted.baseAddress else {
-                            return member
-                        }
-                        // The first byte before a call to memcmp.
-                        if base[member.nameStart] == other[0], memcmp(base + member.nameStart, other, count) == 0 {
+                        // The length, then the first byte, before the bytes.
+                        guard member.nameEnd - member.nameStart == wanted.count else { continue }
+                        if wanted.isEmpty || all[member.nameStart] == wanted[0],
+                            UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted)
+                        {
                             return member
                         }
                     }
@@ -623,11 +620,10 @@ public struct JSONObjectBytes: Sendable {
     /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
     static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
         if first.plainName && second.plainName {
-            let count = first.nameEnd - first.nameStart
-            guard count == second.nameEnd - second.nameStart else { return false }
+            guard first.nameEnd - first.nameStart == second.nameEnd - second.nameStart else { return false }
             return bytes.withUnsafeBufferPointer { all in
-                guard count > 0, let base = all.baseAddress else { return true }
-                return memcmp(base + first.nameStart, base + second.nameStart, count) == 0
+                UnsafeBufferPointer(rebasing: all[first.nameStart..<first.nameEnd])
+                    .sameBytes(as: UnsafeBufferPointer(rebasing: all[second.nameStart..<second.nameEnd]))
             }
         }
         return name(first, in: bytes) == name(second, in: bytes)

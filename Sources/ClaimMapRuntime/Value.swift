@@ -294,9 +294,23 @@ extension Decimal {
     /// and the sign in bit 4; swift-foundation (Linux) the length in the high four and the sign in bit 3. Which one
     /// this process has is decided once, by reading values built through the public API; with neither, this is nil
     /// and every caller takes Foundation's path.
-    var parts: (negative: Bool, significand: UInt64, exponent: Int)? {
+    var parts: Parts? {
         guard let layout = Self.flagLayout else { return nil }
         return parts(layout)
+    }
+
+    /// A Decimal as sign, 64-bit significand and exponent: `significand × 10^exponent`, negated when `negative`.
+    typealias Parts = (negative: Bool, significand: UInt64, exponent: Int)
+
+    /// The Decimal these parts spell (a zero significand is zero, whatever the sign: Foundation's negative zero is
+    /// NaN).
+    init(_ parts: Parts) {
+        self =
+            parts.significand == 0
+            ? .zero
+            : Decimal(
+                sign: parts.negative ? .minus : .plus, exponent: parts.exponent, significand: Decimal(parts.significand)
+            )
     }
 
     /// Where the flag byte keeps the length and the sign.
@@ -305,8 +319,8 @@ extension Decimal {
         let negativeBit: UInt8
     }
 
-    private func parts(_ layout: FlagLayout) -> (negative: Bool, significand: UInt64, exponent: Int)? {
-        withUnsafeBytes(of: self) { raw -> (negative: Bool, significand: UInt64, exponent: Int)? in
+    private func parts(_ layout: FlagLayout) -> Parts? {
+        withUnsafeBytes(of: self) { raw -> Parts? in
             let flags = raw[1]
             let length = (flags >> layout.lengthShift) & 0x0F
             let negative = flags & layout.negativeBit != 0
@@ -331,10 +345,7 @@ extension Decimal {
             probes.count == 9
                 && probes.allSatisfy { value in
                     guard let parts = value.parts(layout) else { return false }
-                    let rebuilt = Decimal(
-                        sign: parts.negative ? .minus : .plus, exponent: parts.exponent,
-                        significand: Decimal(parts.significand))
-                    return rebuilt == value && (parts.significand == 0) == value.isZero
+                    return Decimal(parts) == value && (parts.significand == 0) == value.isZero
                 }
         }
     }()
@@ -347,30 +358,24 @@ extension Decimal {
         return self < other ? -1 : self == other ? 0 : 1
     }
 
-    private static func order(
-        _ a: (negative: Bool, significand: UInt64, exponent: Int),
-        _ b: (negative: Bool, significand: UInt64, exponent: Int)
-    ) -> Int? {
+    private static func order(_ a: Parts, _ b: Parts) -> Int? {
         let signA = a.significand == 0 ? 0 : a.negative ? -1 : 1
         let signB = b.significand == 0 ? 0 : b.negative ? -1 : 1
         if signA != signB { return signA < signB ? -1 : 1 }
         if signA == 0 { return 0 }
-        // Same sign: compare magnitudes at the smaller exponent.
-        var left = a.significand
-        var right = b.significand
-        var gap = a.exponent - b.exponent
-        while gap > 0 {
-            let (scaled, overflow) = left.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            left = scaled
-            gap -= 1
+        // Same sign: compare magnitudes at the smaller exponent (the other significand scaled up to it).
+        func scaled(_ significand: UInt64, by places: Int) -> UInt64? {
+            var value = significand
+            for _ in 0..<max(0, places) {
+                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                value = product
+            }
+            return value
         }
-        while gap < 0 {
-            let (scaled, overflow) = right.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            right = scaled
-            gap += 1
-        }
+        guard let left = scaled(a.significand, by: a.exponent - b.exponent),
+            let right = scaled(b.significand, by: b.exponent - a.exponent)
+        else { return nil }
         let magnitude = left < right ? -1 : left == right ? 0 : 1
         return signA > 0 ? magnitude : -magnitude
     }

@@ -41,14 +41,9 @@ final class StandardInputLines {
         self.limit = limit
     }
 
-    /// The first line feed in `buffer[from..<to]` (memchr: the generic search cost a third of reading a line).
+    /// The first line feed in `buffer[from..<to]`.
     private func newline(_ from: Int, _ to: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress, from < to, to <= bytes.count,
-                let found = memchr(base + from, 0x0A, to - from)
-            else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
+        buffer.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[..<to]).firstIndex(of: 0x0A, from: from) }
     }
 
     func next() -> String? {
