@@ -17,6 +17,21 @@ public enum Base64URL {
         return table
     }()
 
+    /// The same alphabet as four tables, one per position in a quad, each entry the character's six bits already
+    /// shifted to where they land in the quad's three bytes (little-endian: byte 0 in bits 0–7), so a quad decodes
+    /// as four lookups and three ORs. A character outside the alphabet sets bit 24 in every table.
+    private static let quadTables: [UInt32] = {
+        var tables = [UInt32](repeating: 1 << 24, count: 4 * 256)
+        for (index, byte) in alphabet.enumerated() {
+            let value = UInt32(index)
+            tables[Int(byte)] = value << 2  // byte 0, high six bits
+            tables[256 + Int(byte)] = value >> 4 | (value & 0x0F) << 12  // byte 0 low two, byte 1 high four
+            tables[512 + Int(byte)] = (value >> 2) << 8 | (value & 0x03) << 22  // byte 1 low four, byte 2 high two
+            tables[768 + Int(byte)] = value << 16  // byte 2, low six bits
+        }
+        return tables
+    }()
+
     public static func decode(_ text: Substring.UTF8View) throws(Failure) -> [UInt8] {
         // Native strings are contiguous UTF-8: decode straight from their storage (indexing the view one byte at a
         // time costs more than the decoding itself).
@@ -41,7 +56,9 @@ public enum Base64URL {
         var failure: Failure?
         let out = [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
             table.withUnsafeBufferPointer { table in
-                (initialized, failure) = decode(text, into: out, table: table)
+                quadTables.withUnsafeBufferPointer { quadTables in
+                    (initialized, failure) = decode(text, into: out, table: table, quadTables: quadTables)
+                }
             }
         }
         if let failure { return .failure(failure) }
@@ -51,7 +68,7 @@ public enum Base64URL {
     /// Decodes `text` into `out` (exactly long enough): how many bytes were written, and the failure that stopped it.
     private static func decode(
         _ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
-        table: UnsafeBufferPointer<Int8>
+        table: UnsafeBufferPointer<Int8>, quadTables: UnsafeBufferPointer<UInt32>
     ) -> (Int, Failure?) {
         let quads = text.count / 4
         let tail = text.count % 4
@@ -59,19 +76,24 @@ public enum Base64URL {
         func firstInvalid(_ offset: Int, _ width: Int) -> Int {
             (offset..<offset + width).first { table[Int(text[$0])] < 0 } ?? offset
         }
-        // Four characters → three bytes; a negative table entry in any of them marks the quad invalid.
+        // Four characters → three bytes; bit 24 set in any lookup marks the quad invalid.
         var written = 0
+        guard let input = text.baseAddress, let output = out.baseAddress else { return (0, nil) }
+        let raw = UnsafeMutableRawPointer(output)
         for quad in 0..<quads {
             let offset = quad * 4
-            let a = table[Int(text[offset])]
-            let b = table[Int(text[offset + 1])]
-            let c = table[Int(text[offset + 2])]
-            let d = table[Int(text[offset + 3])]
-            guard a | b | c | d >= 0 else { return (written, .invalid(offset: firstInvalid(offset, 4))) }
-            let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            out[written] = UInt8(truncatingIfNeeded: chunk >> 16)
-            out[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
-            out[written + 2] = UInt8(truncatingIfNeeded: chunk)
+            let chunk =
+                quadTables[Int(input[offset])] | quadTables[256 + Int(input[offset + 1])]
+                | quadTables[512 + Int(input[offset + 2])] | quadTables[768 + Int(input[offset + 3])]
+            guard chunk < 1 << 24 else { return (written, .invalid(offset: firstInvalid(offset, 4))) }
+            if written + 4 <= out.count {
+                // Four bytes stored at once; the fourth is overwritten by the next quad or the tail.
+                raw.storeBytes(of: chunk.littleEndian, toByteOffset: written, as: UInt32.self)
+            } else {
+                out[written] = UInt8(truncatingIfNeeded: chunk)
+                out[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                out[written + 2] = UInt8(truncatingIfNeeded: chunk >> 16)
+            }
             written += 3
         }
         // Two or three characters left: one or two bytes, and the unused low bits must be zero.
