@@ -3196,6 +3196,7 @@ public struct StrictJSONReader: Sendable {
                 index += 1
                 return .array(items)
             }
+            items.reserveCapacity(4)  // a claim's short list in one allocation, not one per growth
             while true {
                 skipWhitespace()
                 items.append(try parseValue(depth: depth))
@@ -3414,9 +3415,13 @@ public struct StrictJSONReader: Sendable {
                 let escaped = !(try skipString())
                 var member = JSONObjectBytes.Member(
                     nameStart: nameStart, nameEnd: index - 1, escaped: escaped,
-                    plainName: !escaped && !bytes[nameStart..<(index - 1)].contains { $0 >= 0x80 })
+                    plainName: !escaped && !bytes[nameStart..<(index - 1)].contains { $0 >= 0x80 }, in: bytes)
                 if members.count < 16 {
-                    for seen in members where JSONObjectBytes.sameName(seen, member, in: bytes) {
+                    // Plain names with different keys differ: only the rest are compared.
+                    for seen in members
+                    where (seen.key == member.key || !seen.plainName || !member.plainName)
+                        && JSONObjectBytes.sameName(seen, member, in: bytes)
+                    {
                         throw .duplicateMember(JSONObjectBytes.name(member, in: bytes))
                     }
                 } else {
@@ -3473,6 +3478,24 @@ public struct JSONObjectBytes: Sendable {
         /// Where the value starts and ends (set once the name has been checked).
         var valueStart = 0
         var valueEnd = 0
+        /// The name's length, first and last byte (`JSONObjectBytes.key`): two names with different keys differ.
+        let key: UInt64
+
+        init(nameStart: Int, nameEnd: Int, escaped: Bool, plainName: Bool, in bytes: [UInt8]) {
+            self.nameStart = nameStart
+            self.nameEnd = nameEnd
+            self.escaped = escaped
+            self.plainName = plainName
+            key = bytes.withUnsafeBufferPointer {
+                JSONObjectBytes.key(UnsafeBufferPointer(rebasing: $0[nameStart..<nameEnd]))
+            }
+        }
+    }
+
+    /// A cheap summary of a name's bytes, compared before the bytes: their count, first and last byte.
+    static func key(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let first = name.first, let last = name.last else { return 0 }
+        return UInt64(name.count) << 16 | UInt64(first) << 8 | UInt64(last)
     }
 
     let bytes: [UInt8]
@@ -3481,6 +3504,9 @@ public struct JSONObjectBytes: Sendable {
 
     /// The member names, decoded, in order.
     public var names: [String] { members.map { Self.name($0, in: bytes) } }
+
+    /// How many members the object has (no two with the same name: the reader refuses duplicates).
+    public var count: Int { members.count }
 
     /// The member `name` (matched byte for byte, as `JSONValue[member:]` matches), decoded; nil when absent.
     public subscript(member name: String) -> JSONValue? {
@@ -3554,16 +3580,15 @@ public struct JSONObjectBytes: Sendable {
         return utf8.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { all -> Member? in
                 members.withUnsafeBufferPointer { members -> Member? in
+                    let wantedKey = Self.key(wanted)
                     for member in members {
                         if member.escaped {
                             if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
                             continue
                         }
-                        // The length, then the first byte, before the bytes.
-                        guard member.nameEnd - member.nameStart == wanted.count else { continue }
-                        if wanted.isEmpty || all[member.nameStart] == wanted[0],
-                            UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted)
-                        {
+                        // The key (length, first and last byte) before the bytes.
+                        guard member.key == wantedKey else { continue }
+                        if UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted) {
                             return member
                         }
                     }
