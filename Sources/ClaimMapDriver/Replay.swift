@@ -378,13 +378,19 @@ package struct ReplaySession: Sendable {
     }
 
     package func replay(token: Substring, label: String) -> Outcome {
+        var memo = JWSHeaderMemo()
+        return replay(token: token, label: label, memo: &memo)
+    }
+
+    /// `replay`, with the thread's last well-formed header in `memo` (see `JWSHeaderMemo`).
+    package func replay(token: Substring, label: String, memo: inout JWSHeaderMemo) -> Outcome {
         var outcome = Outcome(label: label, alg: nil, kid: nil)
         do throws(Rejection) {
             let live = liveKeys?.current
             guard let keys = live?.keys ?? keys else { throw keysProblem ?? Rejection(.jwksUnavailable, "no JWKS") }
             let verified: VerifiedIDToken
             do {
-                verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now)
+                verified = try IDTokenVerifier.verify(token, keys: keys, policy: policy, now: now, memo: &memo)
             } catch  where error.reason == .keyNotFound && liveKeys != nil {
                 // An unknown kid with live keys: the IdP may have rotated. One refetch for the whole run (every
                 // worker shares `liveKeys`), then a cooldown.
@@ -392,7 +398,7 @@ package struct ReplaySession: Sendable {
                 let (fresh, what) = liveKeys.refetch(after: live?.generation)
                 guard let fresh else { throw Rejection(.keyNotFound, "\(error.detail); \(what)") }
                 do {
-                    verified = try IDTokenVerifier.verify(token, keys: fresh, policy: policy, now: now)
+                    verified = try IDTokenVerifier.verify(token, keys: fresh, policy: policy, now: now, memo: &memo)
                 } catch  where error.reason == .keyNotFound {
                     throw Rejection(.keyNotFound, "\(error.detail); \(what): the kid is not there either")
                 }

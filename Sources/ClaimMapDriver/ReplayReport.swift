@@ -126,7 +126,7 @@ extension Driver {
     /// through one process in constant memory. Returns the exit code (0 all accepted, 1 any rejected, 2 usage).
     package func runReplay(
         _ options: ReplayOptions, write: (UnsafeBufferPointer<UInt8>) -> Void, writeError: (String) -> Void,
-        readLine: @escaping () -> String?
+        readLine: @escaping () -> Substring?
     ) -> Int32 {
         let json = options.format == .json
         let session: ReplaySession
@@ -156,9 +156,10 @@ extension Driver {
         // Token files alone need no more threads than there are files (a single token runs on this thread).
         let threads = options.tokens.contains("-") ? options.jobs : min(options.jobs, options.tokens.count)
         if threads <= 1 {
+            var memo = JWSHeaderMemo()
             while case let (token, label)? = source.next() {
                 line.removeAll()
-                if session.replay(token: token, label: label, json: json, to: &line) { rejected = true }
+                if session.replay(token: token, label: label, json: json, to: &line, memo: &memo) { rejected = true }
                 line.withBytes(write)
             }
         } else {
@@ -169,7 +170,9 @@ extension Driver {
                 return { batch in
                     var out = ByteWriter(capacity: batch.count * 1536)
                     var rejected = false
-                    for (token, label) in batch where session.replay(token: token, label: label, json: json, to: &out) {
+                    var memo = JWSHeaderMemo()
+                    for (token, label) in batch
+                    where session.replay(token: token, label: label, json: json, to: &out, memo: &memo) {
                         rejected = true
                     }
                     return ReplayBatch(bytes: out.bytes, rejected: rejected)
@@ -206,6 +209,8 @@ extension Driver {
     static func trimmingLineWhitespace(_ text: Substring) -> Substring {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         let utf8 = text.utf8
+        // The usual line, a token and nothing else: no index arithmetic.
+        if let first = utf8.first, let last = utf8.last, !isSpace(first), !isSpace(last) { return text }
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
         else { return text[text.endIndex...] }
         return text[first...last]
@@ -227,12 +232,12 @@ struct ReplayBatch: Sendable {
 struct ReplayTokenSource {
     let paths: [String]
     let fileSystem: any FileSystem
-    let readLine: () -> String?
+    let readLine: () -> Substring?
     private var position = 0
     private var lineNumber: Int?
     private(set) var failure: String?
 
-    init(paths: [String], fileSystem: any FileSystem, readLine: @escaping () -> String?) {
+    init(paths: [String], fileSystem: any FileSystem, readLine: @escaping () -> Substring?) {
         self.paths = paths
         self.fileSystem = fileSystem
         self.readLine = readLine
@@ -249,7 +254,7 @@ struct ReplayTokenSource {
                     continue
                 }
                 lineNumber = number
-                let token = Driver.trimmingLineWhitespace(Substring(line))
+                let token = Driver.trimmingLineWhitespace(line)
                 if token.isEmpty { continue }
                 return (token, "stdin:" + String(number))
             }
@@ -275,8 +280,10 @@ extension ReplaySession.Outcome {
 extension ReplaySession {
     /// Replays one token and appends its line to `out`; true when the token is rejected. One path for one thread and
     /// for the workers of `--jobs`, so their lines cannot differ.
-    func replay(token: Substring, label: String, json: Bool, to out: inout ByteWriter) -> Bool {
-        let outcome = replay(token: token, label: label)
+    func replay(token: Substring, label: String, json: Bool, to out: inout ByteWriter, memo: inout JWSHeaderMemo)
+        -> Bool
+    {
+        let outcome = replay(token: token, label: label, memo: &memo)
         outcome.write(to: &out, json: json)
         return outcome.rejection != nil
     }

@@ -48,7 +48,15 @@ public enum IDTokenVerifier {
     public static func verify(_ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64) throws(Rejection)
         -> VerifiedIDToken
     {
-        let jws = try JWSVerifier.verify(token, keys: keys, algorithms: policy.algorithms)
+        var memo = JWSHeaderMemo()
+        return try verify(token, keys: keys, policy: policy, now: now, memo: &memo)
+    }
+
+    /// `verify`, remembering the last well-formed header in `memo` (replay keeps one per thread).
+    public static func verify(
+        _ token: Substring, keys: JWKS, policy: ClaimPolicy, now: Int64, memo: inout JWSHeaderMemo
+    ) throws(Rejection) -> VerifiedIDToken {
+        let jws = try JWSVerifier.verify(token, keys: keys, algorithms: policy.algorithms, memo: &memo)
         let claims = try JWSVerifier.payloadObject(jws.payload)
         try checkIssuer(claims, policy)
         try checkAudience(claims, policy)

@@ -23,21 +23,29 @@ public enum JWSVerifier {
 
     public static func verify(_ token: Substring, keys: JWKS, algorithms: Set<String>) throws(Rejection) -> VerifiedJWS
     {
+        var memo = JWSHeaderMemo()
+        return try verify(token, keys: keys, algorithms: algorithms, memo: &memo)
+    }
+
+    /// `verify`, remembering the last well-formed header in `memo` (see `JWSHeaderMemo`).
+    public static func verify(_ token: Substring, keys: JWKS, algorithms: Set<String>, memo: inout JWSHeaderMemo)
+        throws(Rejection) -> VerifiedJWS
+    {
         let utf8 = token.utf8
         guard utf8.count <= maxTokenBytes else {
             throw Rejection(.tokenTooLarge, "the token is \(utf8.count) bytes; at most \(maxTokenBytes) are accepted")
         }
         // A native string's UTF-8 is read where it lies (any other is copied first); segments are ranges of it.
         func verified(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<VerifiedJWS, Rejection> {
-            Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms) }
+            Result { () throws(Rejection) in try verify(bytes: bytes, keys: keys, algorithms: algorithms, memo: &memo) }
         }
         return try (utf8.withContiguousStorageIfAvailable(verified) ?? Array(utf8).withUnsafeBufferPointer(verified))
             .get()
     }
 
-    private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKS, algorithms: Set<String>) throws(Rejection)
-        -> VerifiedJWS
-    {
+    private static func verify(
+        bytes: UnsafeBufferPointer<UInt8>, keys: JWKS, algorithms: Set<String>, memo: inout JWSHeaderMemo
+    ) throws(Rejection) -> VerifiedJWS {
         // The first two dots, and how many there are (counting stops at five segments).
         var firstDot = -1
         var secondDot = -1
@@ -70,40 +78,23 @@ public enum JWSVerifier {
                 throw Rejection(.badBase64URL, "the \(name) segment is not base64url (no padding, no `+` or `/`)")
             }
         }
-        let headerBytes = try decode(0..<firstDot, "header")
+        // A header the same, byte for byte, as the last one read in full passed every check of the header alone:
+        // only the checks that depend on more than its bytes (the allowed algorithms, below; the key; the
+        // signature) run again.
+        let headerSegment = UnsafeBufferPointer(rebasing: bytes[0..<firstDot])
+        let remembered = memo.segment.withUnsafeBufferPointer { $0.sameBytes(as: headerSegment) }
+        let headerBytes = remembered ? [] : try decode(0..<firstDot, "header")
         let payloadBytes = try decode((firstDot + 1)..<secondDot, "payload")
         let signatureBytes = try decode((secondDot + 1)..<bytes.count, "signature")
-        // The header is read as member ranges, like the payload: only alg, kid and typ are decoded.
-        let header = try object(headerBytes, what: "header", notObject: .headerNotJSONObject)
-        if header.contains("crit") {
-            throw Rejection(
-                .critUnsupported,
-                "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
-        }
-        if let extra = header.firstName(where: { !allowedHeaderParameters.containsByteEqual($0) }) {
-            throw Rejection(.headerParamNotAllowed, "header parameter `\(extra)` is not allowed (only alg, kid, typ)")
-        }
-        guard let algValue = header[member: "alg"] else { throw Rejection(.algMissing, "the header has no `alg`") }
-        guard case .string(let alg) = algValue, algorithms.containsByteEqual(alg) else {
-            throw Rejection(
-                .algNotAllowed,
-                "alg \(algValue.compact()) is not allowed (allowed: \(algorithms.sorted().joined(separator: ", ")))")
-        }
-        var kid: String?
-        if let kidValue = header[member: "kid"] {
-            guard case .string(let text) = kidValue, !text.isEmpty, text.scalarCount(above: 256) == nil,
-                // C0, DEL and C1 controls: none belongs in a key id, and each could drive a terminal.
-                !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
-            else {
-                throw Rejection(
-                    .kidInvalid, "kid must be a non-empty string of at most 256 characters without control characters")
-            }
-            kid = text
-        }
-        var typ: String?
-        if let typValue = header[member: "typ"] {
-            guard case .string(let text) = typValue else { throw Rejection(.typMismatch, "typ is not a string") }
-            typ = text
+        let alg: String
+        let kid: String?
+        let typ: String?
+        if remembered {
+            (alg, kid, typ) = (memo.alg, memo.kid, memo.typ)
+            guard algorithms.containsByteEqual(alg) else { throw algNotAllowed(.string(alg), algorithms) }
+        } else {
+            (alg, kid, typ) = try header(headerBytes, algorithms: algorithms)
+            memo = JWSHeaderMemo(segment: Array(headerSegment), alg: alg, kid: kid, typ: typ)
         }
         let key = try keys.key(for: kid)
         if let restricted = key.alg, !restricted.isByteEqual(to: alg) {
@@ -117,6 +108,60 @@ public enum JWSVerifier {
                 "the \(alg) signature does not verify with key \(kid.map { "\"\($0)\"" } ?? "(the only key)")")
         }
         return VerifiedJWS(alg: alg, kid: kid, typ: typ, payload: payloadBytes)
+    }
+
+    /// A header's checks, in the order docs/security.md writes them out (the header alone, and `alg` against the
+    /// allowed algorithms): its alg, kid and typ.
+    private static func header(_ headerBytes: [UInt8], algorithms: Set<String>) throws(Rejection) -> (
+        alg: String, kid: String?, typ: String?
+    ) {
+        // The header is read as member ranges, like the payload: only alg, kid and typ are decoded.
+        let header = try object(headerBytes, what: "header", notObject: .headerNotJSONObject)
+        if header.contains("crit") {
+            throw Rejection(
+                .critUnsupported,
+                "the header has `crit`: no extension is understood, so the JWS is invalid (RFC 7515 §4.1.11)")
+        }
+        // Names are distinct (the reader refuses duplicates), so a member besides alg, kid and typ exists exactly when
+        // fewer than all members were found among them; only then are the names decoded, for the message.
+        let algMember = header.member(named: "alg")
+        let kidMember = header.member(named: "kid")
+        let typMember = header.member(named: "typ")
+        let known = (algMember == nil ? 0 : 1) + (kidMember == nil ? 0 : 1) + (typMember == nil ? 0 : 1)
+        if header.count > known,
+            let extra = header.firstName(where: { !allowedHeaderParameters.containsByteEqual($0) })
+        {
+            throw Rejection(.headerParamNotAllowed, "header parameter `\(extra)` is not allowed (only alg, kid, typ)")
+        }
+        guard let algValue = algMember.flatMap(header.value) else {
+            throw Rejection(.algMissing, "the header has no `alg`")
+        }
+        guard case .string(let alg) = algValue, algorithms.containsByteEqual(alg) else {
+            throw algNotAllowed(algValue, algorithms)
+        }
+        var kid: String?
+        if let kidValue = kidMember.flatMap(header.value) {
+            guard case .string(let text) = kidValue, !text.isEmpty, text.scalarCount(above: 256) == nil,
+                // C0, DEL and C1 controls: none belongs in a key id, and each could drive a terminal.
+                !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+            else {
+                throw Rejection(
+                    .kidInvalid, "kid must be a non-empty string of at most 256 characters without control characters")
+            }
+            kid = text
+        }
+        var typ: String?
+        if let typValue = typMember.flatMap(header.value) {
+            guard case .string(let text) = typValue else { throw Rejection(.typMismatch, "typ is not a string") }
+            typ = text
+        }
+        return (alg, kid, typ)
+    }
+
+    private static func algNotAllowed(_ algValue: JSONValue, _ algorithms: Set<String>) -> Rejection {
+        Rejection(
+            .algNotAllowed,
+            "alg \(algValue.compact()) is not allowed (allowed: \(algorithms.sorted().joined(separator: ", ")))")
     }
 
     static func verifySignature(
@@ -167,5 +212,26 @@ public enum JWSVerifier {
         case .notUTF8: Rejection(.jsonNotUTF8, "the \(what) is not UTF-8")
         default: Rejection(notObject, "the \(what) is not a JSON object (\(failure))")
         }
+    }
+}
+
+/// The last header segment a verifier read in full, and its alg, kid and typ. Tokens from one identity provider
+/// share a few headers (one per signing key), so replay keeps one per thread: the next token's header segment,
+/// compared byte for byte with it, is not decoded or parsed again. Only a header that passed every check is
+/// remembered, and the checks that depend on more than its bytes (the allowed algorithms, the key, the signature)
+/// run for every token, so a token gets the same verdict and reason with or without it.
+public struct JWSHeaderMemo: Sendable {
+    var segment: [UInt8] = []
+    var alg = ""
+    var kid: String?
+    var typ: String?
+
+    public init() {}
+
+    init(segment: [UInt8], alg: String, kid: String?, typ: String?) {
+        self.segment = segment
+        self.alg = alg
+        self.kid = kid
+        self.typ = typ
     }
 }

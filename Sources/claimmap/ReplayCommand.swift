@@ -30,12 +30,20 @@ final class OutputBuffer {
 /// A line longer than `limit` bytes keeps its first `limit + 1` bytes — enough for replay to reject it as too
 /// large — so a stream without newlines cannot grow memory. Like `readLine`, the last line needs no newline, and
 /// invalid UTF-8 is repaired (the token then fails base64url).
+///
+/// The complete lines of each read are decoded as one string and handed out as slices of it: one allocation and
+/// one UTF-8 check per 64 KiB, not per line. Repair cannot differ from decoding line by line, since a line feed is
+/// never part of a UTF-8 sequence: the decoder ends any broken sequence before it.
 final class StandardInputLines {
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0
     private var end = 0
     private var atEnd = false
     private let limit: Int
+    /// The complete lines of the last read, decoded, each with its line feed; those before `decodedOffset` (a
+    /// byte offset) have been handed out.
+    private var decoded = ""
+    private var decodedOffset = 0
 
     init(limit: Int) {
         self.limit = limit
@@ -46,19 +54,37 @@ final class StandardInputLines {
         buffer.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[..<to]).firstIndex(of: 0x0A, from: from) }
     }
 
-    func next() -> String? {
-        // The usual line lies whole in the buffer: decode it from there, without collecting it first.
-        if start < end, let newline = newline(start, end),
-            newline - start <= limit
-        {
-            defer { start = newline + 1 }
-            return String(decoding: buffer[start..<newline], as: UTF8.self)
+    /// The last line feed in `buffer[from..<to]` (usually within the last line's length of `to`).
+    private func lastNewline(_ from: Int, _ to: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[from..<to]).lastIndex(of: 0x0A) }
+            .map { from + $0 }
+    }
+
+    /// The next decoded line, without its line feed.
+    private func nextDecoded() -> Substring? {
+        let start = decodedOffset
+        guard let newline = decoded.withUTF8({ $0.firstIndex(of: 0x0A, from: start) }) else { return nil }
+        decodedOffset = newline + 1
+        let utf8 = decoded.utf8
+        // Both ends are scalar boundaries (a line feed is one byte), so the slice is exactly the line's text.
+        return decoded[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: newline)]
+    }
+
+    func next() -> Substring? {
+        if let line = nextDecoded() { return line }
+        // The usual case: the complete lines in the buffer, decoded at once (each shorter than the buffer, so
+        // within the limit whenever the limit is at least the buffer's size).
+        if start < end, limit >= buffer.count, let last = lastNewline(start, end) {
+            decoded = String(decoding: buffer[start...last], as: UTF8.self)
+            decodedOffset = 0
+            start = last + 1
+            return nextDecoded()
         }
         var line: [UInt8] = []
         var consumed = false
         while true {
             if start == end {
-                if atEnd { return consumed ? String(decoding: line, as: UTF8.self) : nil }
+                if atEnd { return consumed ? Substring(String(decoding: line, as: UTF8.self)) : nil }
                 let count = buffer.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 {
@@ -67,6 +93,8 @@ final class StandardInputLines {
                 }
                 start = 0
                 end = count
+                // A fresh buffer that holds a whole line (and no partial one before it): decoded at once.
+                if !consumed { return next() }
             }
             consumed = true
             let newline = newline(start, end)
@@ -76,7 +104,7 @@ final class StandardInputLines {
             }
             if let newline {
                 start = newline + 1
-                return String(decoding: line, as: UTF8.self)
+                return Substring(String(decoding: line, as: UTF8.self))
             }
             start = end
         }

@@ -59,7 +59,7 @@ struct ReplayParallelTests {
         var iterator = lines.makeIterator()
         let code = Driver().runReplay(
             options, write: { output.append(contentsOf: $0) }, writeError: { errors += $0 },
-            readLine: { iterator.next() })
+            readLine: { iterator.next().map { Substring($0) } })
         return (code, output, errors)
     }
 

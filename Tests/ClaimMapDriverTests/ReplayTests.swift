@@ -95,12 +95,14 @@ struct ReplayTests {
                 in: directory, name: "m"), encoding: .utf8)
         let input = directory.appendingPathComponent("tokens.txt")
         // 100 tokens cross the reader's 64 KiB buffer; then a CRLF line, a blank line (skipped but counted), a
-        // 2 MiB line without a token in it, garbage, and a last token with no final newline.
+        // 2 MiB line without a token in it, a line of invalid UTF-8, garbage, and a last token with no final newline.
         let line = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        let stream =
-            String(repeating: line + "\n", count: 100) + line + "\r\n" + "\n"
-            + String(repeating: "a", count: 2 << 20) + "\n" + "not-a-token\n" + line
-        try stream.write(to: input, atomically: true, encoding: .utf8)
+        var stream = Array(
+            (String(repeating: line + "\n", count: 100) + line + "\r\n" + "\n"
+                + String(repeating: "a", count: 2 << 20) + "\n").utf8)
+        stream += [0x65, 0xFF, 0x2E, 0xE2, 0x82, 0x0A]
+        stream += Array(("not-a-token\n" + line).utf8)
+        try Data(stream).write(to: input)
         let process = Process()
         process.executableURL = CLITests.binary
         process.arguments = [
@@ -113,13 +115,15 @@ struct ReplayTests {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        try #require(lines.count == 104)
+        try #require(lines.count == 105)
         for (index, line) in lines.prefix(101).enumerated() {
             #expect(line.contains("\"token\":\"stdin:\(index + 1)\",\"verdict\":\"accepted\""))
         }
         #expect(lines[101].contains("\"token\":\"stdin:103\"") && lines[101].contains("token_too_large"))
+        // The invalid bytes were repaired (two segments, neither with a line feed in it), and the line kept its own.
         #expect(lines[102].contains("\"token\":\"stdin:104\"") && lines[102].contains("malformed_segments"))
-        #expect(lines[103].contains("\"token\":\"stdin:105\",\"verdict\":\"accepted\""))
+        #expect(lines[103].contains("\"token\":\"stdin:105\"") && lines[103].contains("malformed_segments"))
+        #expect(lines[104].contains("\"token\":\"stdin:106\",\"verdict\":\"accepted\""))
         #expect(process.terminationStatus == 1)
     }
 

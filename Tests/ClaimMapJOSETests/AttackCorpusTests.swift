@@ -734,4 +734,66 @@ struct AttackCorpusTests {
             separator: "; ")
         print("attack corpus: \(attackCount) attacks, \(controls) controls — \(report)")
     }
+
+    /// A verdict, its reason and its detail, or the accepted token's alg, kid and typ.
+    static func verdict(_ verify: () throws(Rejection) -> VerifiedIDToken) -> String {
+        do throws(Rejection) {
+            let token = try verify()
+            return "accepted \(token.jws.alg) \(token.jws.kid ?? "-") \(token.jws.typ ?? "-")"
+        } catch {
+            return "\(error.reason.rawValue): \(error.detail)"
+        }
+    }
+
+    @Test("a remembered header changes no verdict: each attack after a control, with one memo, as with none")
+    func headerMemo() throws {
+        let attacks = try Self.corpus()
+        let controls = attacks.filter { $0.reason == nil }
+        let control = try #require(controls.first { $0.id == "C" })
+        let controlKeys = try control.keys.get()
+        var memo = JWSHeaderMemo()
+        var remembered = 0
+        for attack in attacks {
+            guard let keys = try? attack.keys.get() else { continue }
+            // The control leaves its header in the memo; the attack is then verified with it, and the control again.
+            #expect(
+                Self.verdict { () throws(Rejection) in
+                    try IDTokenVerifier.verify(
+                        Substring(control.token), keys: controlKeys, policy: Self.policy, now: Self.now, memo: &memo)
+                }.hasPrefix("accepted"))
+            let fresh = Self.verdict { () throws(Rejection) in
+                try IDTokenVerifier.verify(Substring(attack.token), keys: keys, policy: Self.policy, now: Self.now)
+            }
+            let withMemo = Self.verdict { () throws(Rejection) in
+                try IDTokenVerifier.verify(
+                    Substring(attack.token), keys: keys, policy: Self.policy, now: Self.now, memo: &memo)
+            }
+            #expect(withMemo == fresh, "\(attack)")
+            if attack.token.split(separator: ".").first == control.token.split(separator: ".").first {
+                remembered += 1
+            }
+            // Twice in a row: the attack's own header, if it was remembered, gives the same verdict again.
+            #expect(
+                Self.verdict { () throws(Rejection) in
+                    try IDTokenVerifier.verify(
+                        Substring(attack.token), keys: keys, policy: Self.policy, now: Self.now, memo: &memo)
+                } == fresh, "\(attack), again")
+        }
+        // Many attacks share the control's header and reach the checks after it through the memo.
+        #expect(remembered > 50, "\(remembered)")
+        // The allowed algorithms are checked on every token, remembered header or not.
+        var narrower = Self.policy
+        narrower.algorithms = ["PS256"]
+        let refused = Self.verdict { () throws(Rejection) in
+            try IDTokenVerifier.verify(
+                Substring(control.token), keys: controlKeys, policy: narrower, now: Self.now, memo: &memo)
+        }
+        #expect(refused.hasPrefix("alg_not_allowed: alg \"RS256\" is not allowed (allowed: PS256)"), "\(refused)")
+        #expect(
+            refused
+                == Self.verdict { () throws(Rejection) in
+                    try IDTokenVerifier.verify(
+                        Substring(control.token), keys: controlKeys, policy: narrower, now: Self.now)
+                })
+    }
 }
