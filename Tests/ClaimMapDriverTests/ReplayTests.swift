@@ -94,11 +94,15 @@ struct ReplayTests {
                 #"{"iss":"https://auth.minimal.example/","aud":"minimal-messenger","sub":"m","nonce":"x"}"#, key: key,
                 in: directory, name: "m"), encoding: .utf8)
         let input = directory.appendingPathComponent("tokens.txt")
-        // 100 tokens cross the reader's 64 KiB buffer; then a CRLF line, a blank line (skipped but counted), a
-        // 2 MiB line without a token in it, a line of invalid UTF-8, garbage, and a last token with no final newline.
+        // 250 tokens (~560 bytes each) cross the reader's 64 KiB buffer twice, a token line straddling each refill;
+        // then a CRLF line, a blank line (skipped but counted), a 2 MiB line without a token in it (kept to its first
+        // 1 MiB + 1 bytes), a line of invalid UTF-8, garbage, and a last token with no final newline.
         let line = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        let count = 250
+        #expect(count * (line.utf8.count + 1) > 2 << 16)
+        #expect([1 << 16, 2 << 16].allSatisfy { $0 % (line.utf8.count + 1) != 0 }, "a refill falls inside a line")
         var stream = Array(
-            (String(repeating: line + "\n", count: 100) + line + "\r\n" + "\n"
+            (String(repeating: line + "\n", count: count) + line + "\r\n" + "\n"
                 + String(repeating: "a", count: 2 << 20) + "\n").utf8)
         stream += [0x65, 0xFF, 0x2E, 0xE2, 0x82, 0x0A]
         stream += Array(("not-a-token\n" + line).utf8)
@@ -115,15 +119,21 @@ struct ReplayTests {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        try #require(lines.count == 105)
-        for (index, line) in lines.prefix(101).enumerated() {
+        try #require(lines.count == count + 5)
+        for (index, line) in lines.prefix(count + 1).enumerated() {
             #expect(line.contains("\"token\":\"stdin:\(index + 1)\",\"verdict\":\"accepted\""))
         }
-        #expect(lines[101].contains("\"token\":\"stdin:103\"") && lines[101].contains("token_too_large"))
+        #expect(
+            lines[count + 1].contains("\"token\":\"stdin:\(count + 3)\"")
+                && lines[count + 1].contains("the token is 1048577 bytes"))
         // The invalid bytes were repaired (two segments, neither with a line feed in it), and the line kept its own.
-        #expect(lines[102].contains("\"token\":\"stdin:104\"") && lines[102].contains("malformed_segments"))
-        #expect(lines[103].contains("\"token\":\"stdin:105\"") && lines[103].contains("malformed_segments"))
-        #expect(lines[104].contains("\"token\":\"stdin:106\",\"verdict\":\"accepted\""))
+        #expect(
+            lines[count + 2].contains("\"token\":\"stdin:\(count + 4)\"")
+                && lines[count + 2].contains("malformed_segments"))
+        #expect(
+            lines[count + 3].contains("\"token\":\"stdin:\(count + 5)\"")
+                && lines[count + 3].contains("malformed_segments"))
+        #expect(lines[count + 4].contains("\"token\":\"stdin:\(count + 6)\",\"verdict\":\"accepted\""))
         #expect(process.terminationStatus == 1)
     }
 

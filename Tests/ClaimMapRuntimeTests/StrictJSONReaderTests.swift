@@ -234,7 +234,7 @@ struct JSONObjectBytesTests {
             (#"{"a":{"x":1,}}"#, .syntax(offset: 12, message: "expected a member name")),
             (#"{"a":{"x" 1}}"#, .syntax(offset: 10, message: "expected ':'")),
             // Names are compared by length, first and last byte before their bytes: the same three, other bytes.
-            (#"{"abc":1,"adc":2,"a\u0062c":3,"abc":4}"#, .duplicateMember("abc")),
+            (#"{"abc":1,"adc":2,"a\u0062c":3}"#, .duplicateMember("abc")),
             (#"{"abc":1,"adc":2,"aéc":3,"a":{"é":1,"\u00e9":2}}"#, .duplicateMember("é")),
             (#"{"abc":1,"adc":2,"aXc":{"abc":1,"adc":2}}"#, nil),
             (#"{"":1,"a":2,"\u0000":3,"":4}"#, .duplicateMember("")),
