@@ -450,14 +450,9 @@ public struct StrictJSONReader: Sendable {
                 let nameStart = index + 1
                 let escaped = !(try skipString())
                 var member = JSONObjectBytes.Member(
-                    nameStart: nameStart, nameEnd: index - 1, escaped: escaped,
-                    plainName: !escaped && !bytes[nameStart..<(index - 1)].contains { $0 >= 0x80 }, in: bytes)
+                    nameStart: nameStart, nameEnd: index - 1, escaped: escaped, in: bytes)
                 if members.count < 16 {
-                    // Plain names with different keys differ: only the rest are compared.
-                    for seen in members
-                    where (seen.key == member.key || !seen.plainName || !member.plainName)
-                        && JSONObjectBytes.sameName(seen, member, in: bytes)
-                    {
+                    for seen in members where JSONObjectBytes.sameName(seen, member, in: bytes) {
                         throw .duplicateMember(JSONObjectBytes.name(member, in: bytes))
                     }
                 } else {
@@ -517,13 +512,13 @@ public struct JSONObjectBytes: Sendable {
         /// The name's length, first and last byte (`JSONObjectBytes.key`): two names with different keys differ.
         let key: UInt64
 
-        init(nameStart: Int, nameEnd: Int, escaped: Bool, plainName: Bool, in bytes: [UInt8]) {
+        init(nameStart: Int, nameEnd: Int, escaped: Bool, in bytes: [UInt8]) {
             self.nameStart = nameStart
             self.nameEnd = nameEnd
             self.escaped = escaped
-            self.plainName = plainName
-            key = bytes.withUnsafeBufferPointer {
-                JSONObjectBytes.key(UnsafeBufferPointer(rebasing: $0[nameStart..<nameEnd]))
+            (plainName, key) = bytes.withUnsafeBufferPointer { all in
+                let name = UnsafeBufferPointer(rebasing: all[nameStart..<nameEnd])
+                return (!escaped && !name.contains { $0 >= 0x80 }, JSONObjectBytes.key(name))
             }
         }
     }
@@ -642,10 +637,12 @@ public struct JSONObjectBytes: Sendable {
         return (try? parser.parseString()) ?? ""
     }
 
-    /// Whether two names are the same member as `StrictJSONReader` decides it (String ==).
+    /// Whether two names are the same member as `StrictJSONReader` decides it (String ==). Plain names are equal
+    /// exactly when their bytes are, so their keys (length, first and last byte) are compared first.
+    @inline(__always)  // the duplicate check calls it for every pair of a small object's members
     static func sameName(_ first: Member, _ second: Member, in bytes: [UInt8]) -> Bool {
         if first.plainName && second.plainName {
-            guard first.nameEnd - first.nameStart == second.nameEnd - second.nameStart else { return false }
+            guard first.key == second.key else { return false }
             return bytes.withUnsafeBufferPointer { all in
                 UnsafeBufferPointer(rebasing: all[first.nameStart..<first.nameEnd])
                     .sameBytes(as: UnsafeBufferPointer(rebasing: all[second.nameStart..<second.nameEnd]))
