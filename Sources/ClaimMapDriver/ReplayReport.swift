@@ -165,17 +165,20 @@ extension Driver {
         } else {
             // Batches of tokens verified on `threads` threads, written in input order: the bytes are those of one
             // thread (ReplayParallelTests holds them equal), at most 4 batches per thread in flight.
-            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: 4 * threads) {
+            let window = 4 * threads
+            let buffers = ReplayBatch.Buffers(keeping: window + threads)
+            let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: window) {
                 let session = session.forWorker()
+                let out = ReplayBatch.Writer()
                 return { batch in
-                    var out = ByteWriter(capacity: batch.count * 1536)
+                    out.writer.removeAll()
                     var rejected = false
                     var memo = JWSHeaderMemo()
                     for (token, label) in batch
-                    where session.replay(token: token, label: label, json: json, to: &out, memo: &memo) {
+                    where session.replay(token: token, label: label, json: json, to: &out.writer, memo: &memo) {
                         rejected = true
                     }
-                    return ReplayBatch(bytes: out.bytes, rejected: rejected)
+                    return ReplayBatch(bytes: buffers.copy(out.writer), rejected: rejected)
                 }
             }
             workers.run(
@@ -194,6 +197,7 @@ extension Driver {
                 deliver: { batch in
                     if batch.rejected { rejected = true }
                     batch.bytes.withUnsafeBufferPointer(write)
+                    buffers.recycle(batch.bytes)
                 })
         }
         if let failure = source.failure {
@@ -224,6 +228,40 @@ struct ReplayBatch: Sendable {
     static let maxBytes = 256 << 10
     var bytes: [UInt8]
     var rejected: Bool
+
+    /// A worker's line buffer, kept for the whole replay (a class: a worker closure keeps it across batches).
+    final class Writer {
+        var writer = ByteWriter(capacity: ReplayBatch.maxTokens * 1536)
+    }
+
+    /// The arrays batches are handed over in, given back once written: a batch then costs one copy of its lines
+    /// into memory already mapped, not two fresh ~100 KiB allocations that the allocator returns to the system
+    /// after each batch and the next one faults in again (92 `madvise` calls and ~350 page faults in a 50,000
+    /// token `--jobs 2` replay before).
+    final class Buffers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var free: [[UInt8]] = []
+        /// At most this many arrays wait for reuse (a window's worth and one per worker is all a replay has).
+        private let keeping: Int
+
+        init(keeping: Int) { self.keeping = keeping }
+
+        /// The writer's bytes, copied into a recycled array when there is one.
+        func copy(_ writer: borrowing ByteWriter) -> [UInt8] {
+            lock.lock()
+            var array = free.popLast() ?? []
+            lock.unlock()
+            array.removeAll(keepingCapacity: true)
+            writer.withBytes { array.append(contentsOf: $0) }
+            return array
+        }
+
+        func recycle(_ array: [UInt8]) {
+            lock.lock()
+            defer { lock.unlock() }
+            if free.count < keeping { free.append(array) }
+        }
+    }
 }
 
 /// The tokens of a replay in input order, labelled as the report names them: each non-blank line of standard input
