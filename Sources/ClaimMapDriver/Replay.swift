@@ -296,15 +296,16 @@ package struct ReplaySession: Sendable {
     /// This session with its own interpreter plan and claim checks, for one worker thread of `replay --jobs`: the
     /// same program and keys, but no plan object whose reference count every thread updates on every token (with one
     /// shared plan, 2 threads took ~5 % more CPU time for the same 50,000 tokens). The plan and checks are built from
-    /// a program decoded again from its JSON form: a copied Swift array or string shares its buffer, and the claim
-    /// paths and constants read for every token would otherwise be retained and released by every thread on one
-    /// cache line (`swift_retain` fell from ~150 to ~110 profile samples in a 50,000-token `--jobs 2` replay, five
-    /// runs each; one thread's replay of the same tokens has ~90).
+    /// the program written out as evaluator.json text and read back: a copied Swift array or string shares its
+    /// buffer, and the claim paths and constants read for every token would otherwise be retained and released by
+    /// every thread on one cache line (`swift_retain` fell from ~150 to ~110 profile samples in a 50,000-token
+    /// `--jobs 2` replay, five runs each; one thread's replay of the same tokens has ~90).
     package func forWorker() -> ReplaySession {
         var copy = self
-        // Equal by construction (the evaluator's JSON form round-trips); compared so that the worker can only ever
-        // run the very program it was given.
-        let decoded = try? EvaluatorProgram(json: program.json())
+        // Read back from text, so that no string's storage is shared either; used only when equal (`==`) to the
+        // program given, which the evaluator's JSON form guarantees (InterpreterTests.roundTrip).
+        let text = program.json().compact()
+        let decoded = try? EvaluatorProgram(json: StrictJSONReader(maxDepth: 64).parse(text))
         let own = decoded.flatMap { $0 == program ? $0 : nil } ?? program
         (copy.interpreter, copy.claimChecks) = Self.prepared(own)
         return copy

@@ -166,7 +166,7 @@ extension Driver {
             // Batches of tokens verified on `threads` threads, written in input order: the bytes are those of one
             // thread (ReplayParallelTests holds them equal), at most 4 batches per thread in flight.
             let window = 4 * threads
-            let buffers = ReplayBatch.Buffers(keeping: window + threads)
+            let buffers = ReplayBatch.Buffers(keeping: window)
             let workers = OrderedWorkers<[(Substring, String)], ReplayBatch>(window: window) {
                 let session = session.forWorker()
                 let out = ReplayBatch.Writer()
@@ -178,7 +178,11 @@ extension Driver {
                     where session.replay(token: token, label: label, json: json, to: &out.writer, memo: &memo) {
                         rejected = true
                     }
-                    return ReplayBatch(bytes: buffers.copy(out.writer), rejected: rejected)
+                    let bytes = buffers.copy(out.writer)
+                    // A batch of unusually long lines (a rejected 1 MiB token still prints its header) does not keep
+                    // its memory for the rest of the run.
+                    if out.writer.count > ReplayBatch.keptBytes { out.writer = ReplayBatch.Writer.fresh() }
+                    return ReplayBatch(bytes: bytes, rejected: rejected)
                 }
             }
             workers.run(
@@ -229,19 +233,25 @@ struct ReplayBatch: Sendable {
     var bytes: [UInt8]
     var rejected: Bool
 
+    /// Line buffers and recycled arrays are kept up to this size (a batch of ordinary lines is ~90 KiB); larger ones
+    /// are freed after their batch.
+    static let keptBytes = 2 * maxTokens * 1536
+
     /// A worker's line buffer, kept for the whole replay (a class: a worker closure keeps it across batches).
     final class Writer {
-        var writer = ByteWriter(capacity: ReplayBatch.maxTokens * 1536)
+        var writer = fresh()
+
+        static func fresh() -> ByteWriter { ByteWriter(capacity: ReplayBatch.maxTokens * 1536) }
     }
 
-    /// The arrays batches are handed over in, given back once written: a batch then costs one copy of its lines
-    /// into memory already mapped, not two fresh ~100 KiB allocations that the allocator returns to the system
+    /// The arrays batches are handed over in, given back once written: a batch then usually costs one copy of its
+    /// lines into memory already mapped, not two fresh ~100 KiB allocations that the allocator returns to the system
     /// after each batch and the next one faults in again (92 `madvise` calls and ~350 page faults in a 50,000
-    /// token `--jobs 2` replay before).
+    /// token `--jobs 2` replay before). An array still referenced when taken again is copied on write, not shared.
     final class Buffers: @unchecked Sendable {
         private let lock = NSLock()
         private var free: [[UInt8]] = []
-        /// At most this many arrays wait for reuse (a window's worth and one per worker is all a replay has).
+        /// At most this many arrays wait for reuse (no more than a window's worth of batches is ever in flight).
         private let keeping: Int
 
         init(keeping: Int) { self.keeping = keeping }
@@ -257,6 +267,7 @@ struct ReplayBatch: Sendable {
         }
 
         func recycle(_ array: [UInt8]) {
+            guard array.capacity <= ReplayBatch.keptBytes else { return }
             lock.lock()
             defer { lock.unlock() }
             if free.count < keeping { free.append(array) }

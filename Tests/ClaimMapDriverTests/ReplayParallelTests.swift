@@ -1,9 +1,10 @@
-import ClaimMapDriver
 import ClaimMapJOSE
 import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing
+
+@testable import ClaimMapDriver
 
 /// `replay --jobs N`: the lines are those of one thread, byte for byte and in input order, for any N.
 @Suite("replay on several threads")
@@ -136,5 +137,45 @@ struct ReplayParallelTests {
         #expect(one.1 == three.1)
         #expect(one.1.count > 100_000)
         #expect(try run("0").0 == 2)
+    }
+
+    @Test("each worker's claim paths are its own strings, equal byte for byte to the session's")
+    func workerOwnsItsProgram() throws {
+        let (jwks, _) = try Self.corpus()
+        let options = ReplayOptions(
+            target: Corpora.repository.appendingPathComponent("Mappings/retail.mapping.yaml").path, tokens: ["-"],
+            jwks: jwks, now: "1795000000", nonce: "n-1", format: .json)
+        let session = try ReplaySession(options: options, driver: Driver())
+        let worker = session.forWorker()
+        // A string of more than 15 UTF-8 bytes lives in heap storage that copies of it share.
+        let index = try #require(session.claimChecks.firstIndex { $0.path[0].utf8.count > 15 })
+        var ours = session.claimChecks[index].path[0]
+        var theirs = worker.claimChecks[index].path[0]
+        #expect(ours.isByteEqual(to: theirs))
+        let storage = ours.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        #expect(theirs.withUTF8 { UnsafeRawPointer($0.baseAddress) } != storage)
+    }
+
+    @Test("batch arrays are reused, except those a batch of long lines grew past the kept size")
+    func batchBuffers() {
+        let buffers = ReplayBatch.Buffers(keeping: 4)
+        var writer = ByteWriter(capacity: 64)
+        writer.append(Array(repeating: UInt8(ascii: "A"), count: ReplayBatch.keptBytes + 1))
+        buffers.recycle(buffers.copy(writer))
+        writer.removeAll()
+        writer.append("a short batch")
+        var address: UnsafeRawPointer?
+        do {
+            let small = buffers.copy(writer)
+            #expect(small == Array("a short batch".utf8))
+            #expect(small.capacity < ReplayBatch.keptBytes, "the long batch's array was kept")
+            address = small.withUnsafeBytes { $0.baseAddress }
+            buffers.recycle(small)
+        }
+        writer.removeAll()
+        writer.append("again")
+        let again = buffers.copy(writer)
+        #expect(again == Array("again".utf8), "a recycled array kept bytes of its last batch")
+        #expect(again.withUnsafeBytes { $0.baseAddress } == address, "the written array was not reused")
     }
 }
