@@ -165,7 +165,7 @@ public enum ArchitectOperations {
         case (.toDecimal, .string(let s)?):
             let trimmed = s.trimmingCharacters(in: .whitespaces)
             guard isDecimalText(trimmed) else { return nil }
-            return Decimal(string: trimmed, locale: POSIXLocale.shared).map(Value.decimal)
+            return POSIXLocale.decimal(trimmed).map(Value.decimal)
         case (.toDecimal, let value?): return decimal(value).map(Value.decimal)
         case (.toBool, .string(let s)?):
             switch s.lowercased() {
@@ -407,7 +407,7 @@ extension ClaimContract {
             return digits > 0 ? (negative, significand, -fractionDigits) : nil
         }
         // (`-0.0` is zero: `Decimal(parts)` never builds Foundation's negative zero, which is NaN.)
-        return plain.map(Decimal.init) ?? Decimal(string: text, locale: POSIXLocale.shared)
+        return plain.map(Decimal.init) ?? POSIXLocale.decimal(text)
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.
@@ -2655,9 +2655,14 @@ public enum JSONValue: Hashable, Sendable {
 
 import Foundation
 
-/// The locale numbers are read in (`.` as the decimal separator, whatever the machine's locale), made once.
+/// Numbers read from text in the POSIX way: `.` is the decimal separator, whatever the machine's locale.
 public enum POSIXLocale {
-    public static let shared = Locale(identifier: "en_US_POSIX")
+    /// `text` read as a `Decimal` with `.` as the decimal separator. `Decimal(string:)` without a locale reads `.`
+    /// (swift-foundation: `locale?.decimalSeparator ?? "."`), exactly what passing en_US_POSIX reads; asking a
+    /// `Locale` for its separator builds an ICU number formatter first, ~3 ms of every command's start-up.
+    public static func decimal(_ text: String) -> Decimal? {
+        Decimal(string: text)
+    }
 }
 
 // MARK: - Patterns.swift
@@ -3874,7 +3879,7 @@ extension Value {
             guard json.isIntegerNumber, let value = Int64(text) else { return nil }
             self = .integer(value)
         case (.decimal, .number(let text)):
-            guard let value = Decimal(string: text, locale: POSIXLocale.shared) else { return nil }
+            guard let value = POSIXLocale.decimal(text) else { return nil }
             self = .decimal(value)
         case (.boolean, .bool(let b)): self = .boolean(b)
         case (.dateTime, .string(let s)):
@@ -3884,7 +3889,7 @@ extension Value {
             // `PT90S` as Value.isoDuration writes it; milliseconds must fit an Int64 (checked, never truncated).
             let digits = String(s.dropFirst(2).dropLast())
             guard s.hasPrefix("PT"), s.hasSuffix("S"), ArchitectOperations.isDecimalText(digits),
-                let seconds = Decimal(string: digits, locale: POSIXLocale.shared),
+                let seconds = POSIXLocale.decimal(digits),
                 seconds.magnitude * 1000 < Decimal(Int64.max)
             else { return nil }
             var milliseconds = seconds * 1000
@@ -3959,7 +3964,7 @@ extension Decimal {
     private static let flagLayout: FlagLayout? = {
         guard MemoryLayout<Decimal>.size == 20 else { return nil }
         let probes = ["0", "1", "-1", "0.5", "-12.345", "70000", "1099511627779", "-18446744073709551615", "1e-30"]
-            .compactMap { Decimal(string: $0, locale: POSIXLocale.shared) }
+            .compactMap(POSIXLocale.decimal)
         let candidates = [FlagLayout(lengthShift: 0, negativeBit: 0x10), FlagLayout(lengthShift: 4, negativeBit: 0x08)]
         return candidates.first { layout in
             probes.count == 9

@@ -37,7 +37,7 @@ extension Driver {
         guard (1...2).contains(parts.count), let whole = parts.first, (1...3).contains(whole.count),
             parts.count == 1 || (1...3).contains(parts[1].count),
             parts.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
-            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value <= 100
+            let value = POSIXLocale.decimal(text), value <= 100
         else { return nil }
         return value
     }

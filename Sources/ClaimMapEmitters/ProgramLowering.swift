@@ -57,7 +57,7 @@ package enum ProgramLowering {
         switch literal {
         case .string(let s): .string(s)
         case .integer(let n): Int64(n).map(Value.integer) ?? .string(n)
-        case .decimal(let n): .decimal(Decimal(string: n, locale: POSIXLocale.shared) ?? 0)
+        case .decimal(let n): .decimal(POSIXLocale.decimal(n) ?? 0)
         case .boolean(let b): .boolean(b)
         case .dateTime(let s): .dateTime(Value.parseRFC3339(s) ?? 0)
         }

@@ -10,6 +10,8 @@ import Foundation
 /// - when the text is a JSON number, its exact value and printed form must equal Foundation's;
 /// - the e-mail format decided on bytes must equal the grapheme rule.
 public enum FastPathOracle {
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     /// A description of the first disagreement, or nil when every fast path agrees.
     public static func disagreement(_ bytes: [UInt8]) -> String? {
         let split = bytes.firstIndex(of: 0) ?? bytes.count
@@ -32,7 +34,8 @@ public enum FastPathOracle {
 
         if isJSONNumber(text) {
             let fast = ClaimContract.decimal(text)
-            let foundation = Decimal(string: text, locale: POSIXLocale.shared)
+            // Foundation told the locale, as the fast path's fallback (`POSIXLocale.decimal`) is not.
+            let foundation = Decimal(string: text, locale: posix)
             if fast != foundation {
                 return "number \(text): fast \(String(describing: fast)), Foundation \(String(describing: foundation))"
             }

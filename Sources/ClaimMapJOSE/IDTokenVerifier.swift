@@ -187,7 +187,7 @@ public enum IDTokenVerifier {
         guard case .number(let text)? = claims.value(member) else {
             throw Rejection(.claimTypeInvalid, "\(name) is not a JSON number")
         }
-        guard let decimal = Decimal(string: text, locale: posixLocale), !decimal.isNaN else {
+        guard let decimal = POSIXLocale.decimal(text), !decimal.isNaN else {
             // A valid JSON number Foundation cannot hold (`1e400`) is far outside any NumericDate.
             throw Rejection(.claimTypeInvalid, "\(name) \(text) is out of range (0 ... \(maxNumericDate))")
         }
@@ -200,9 +200,6 @@ public enum IDTokenVerifier {
         return NSDecimalNumber(decimal: floored).int64Value
     }
 }
-
-/// Creating a Locale per number parsed dominated replay's claim checks; one is enough.
-let posixLocale = Locale(identifier: "en_US_POSIX")
 
 infix operator &+? : AdditionPrecedence
 infix operator &-? : AdditionPrecedence

@@ -159,7 +159,7 @@ public enum ArchitectOperations {
         case (.toDecimal, .string(let s)?):
             let trimmed = s.trimmingCharacters(in: .whitespaces)
             guard isDecimalText(trimmed) else { return nil }
-            return Decimal(string: trimmed, locale: POSIXLocale.shared).map(Value.decimal)
+            return POSIXLocale.decimal(trimmed).map(Value.decimal)
         case (.toDecimal, let value?): return decimal(value).map(Value.decimal)
         case (.toBool, .string(let s)?):
             switch s.lowercased() {

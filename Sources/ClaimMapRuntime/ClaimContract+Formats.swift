@@ -31,7 +31,7 @@ extension ClaimContract {
             return digits > 0 ? (negative, significand, -fractionDigits) : nil
         }
         // (`-0.0` is zero: `Decimal(parts)` never builds Foundation's negative zero, which is NaN.)
-        return plain.map(Decimal.init) ?? Decimal(string: text, locale: POSIXLocale.shared)
+        return plain.map(Decimal.init) ?? POSIXLocale.decimal(text)
     }
 
     /// Unicode white space, with the ASCII answer computed without a property lookup.

@@ -254,7 +254,7 @@ extension Value {
             guard json.isIntegerNumber, let value = Int64(text) else { return nil }
             self = .integer(value)
         case (.decimal, .number(let text)):
-            guard let value = Decimal(string: text, locale: POSIXLocale.shared) else { return nil }
+            guard let value = POSIXLocale.decimal(text) else { return nil }
             self = .decimal(value)
         case (.boolean, .bool(let b)): self = .boolean(b)
         case (.dateTime, .string(let s)):
@@ -264,7 +264,7 @@ extension Value {
             // `PT90S` as Value.isoDuration writes it; milliseconds must fit an Int64 (checked, never truncated).
             let digits = String(s.dropFirst(2).dropLast())
             guard s.hasPrefix("PT"), s.hasSuffix("S"), ArchitectOperations.isDecimalText(digits),
-                let seconds = Decimal(string: digits, locale: POSIXLocale.shared),
+                let seconds = POSIXLocale.decimal(digits),
                 seconds.magnitude * 1000 < Decimal(Int64.max)
             else { return nil }
             var milliseconds = seconds * 1000
@@ -339,7 +339,7 @@ extension Decimal {
     private static let flagLayout: FlagLayout? = {
         guard MemoryLayout<Decimal>.size == 20 else { return nil }
         let probes = ["0", "1", "-1", "0.5", "-12.345", "70000", "1099511627779", "-18446744073709551615", "1e-30"]
-            .compactMap { Decimal(string: $0, locale: POSIXLocale.shared) }
+            .compactMap(POSIXLocale.decimal)
         let candidates = [FlagLayout(lengthShift: 0, negativeBit: 0x10), FlagLayout(lengthShift: 4, negativeBit: 0x08)]
         return candidates.first { layout in
             probes.count == 9

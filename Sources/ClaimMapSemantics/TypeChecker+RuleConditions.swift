@@ -196,8 +196,7 @@ struct ConditionAnalysis {
     /// Every literal, one below the least, one above the greatest, and one between each two neighbours (for an
     /// Integer: whole numbers only, and a gap between two literals holds one only if a whole number fits).
     static func numberRepresentatives(_ literals: [String], integers: Bool) -> [String] {
-        let locale = Locale(identifier: "en_US_POSIX")
-        var values = literals.compactMap { Decimal(string: $0, locale: locale) }.filter { !$0.isNaN }
+        var values = literals.compactMap(POSIXLocale.decimal).filter { !$0.isNaN }
         if values.isEmpty { values = [0] }
         values.sort()
         var out: [Decimal] = []
