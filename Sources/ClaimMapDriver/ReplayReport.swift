@@ -246,7 +246,7 @@ struct ReplayBatch: Sendable {
 
     /// The arrays batches are handed over in, given back once written: a batch then usually costs one copy of its
     /// lines into memory already mapped, not two fresh ~100 KiB allocations that the allocator returns to the system
-    /// after each batch and the next one faults in again (92 `madvise` calls and ~350 page faults in a 50,000
+    /// after each batch and the next one faults in again (92 `madvise` calls and ~330 page faults in a 50,000
     /// token `--jobs 2` replay before). An array still referenced when taken again is copied on write, not shared.
     final class Buffers: @unchecked Sendable {
         private let lock = NSLock()
