@@ -298,8 +298,8 @@ package struct ReplaySession: Sendable {
     /// shared plan, 2 threads took ~5 % more CPU time for the same 50,000 tokens). The plan and checks are built from
     /// the program written out as evaluator.json text and read back: a copied Swift array or string shares its
     /// buffer, and the claim paths and constants read for every token would otherwise be retained and released by
-    /// every thread on one cache line (`swift_retain` fell from ~150 to ~110 profile samples in a 50,000-token
-    /// `--jobs 2` replay, five runs each; one thread's replay of the same tokens has ~90).
+    /// every thread on one cache line (`swift_retain`: a median of 152 profile samples in a 50,000-token `--jobs 2`
+    /// replay before, 100 after, five profiles each; one thread's replay of the same tokens has 73–85).
     package func forWorker() -> ReplaySession {
         var copy = self
         // Read back from text, so that no string's storage is shared either; used only when equal (`==`) to the
