@@ -530,10 +530,9 @@ public enum ClaimContract {
         return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
     }
 
-    /// The member at `path` of a payload kept as bytes: the path's first member is decoded, no other.
+    /// The member at `path` of a payload kept as bytes: only the value found is decoded.
     public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
-        guard let first = path.first else { return payload.tree }
-        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
+        payload.value(at: path)
     }
 
     private static func descend(_ path: ArraySlice<String>, from value: JSONValue) -> JSONValue? {
@@ -3569,34 +3568,186 @@ public struct JSONObjectBytes: Sendable {
 
     /// A member's value, decoded. It was validated when the object was read, by the same parser at the same depth,
     /// so decoding it again cannot fail.
-    public func value(_ member: Member) -> JSONValue? {
-        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
-        parser.index = member.valueStart
-        return try? parser.parseValue(depth: 1)
-    }
+    public func value(_ member: Member) -> JSONValue? { decoded(member.valueStart, member.valueEnd) }
 
     /// The member `name`, matched byte for byte (an escaped name is decoded first); nil when absent.
     public func member(named name: String) -> Member? {
-        var utf8 = name
-        return utf8.withUTF8 { wanted -> Member? in
-            bytes.withUnsafeBufferPointer { all -> Member? in
-                members.withUnsafeBufferPointer { members -> Member? in
-                    let wantedKey = Self.key(wanted)
-                    for member in members {
-                        if member.escaped {
-                            if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
-                            continue
-                        }
-                        // The key (length, first and last byte) before the bytes.
-                        guard member.key == wantedKey else { continue }
-                        if UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted) {
-                            return member
-                        }
+        // A native string's UTF-8 is read where it lies (copying the string to call `withUTF8` cost a retain and
+        // a release per lookup, ~15 lookups a token); a bridged one is made contiguous first.
+        if let found = name.utf8.withContiguousStorageIfAvailable({ member(utf8: $0, name: name) }) { return found }
+        var contiguous = name
+        return contiguous.withUTF8 { member(utf8: $0, name: name) }
+    }
+
+    private func member(utf8 wanted: UnsafeBufferPointer<UInt8>, name: String) -> Member? {
+        bytes.withUnsafeBufferPointer { all -> Member? in
+            members.withUnsafeBufferPointer { members -> Member? in
+                let wantedKey = Self.key(wanted)
+                for member in members {
+                    if member.escaped {
+                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                        continue
                     }
-                    return nil
+                    // The key (length, first and last byte) before the bytes.
+                    guard member.key == wantedKey else { continue }
+                    if UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted) {
+                        return member
+                    }
                 }
+                return nil
             }
         }
+    }
+
+    /// The value at `path` — the top-level member `path[0]`, then a member of each nested object in turn — decoded;
+    /// nil when a segment is missing or its parent is not an object. The whole object was validated when it was read
+    /// (syntax, UTF-8, and no duplicate name at any depth), so nested objects are searched where they lie and only
+    /// the value found is decoded: a claim at `[address, country]` costs no tree of `address`. Names match byte for
+    /// byte, as `member(named:)` and `JSONValue[member:]` match them.
+    public func value(at path: [String]) -> JSONValue? {
+        path.withUnsafeBufferPointer { path -> JSONValue? in
+            guard let first = path.first else { return tree }
+            guard let top = member(named: first) else { return nil }
+            var start = top.valueStart
+            var end = top.valueEnd
+            for segment in path.dropFirst() {
+                guard let found = nestedMember(segment, objectAt: start) else { return nil }
+                (start, end) = found
+            }
+            return decoded(start, end)
+        }
+    }
+
+    /// The value range of member `name` of the object starting at `start` (validated), or nil when the value there
+    /// is not an object or has no such member.
+    private func nestedMember(_ name: String, objectAt start: Int) -> (Int, Int)? {
+        guard bytes[start] == UInt8(ascii: "{") else { return nil }
+        var wanted = name
+        return wanted.withUTF8 { wanted in
+            bytes.withUnsafeBufferPointer { all -> (Int, Int)? in
+                var index = Self.skippingWhitespace(all, start + 1)
+                while index < all.count, all[index] == UInt8(ascii: "\"") {
+                    let nameEnd = Self.endOfString(all, index)
+                    let body = UnsafeBufferPointer(rebasing: all[(index + 1)..<(nameEnd - 1)])
+                    let matches =
+                        body.contains(UInt8(ascii: "\\"))
+                        ? Self.decodedString(bytes, at: index).isByteEqual(to: name) : body.sameBytes(as: wanted)
+                    // The colon, then the value.
+                    let valueStart = Self.skippingWhitespace(all, Self.skippingWhitespace(all, nameEnd) + 1)
+                    let valueEnd = Self.endOfValue(all, valueStart)
+                    if matches { return (valueStart, valueEnd) }
+                    // A comma and the next name, or the closing brace.
+                    index = Self.skippingWhitespace(all, valueEnd)
+                    guard index < all.count, all[index] == UInt8(ascii: ",") else { return nil }
+                    index = Self.skippingWhitespace(all, index + 1)
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The value between `start` and `end` (validated), decoded. Strings without escapes, numbers, literals and
+    /// arrays of them are read here; anything else by the reader's own parser.
+    private func decoded(_ start: Int, _ end: Int) -> JSONValue? {
+        let quick = bytes.withUnsafeBufferPointer { all in Self.quickValue(all, start, end) }
+        if let quick { return quick }
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.index = start
+        return try? parser.parseValue(depth: 1)
+    }
+
+    /// `decoded` for the common forms, nil for the others (a string with an escape, an object, or an array holding
+    /// either).
+    private static func quickValue(_ all: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> JSONValue? {
+        switch all[start] {
+        case UInt8(ascii: "\""):
+            let body = UnsafeBufferPointer(rebasing: all[(start + 1)..<(end - 1)])
+            if body.contains(UInt8(ascii: "\\")) { return nil }
+            return .string(String(decoding: body, as: UTF8.self))
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "{"): return nil
+        case UInt8(ascii: "["):
+            var items: [JSONValue] = []
+            var index = skippingWhitespace(all, start + 1)
+            if all[index] == UInt8(ascii: "]") { return .array(items) }
+            items.reserveCapacity(4)
+            while index < end {
+                let itemEnd = endOfValue(all, index)
+                guard let item = quickValue(all, index, itemEnd) else { return nil }
+                items.append(item)
+                index = skippingWhitespace(all, itemEnd)
+                guard index < end, all[index] == UInt8(ascii: ",") else { break }
+                index = skippingWhitespace(all, index + 1)
+            }
+            return .array(items)
+        default:
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: all[start..<end]), as: UTF8.self))
+        }
+    }
+
+    private static func skippingWhitespace(_ all: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var index = start
+        while index < all.count,
+            all[index] == 0x20 || all[index] == 0x09 || all[index] == 0x0A || all[index] == 0x0D
+        {
+            index += 1
+        }
+        return index
+    }
+
+    /// Just past the closing quote of the (validated) string whose opening quote is at `start`.
+    private static func endOfString(_ all: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var index = start + 1
+        while index < all.count {
+            switch all[index] {
+            case UInt8(ascii: "\\"): index += 2
+            case UInt8(ascii: "\""): return index + 1
+            default: index += 1
+            }
+        }
+        return all.count
+    }
+
+    /// Just past the (validated) value starting at `start`.
+    private static func endOfValue(_ all: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var index = start
+        switch all[start] {
+        case UInt8(ascii: "\""): return endOfString(all, start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            while index < all.count {
+                switch all[index] {
+                case UInt8(ascii: "\""):
+                    index = endOfString(all, index)
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default: break
+                }
+                index += 1
+            }
+            return all.count
+        default:
+            // A number or a literal: up to the next delimiter.
+            while index < all.count {
+                switch all[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D: return index
+                default: index += 1
+                }
+            }
+            return index
+        }
+    }
+
+    /// The (validated) string whose opening quote is at `start`, decoded.
+    private static func decodedString(_ bytes: [UInt8], at start: Int) -> String {
+        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: 1)
+        parser.index = start
+        return (try? parser.parseString()) ?? ""
     }
 
     /// A member's name, decoded (validated when the object was read, like its value).

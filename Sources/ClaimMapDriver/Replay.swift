@@ -443,25 +443,30 @@ package struct ReplaySession: Sendable {
     func checkContract(_ claims: JSONObjectBytes) throws(Rejection) -> [JSONValue?] {
         var values: [JSONValue?] = []
         values.reserveCapacity(claimChecks.count)
-        for claim in claimChecks {
-            guard let value = ClaimContract.member(at: claim.path, in: claims) else {
-                values.append(nil)
-                if claim.required {
-                    throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
+        // Read in place: iterating would retain and release each check's name, path and contract.
+        try claimChecks.withUnsafeBufferPointer { claimChecks throws(Rejection) in
+            for index in claimChecks.indices {
+                let claim = claimChecks[index]
+                guard let value = ClaimContract.member(at: claim.path, in: claims) else {
+                    values.append(nil)
+                    if claim.required {
+                        throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
+                    }
+                    continue
                 }
-                continue
+                if let violation = claim.contract.violation(value) {
+                    let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
+                    throw Rejection(reason, "\(claim.name): \(violation)")
+                }
+                // A required string claim carries a value: `sub: ""` identifies nobody (OIDC Core §2: sub is a
+                // locally unique identifier), and an empty key would look up some default record.
+                if claim.required, case .string(let text) = value, text.isEmpty {
+                    throw Rejection(
+                        .claimValueRejected,
+                        "\(claim.name): the empty string; a required string claim must not be empty")
+                }
+                values.append(value)
             }
-            if let violation = claim.contract.violation(value) {
-                let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
-                throw Rejection(reason, "\(claim.name): \(violation)")
-            }
-            // A required string claim carries a value: `sub: ""` identifies nobody (OIDC Core §2: sub is a
-            // locally unique identifier), and an empty key would look up some default record.
-            if claim.required, case .string(let text) = value, text.isEmpty {
-                throw Rejection(
-                    .claimValueRejected, "\(claim.name): the empty string; a required string claim must not be empty")
-            }
-            values.append(value)
         }
         return values
     }

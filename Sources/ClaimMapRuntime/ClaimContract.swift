@@ -35,10 +35,9 @@ public enum ClaimContract {
         return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
     }
 
-    /// The member at `path` of a payload kept as bytes: the path's first member is decoded, no other.
+    /// The member at `path` of a payload kept as bytes: only the value found is decoded.
     public static func member(at path: [String], in payload: JSONObjectBytes) -> JSONValue? {
-        guard let first = path.first else { return payload.tree }
-        return payload[member: first].flatMap { descend(path.dropFirst(), from: $0) }
+        payload.value(at: path)
     }
 
     private static func descend(_ path: ArraySlice<String>, from value: JSONValue) -> JSONValue? {

@@ -137,6 +137,18 @@ struct JSONObjectBytesTests {
             #expect(object.names == members.map(\.0), "\(label())")
             for (name, member) in members {
                 #expect(object[member: name] == member && object.contains(name), "\(label()): \(name)")
+                // A claim's path into nested objects, searched in place: the tree's member at every depth.
+                #expect(object.value(at: [name]) == member, "\(label()): \(name)")
+                #expect(object.value(at: [name, "absent-member"]) == nil, "\(label()): \(name).absent-member")
+                guard case .object(let nested) = member else { continue }
+                for (inner, innerValue) in nested {
+                    #expect(object.value(at: [name, inner]) == innerValue, "\(label()): \(name).\(inner)")
+                    guard case .object(let deepest) = innerValue else { continue }
+                    for (leaf, leafValue) in deepest {
+                        #expect(
+                            object.value(at: [name, inner, leaf]) == leafValue, "\(label()): \(name).\(inner).\(leaf)")
+                    }
+                }
             }
             #expect(object[member: "absent-member"] == nil && !object.contains("absent-member"))
         default:
