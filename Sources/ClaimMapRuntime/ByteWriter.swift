@@ -50,6 +50,14 @@ public struct ByteWriter: ~Copyable {
         count += bytes.count
     }
 
+    /// Appends a copy of bytes already written (`range` within `0 ..< count`).
+    public mutating func appendCopy(of range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "appendCopy outside the bytes written")
+        reserve(range.count)
+        (base + count).update(from: base + range.lowerBound, count: range.count)
+        count += range.count
+    }
+
     public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

@@ -274,21 +274,31 @@ public struct Evaluation: Sendable {
         let text = plan.lineText
         text.bytes.withUnsafeBufferPointer { bytes in
             func put(_ range: Range<Int>) { out.append(UnsafeBufferPointer(rebasing: bytes[range])) }
-            out.append("\"variables\":{")
+            put(text.opening)
             slots.withUnsafeBufferPointer { slots in
                 for index in slots.indices {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    put(text.variableHeads[index])
                     switch slots[index].value {
                     case .some(let value): value.writeJSON(to: &out)
                     case .none: out.append("null")
                     }
-                    put(text.variableTails[2 * slots[index].source + (plan.trusted[index] ? 1 : 0)])
+                    // The variable's tail and the next one's head, encoded together for each source it can report.
+                    let source = slots[index].source
+                    var join = text.joinFirst[index]
+                    while join < text.joinFirst[index + 1], text.joinSources[join] != source { join += 1 }
+                    if join < text.joinFirst[index + 1] {
+                        put(text.joins[join])
+                    } else {
+                        // A source the plan did not foresee (none is known): the pieces one by one.
+                        put(text.variableTails[2 * source + (plan.trusted[index] ? 1 : 0)])
+                        if index + 1 < slots.count {
+                            out.append(UInt8(ascii: ","))
+                            put(text.variableHeads[index + 1])
+                        }
+                    }
                 }
             }
-            out.append("},\"participantData\":{")
+            if text.dataKeys.isEmpty { out.append("},\"participantData\":{") }
             for index in text.dataKeys.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.dataKeys[index])
                 if let slot = plan.participantData[index].slot, let value = slots[slot].value {
                     out.appendQuoted(Interpreter.architectString(value))
@@ -296,11 +306,8 @@ public struct Evaluation: Sendable {
                     out.append("null")
                 }
             }
-            out.append("},\"route\":")
-            if let route { put(text.routes[route]) } else { out.append("null") }
-            out.append(",\"guards\":{")
+            if let route { put(text.routes[route]) } else { out.append("},\"route\":null,\"guards\":{") }
             for index in decisions.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
                 put(text.guardHeads[index])
                 if let reason = decisions[index].reason {
                     out.append("false,\"reason\":")

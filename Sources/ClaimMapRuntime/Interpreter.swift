@@ -409,9 +409,21 @@ final class Plan: Sendable {
         participantData = program.participantData.map { ($0.key, slots[$0.variable]) }
         self.labels = labels
         self.code = code
+        // Every source a variable can report: where it starts (its default, or its own source while unset), and
+        // each writer of its slot. The line encodes, per variable and source, its tail and the next variable's head.
+        var sources = initialSlots.map { [$0.source] }
+        func writes(_ slot: Int?, _ label: Int) {
+            guard let slot, !sources[slot].contains(label) else { return }
+            sources[slot].append(label)
+        }
+        for builtin in builtins { writes(builtin.slot, builtin.label) }
+        for target in enrichments.flatMap(\.targets) { writes(target.slot, target.label) }
+        for target in attributes.flatMap(\.targets) { writes(target.slot, target.label) }
+        for computation in computations { writes(computation.slot, Self.exprLabel) }
+        for guardPlan in guards { for output in guardPlan.outputs { writes(output.slot, guardPlan.label) } }
         lineText = Interpreter.LineText(
-            names: names, types: types, labels: labels, participantData: participantData,
-            routes: rules.map(\.route), guards: guards.map(\.name))
+            names: names, types: types, trusted: trusted, labels: labels, sources: sources,
+            participantData: participantData, routes: rules.map(\.route), guards: guards.map(\.name))
     }
 }
 
@@ -427,16 +439,23 @@ extension Interpreter {
         /// Per source label, untrusted then trusted (index 2 × label + 1 when trusted):
         /// `,"trusted":B,"source":"label"}`.
         let variableTails: [Range<Int>]
-        /// Per participant data key: `"key":`.
+        /// `"variables":{` and the first variable's head.
+        let opening: Range<Int>
+        /// Per variable, per source it can report (`joinSources[joinFirst[i] ..< joinFirst[i + 1]]`): its tail, and
+        /// `,` and the next variable's head — one piece between two values instead of three.
+        let joinFirst: [Int]
+        let joinSources: [Int]
+        let joins: [Range<Int>]
+        /// Per participant data key: `"key":`, after `},"participantData":{` (the first) or `,`.
         let dataKeys: [Range<Int>]
-        /// Per rule: its route object.
+        /// Per rule: `},"route":`, its route object and `,"guards":{`.
         let routes: [Range<Int>]
-        /// Per guard: `"name":{"allowed":`.
+        /// Per guard: `"name":{"allowed":`, after `,` (all but the first).
         let guardHeads: [Range<Int>]
 
         init(
-            names: [String], types: [ValueType], labels: [String], participantData: [(key: String, slot: Int?)],
-            routes: [EvaluationResult.Route], guards: [String]
+            names: [String], types: [ValueType], trusted: [Bool], labels: [String], sources: [[Int]],
+            participantData: [(key: String, slot: Int?)], routes: [EvaluationResult.Route], guards: [String]
         ) {
             var out = ByteWriter(capacity: 4096)
             var variableHeads: [Range<Int>] = []
@@ -458,9 +477,35 @@ extension Interpreter {
                     variableTails.append(start..<out.count)
                 }
             }
+            func copy(_ range: Range<Int>) { out.appendCopy(of: range) }
+            var start = out.count
+            out.append("\"variables\":{")
+            if let first = variableHeads.first { copy(first) }
+            opening = start..<out.count
+            var joinFirst: [Int] = []
+            var joinSources: [Int] = []
+            var joins: [Range<Int>] = []
+            for variable in names.indices {
+                joinFirst.append(joins.count)
+                for source in sources[variable] {
+                    start = out.count
+                    copy(variableTails[2 * source + (trusted[variable] ? 1 : 0)])
+                    if variable + 1 < names.count {
+                        out.append(UInt8(ascii: ","))
+                        copy(variableHeads[variable + 1])
+                    }
+                    joinSources.append(source)
+                    joins.append(start..<out.count)
+                }
+            }
+            joinFirst.append(joins.count)
+            self.joinFirst = joinFirst
+            self.joinSources = joinSources
+            self.joins = joins
             var dataKeys: [Range<Int>] = []
             for datum in participantData {
                 let start = out.count
+                out.append(dataKeys.isEmpty ? "},\"participantData\":{" : ",")
                 out.appendQuoted(datum.key)
                 out.append(UInt8(ascii: ":"))
                 dataKeys.append(start..<out.count)
@@ -468,12 +513,15 @@ extension Interpreter {
             var routeRanges: [Range<Int>] = []
             for route in routes {
                 let start = out.count
+                out.append("},\"route\":")
                 route.writeJSON(to: &out)
+                out.append(",\"guards\":{")
                 routeRanges.append(start..<out.count)
             }
             var guardHeads: [Range<Int>] = []
             for name in guards {
                 let start = out.count
+                if !guardHeads.isEmpty { out.append(UInt8(ascii: ",")) }
                 out.appendQuoted(name)
                 out.append(":{\"allowed\":")
                 guardHeads.append(start..<out.count)
