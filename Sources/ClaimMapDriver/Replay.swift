@@ -61,7 +61,7 @@ package struct ReplaySession: Sendable {
     /// What checkContract needs of each declared claim, in spec order, prepared once.
     private(set) var claimChecks: [ClaimCheck]
 
-    final class ClaimCheck: Sendable {
+    struct ClaimCheck: Sendable {
         let name: String
         let path: [String]
         let required: Bool
@@ -443,27 +443,27 @@ package struct ReplaySession: Sendable {
     func checkContract(_ claims: JSONObjectBytes) throws(Rejection) -> [JSONValue?] {
         var values: [JSONValue?] = []
         values.reserveCapacity(claimChecks.count)
-        // Read in place: iterating would retain and release each check's name, path and contract.
-        try claimChecks.withUnsafeBufferPointer { claimChecks throws(Rejection) in
-            for index in claimChecks.indices {
-                let claim = claimChecks[index]
-                guard let value = ClaimContract.member(at: claim.path, in: claims) else {
+        // Fields read through the buffer: copying a check would retain and release its name, path and contract.
+        try claimChecks.withUnsafeBufferPointer { checks throws(Rejection) in
+            for index in checks.indices {
+                guard let value = ClaimContract.member(at: checks[index].path, in: claims) else {
                     values.append(nil)
-                    if claim.required {
+                    if checks[index].required {
+                        let claim = checks[index]
                         throw Rejection(.claimMissing, "\(claim.name) (\(claim.path.joined(separator: ".")))")
                     }
                     continue
                 }
-                if let violation = claim.contract.violation(value) {
+                if let violation = checks[index].contract.violation(value) {
                     let reason = Rejection.Reason(rawValue: violation.reason) ?? .claimValueRejected
-                    throw Rejection(reason, "\(claim.name): \(violation)")
+                    throw Rejection(reason, "\(checks[index].name): \(violation)")
                 }
                 // A required string claim carries a value: `sub: ""` identifies nobody (OIDC Core §2: sub is a
                 // locally unique identifier), and an empty key would look up some default record.
-                if claim.required, case .string(let text) = value, text.isEmpty {
+                if checks[index].required, case .string(let text) = value, text.isEmpty {
                     throw Rejection(
                         .claimValueRejected,
-                        "\(claim.name): the empty string; a required string claim must not be empty")
+                        "\(checks[index].name): the empty string; a required string claim must not be empty")
                 }
                 values.append(value)
             }
