@@ -3691,12 +3691,14 @@ public struct JSONObjectBytes: Sendable {
                 var index = Self.skippingWhitespace(all, start + 1)
                 while index < all.count, all[index] == UInt8(ascii: "\"") {
                     let nameEnd = Self.endOfString(all, index)
+                    guard nameEnd - 1 > index else { return nil }
                     let body = UnsafeBufferPointer(rebasing: all[(index + 1)..<(nameEnd - 1)])
                     let matches =
                         body.contains(UInt8(ascii: "\\"))
                         ? Self.decodedString(bytes, at: index).isByteEqual(to: name) : body.sameBytes(as: wanted)
                     // The colon, then the value.
                     let valueStart = Self.skippingWhitespace(all, Self.skippingWhitespace(all, nameEnd) + 1)
+                    guard valueStart < all.count else { return nil }
                     let valueEnd = Self.endOfValue(all, valueStart)
                     if matches { return (valueStart, valueEnd) }
                     // A comma and the next name, or the closing brace.
@@ -3720,10 +3722,13 @@ public struct JSONObjectBytes: Sendable {
     }
 
     /// `decoded` for the common forms, nil for the others (a string with an escape, an object, or an array holding
-    /// either).
+    /// either). Reads only within `start ..< end` and the buffer, whatever the range: a `Member` of another object
+    /// handed to `value(_:)` gets nil or a wrong value, never a read out of bounds (the checked parser then decides).
     private static func quickValue(_ all: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> JSONValue? {
+        guard start >= 0, start < end, end <= all.count else { return nil }
         switch all[start] {
         case UInt8(ascii: "\""):
+            guard end - start >= 2 else { return nil }
             let body = UnsafeBufferPointer(rebasing: all[(start + 1)..<(end - 1)])
             if body.contains(UInt8(ascii: "\\")) { return nil }
             return .string(String(decoding: body, as: UTF8.self))
@@ -3734,6 +3739,7 @@ public struct JSONObjectBytes: Sendable {
         case UInt8(ascii: "["):
             var items: [JSONValue] = []
             var index = skippingWhitespace(all, start + 1)
+            guard index < end else { return nil }
             if all[index] == UInt8(ascii: "]") { return .array(items) }
             items.reserveCapacity(4)
             while index < end {

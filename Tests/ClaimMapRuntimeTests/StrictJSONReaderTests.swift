@@ -234,6 +234,32 @@ struct JSONObjectBytesTests {
         #expect(object.firstName { $0.count > 0 && $0 != "a" } == "b")
     }
 
+    @Test(
+        "a claim's path in place: strings holding brackets and quotes skipped, escaped names decoded, byte-exact names")
+    func pathInPlace() throws {
+        let text =
+            #"{"s":"}]\"{[", "a" : [ "]" , {"k":"}"} , true ] ,"a\"b":null,"\u0062":-1.5e3 ,"t":false,"#
+            + #" "o": { "q" : "}\"{\\" , "r": [ "]", {"y":"\""} ], "x" : { "y" : "deep" } , "\u212A": 1 }, "e": {} }"#
+        let object = try #require(try StrictJSONReader().object(Array(text.utf8)))
+        #expect(object.value(at: []) == object.tree)
+        #expect(object.value(at: ["s"]) == .string("}]\"{["))
+        #expect(object.value(at: ["a"]) == .array([.string("]"), .object([("k", .string("}"))]), .bool(true)]))
+        #expect(object.value(at: ["a\"b"]) == .null && object.value(at: ["t"]) == .bool(false))
+        #expect(object.value(at: ["b"]) == .number("-1.5e3"))
+        #expect(object.value(at: ["o", "x", "y"]) == .string("deep"))
+        #expect(object.value(at: ["o", "\u{212A}"]) == .number("1"))
+        // Canonically equal to KELVIN SIGN, other bytes: not the member (names match byte for byte).
+        #expect(object.value(at: ["o", "K"]) == nil)
+        // Through a string, an array, an empty object, and past a leaf: nothing.
+        for path in [["s", "x"], ["a", "k"], ["e", "x"], ["o", "x", "y", "z"], ["absent", "x"]] {
+            #expect(object.value(at: path) == nil, "\(path)")
+        }
+        // A member of another object is no way to read past this one's bytes.
+        let other = try #require(try StrictJSONReader().object(Array(#"{"bbbbbbbbbbbbbbbbbbbb":"xxxxxxxxxxxx"}"#.utf8)))
+        let small = try #require(try StrictJSONReader().object(Array(#"{"a":1}"#.utf8)))
+        #expect(small.value(try #require(other.member(named: "bbbbbbbbbbbbbbbbbbbb"))) == nil)
+    }
+
     @Test("nested objects are checked without a tree: duplicates, depth and escapes as the tree reader finds them")
     func nestedIndex() throws {
         let reader = StrictJSONReader(maxDepth: 3)
