@@ -1408,12 +1408,10 @@ public struct Evaluation: Sendable {
                     }
                     // The variable's tail and the next one's head, encoded together for each source it can report.
                     let source = slots[index].source
-                    var join = text.joinFirst[index]
-                    while join < text.joinFirst[index + 1], text.joinSources[join] != source { join += 1 }
-                    if join < text.joinFirst[index + 1] {
-                        put(text.joins[join])
+                    if let join = text.join(index, source) {
+                        put(join)
                     } else {
-                        // A source the plan did not foresee (none is known): the pieces one by one.
+                        // A source the plan did not list: the pieces one by one (the same bytes).
                         put(text.variableTails[2 * source + (plan.trusted[index] ? 1 : 0)])
                         if index + 1 < slots.count {
                             out.append(UInt8(ascii: ","))
@@ -2393,6 +2391,17 @@ extension Interpreter {
             self.dataKeys = dataKeys
             self.routes = routeRanges
             self.guardHeads = guardHeads
+        }
+
+        /// The join of `variable` when it reports `source`; nil for a source the plan did not list for it (the line
+        /// then writes the pieces one by one, and `DifferentialTests.slotLine` fails: the list is incomplete).
+        func join(_ variable: Int, _ source: Int) -> Range<Int>? {
+            var index = joinFirst[variable]
+            while index < joinFirst[variable + 1] {
+                if joinSources[index] == source { return joins[index] }
+                index += 1
+            }
+            return nil
         }
     }
 }
@@ -3635,31 +3644,33 @@ public struct JSONObjectBytes: Sendable {
 
     /// The member `name`, matched byte for byte (an escaped name is decoded first); nil when absent.
     public func member(named name: String) -> Member? {
-        // A native string's UTF-8 is read where it lies (copying the string to call `withUTF8` cost a retain and
-        // a release per lookup, ~15 lookups a token); a bridged one is made contiguous first.
-        if let found = name.utf8.withContiguousStorageIfAvailable({ member(utf8: $0, name: name) }) { return found }
-        var contiguous = name
-        return contiguous.withUTF8 { member(utf8: $0, name: name) }
-    }
-
-    private func member(utf8 wanted: UnsafeBufferPointer<UInt8>, name: String) -> Member? {
-        bytes.withUnsafeBufferPointer { all -> Member? in
-            members.withUnsafeBufferPointer { members -> Member? in
-                let wantedKey = Self.key(wanted)
-                for member in members {
-                    if member.escaped {
-                        if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
-                        continue
+        Self.withUTF8(of: name) { wanted in
+            bytes.withUnsafeBufferPointer { all -> Member? in
+                members.withUnsafeBufferPointer { members -> Member? in
+                    let wantedKey = Self.key(wanted)
+                    for member in members {
+                        if member.escaped {
+                            if Self.name(member, in: bytes).isByteEqual(to: name) { return member }
+                            continue
+                        }
+                        // The key (length, first and last byte) before the bytes.
+                        guard member.key == wantedKey else { continue }
+                        if UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted) {
+                            return member
+                        }
                     }
-                    // The key (length, first and last byte) before the bytes.
-                    guard member.key == wantedKey else { continue }
-                    if UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]).sameBytes(as: wanted) {
-                        return member
-                    }
+                    return nil
                 }
-                return nil
             }
         }
+    }
+
+    /// `body` given `name`'s UTF-8. A native string's is read where it lies (copying the string to call `withUTF8`
+    /// cost a retain and a release per lookup, ~15 lookups a token); a bridged one is made contiguous first.
+    private static func withUTF8<R>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = name.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var contiguous = name
+        return contiguous.withUTF8(body)
     }
 
     /// The value at `path` — the top-level member `path[0]`, then a member of each nested object in turn — decoded;
@@ -3685,8 +3696,7 @@ public struct JSONObjectBytes: Sendable {
     /// is not an object or has no such member.
     private func nestedMember(_ name: String, objectAt start: Int) -> (Int, Int)? {
         guard bytes[start] == UInt8(ascii: "{") else { return nil }
-        var wanted = name
-        return wanted.withUTF8 { wanted in
+        return Self.withUTF8(of: name) { wanted in
             bytes.withUnsafeBufferPointer { all -> (Int, Int)? in
                 var index = Self.skippingWhitespace(all, start + 1)
                 while index < all.count, all[index] == UInt8(ascii: "\"") {
@@ -3822,9 +3832,7 @@ public struct JSONObjectBytes: Sendable {
     /// A member's name, decoded (validated when the object was read, like its value).
     static func name(_ member: Member, in bytes: [UInt8]) -> String {
         if !member.escaped { return String(decoding: bytes[member.nameStart..<member.nameEnd], as: UTF8.self) }
-        var parser = StrictJSONReader.Parser(bytes: bytes, maxDepth: 1)
-        parser.index = member.nameStart - 1
-        return (try? parser.parseString()) ?? ""
+        return decodedString(bytes, at: member.nameStart - 1)
     }
 
     /// Whether two names are the same member as `StrictJSONReader` decides it (String ==). Plain names are equal

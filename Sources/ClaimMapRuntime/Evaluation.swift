@@ -283,12 +283,10 @@ public struct Evaluation: Sendable {
                     }
                     // The variable's tail and the next one's head, encoded together for each source it can report.
                     let source = slots[index].source
-                    var join = text.joinFirst[index]
-                    while join < text.joinFirst[index + 1], text.joinSources[join] != source { join += 1 }
-                    if join < text.joinFirst[index + 1] {
-                        put(text.joins[join])
+                    if let join = text.join(index, source) {
+                        put(join)
                     } else {
-                        // A source the plan did not foresee (none is known): the pieces one by one.
+                        // A source the plan did not list: the pieces one by one (the same bytes).
                         put(text.variableTails[2 * source + (plan.trusted[index] ? 1 : 0)])
                         if index + 1 < slots.count {
                             out.append(UInt8(ascii: ","))

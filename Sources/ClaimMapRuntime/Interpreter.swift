@@ -533,6 +533,17 @@ extension Interpreter {
             self.routes = routeRanges
             self.guardHeads = guardHeads
         }
+
+        /// The join of `variable` when it reports `source`; nil for a source the plan did not list for it (the line
+        /// then writes the pieces one by one, and `DifferentialTests.slotLine` fails: the list is incomplete).
+        func join(_ variable: Int, _ source: Int) -> Range<Int>? {
+            var index = joinFirst[variable]
+            while index < joinFirst[variable + 1] {
+                if joinSources[index] == source { return joins[index] }
+                index += 1
+            }
+            return nil
+        }
     }
 }
 

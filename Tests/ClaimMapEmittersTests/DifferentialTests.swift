@@ -1,10 +1,10 @@
 import ClaimMapEvaluator
-import ClaimMapRuntime
 import ClaimMapTestSupport
 import Foundation
 import Testing
 
 @testable import ClaimMapEmitters
+@testable import ClaimMapRuntime
 
 /// Compiles one `ClaimMapRuntime.swift` with every spec's `Evaluator.swift` (the checked-in `Generated/*/` files for
 /// the examples, the emitted ones for the fixtures) and a harness into one program with `swiftc` — several evaluators
@@ -226,6 +226,13 @@ struct DifferentialTests {
                     )
                     if !same { return }
                     if result.route == nil { unrouted += 1 }
+                    // Every source a variable reports has its join: the plan's list of each slot's writers is whole
+                    // (a missing one would still write the same bytes, one piece at a time, and go unseen above).
+                    for (slot, value) in evaluation.slots.enumerated() {
+                        #expect(
+                            evaluation.plan.lineText.join(slot, value.source) != nil,
+                            "\(name): \(evaluation.plan.names[slot]) reports \(evaluation.plan.labels[value.source])")
+                    }
                 }
             }
         }
